@@ -1,0 +1,64 @@
+import type { Link } from './platform.js';
+
+/** What every part of nmk may read about a device (one per kernel link). */
+export interface DeviceView {
+  readonly ifindex: number;
+  readonly name: string;
+  /** The kind that claimed the link ("bridge", "ethernet", "generic"...). */
+  readonly kind: string;
+  /** NMDeviceType. */
+  readonly deviceType: number;
+  /** NMDeviceState and the reason for the last change. */
+  readonly state: number;
+  readonly stateReason: number;
+  readonly managed: boolean;
+  /** The kernel link as the model holds it now. */
+  readonly link: Link;
+  /** D-Bus object path of this device. */
+  readonly path: string;
+}
+
+/** Lets a kind's D-Bus getters name other devices (Parent, Peer, Slaves). */
+export interface DeviceLookup {
+  /** Object path of the device for an ifindex, "/" when there is none. */
+  pathOf(ifindex: number): string;
+  /** Devices whose controller is this ifindex. */
+  portsOf(ifindex: number): DeviceView[];
+}
+
+/**
+ * One property of a kind's D-Bus type interface, as a row: name, D-Bus
+ * signature, and how to read it from the device. Getters must be cheap and
+ * pure; the D-Bus layer calls them when building GetAll/PropertiesChanged.
+ */
+export interface DeviceDBusProperty {
+  name: string;
+  signature: string;
+  get(device: DeviceView, lookup: DeviceLookup): unknown;
+}
+
+/**
+ * A device kind: data plus a few optional functions (systemd-networkd's
+ * netdev vtable shape). Core keeps one registry keyed by link kind and calls
+ * an optional slot only where it exists.
+ */
+export interface DeviceKind {
+  /** Kind name, also the value of DeviceView.kind. */
+  name: string;
+  /** NMDeviceType reported on D-Bus. */
+  deviceType: number;
+  /** IFLA_INFO_KIND values this kind claims outright ("bridge"). */
+  linkKinds: readonly string[];
+  /**
+   * Claims links whose kind no row names (e.g. ethernet claims kind "" with
+   * ARPHRD_ETHER). Must be pure and cheap: it runs once per new link.
+   */
+  claims?(link: Link): boolean;
+  /** A software device (created by nmk or another tool) rather than hardware. */
+  software: boolean;
+  /**
+   * The D-Bus type interface libnm needs to instantiate the device
+   * (org.freedesktop.NetworkManager.Device.Bridge...), with its properties.
+   */
+  dbus?: { interface: string; properties: readonly DeviceDBusProperty[] };
+}

@@ -1,0 +1,68 @@
+/**
+ * The error catalogue: every nmk error code is defined once, here, with the
+ * NetworkManager D-Bus error name it maps to. Errors carry their origin (the
+ * plugin and hook, or the file and line) so a message always names the culprit.
+ */
+export const ErrorCodes = {
+  CONFIG_SYNTAX: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  CONFIG_UNKNOWN_KEY: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  CONFIG_VALUE: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PLUGIN_MANIFEST: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PLUGIN_NOT_FOUND: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PLUGIN_SETUP: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PLUGIN_DEPENDENCY: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PLUGIN_TIMEOUT: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  SERVICE_MISSING: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PERMISSION_DENIED: { dbus: 'org.freedesktop.NetworkManager.PermissionDenied' },
+  INVALID_ARGUMENT: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  UNKNOWN_DEVICE: { dbus: 'org.freedesktop.NetworkManager.UnknownDevice' },
+  UNKNOWN_CONNECTION: { dbus: 'org.freedesktop.NetworkManager.UnknownConnection' },
+  UNKNOWN_METHOD: { dbus: 'org.freedesktop.DBus.Error.UnknownMethod' },
+  UNKNOWN_PROPERTY: { dbus: 'org.freedesktop.DBus.Error.UnknownProperty' },
+  PROPERTY_READ_ONLY: { dbus: 'org.freedesktop.DBus.Error.PropertyReadOnly' },
+  INVALID_ARGS: { dbus: 'org.freedesktop.DBus.Error.InvalidArgs' },
+  BUS_UNAVAILABLE: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  PLATFORM: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  INTERNAL: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+} as const satisfies Record<string, { dbus: string }>;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+/** Where an error comes from: a plugin and its hook, or a file and line. */
+export interface ErrorOrigin {
+  plugin?: string;
+  hook?: string;
+  file?: string;
+  line?: number;
+  key?: string;
+}
+
+export class NmkError extends Error {
+  override readonly name = 'NmkError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly origin: ErrorOrigin = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** NetworkManager's D-Bus error name for this code. */
+  get dbusName(): string {
+    return ErrorCodes[this.code].dbus;
+  }
+
+  /** "file:line: key: message" or "plugin NAME (hook): message". */
+  override toString(): string {
+    return `${describeOrigin(this.origin)}${this.message}`;
+  }
+}
+
+export function describeOrigin(o: ErrorOrigin): string {
+  const parts: string[] = [];
+  if (o.file) parts.push(o.line ? `${o.file}:${o.line}` : o.file);
+  if (o.plugin) parts.push(`plugin ${o.plugin}${o.hook ? ` (${o.hook})` : ''}`);
+  if (o.key) parts.push(`key '${o.key}'`);
+  return parts.length ? `${parts.join(': ')}: ` : '';
+}

@@ -1,0 +1,47 @@
+import type { Address, Link, Route } from './platform.js';
+import type { DeviceView } from './device.js';
+
+/**
+ * The event catalogue: every event on the bus, by name, with its payload.
+ * Events are data and are delivered in the order they were emitted. Model
+ * events are coalesced: at most one per object per tick, however many kernel
+ * messages produced it.
+ */
+export interface EventCatalogue {
+  /** A link appeared in the model. */
+  'link.added': { link: Link };
+  /** A link's attributes changed; `previous` is what the model held before. */
+  'link.changed': { link: Link; previous: Link };
+  /** A link disappeared. */
+  'link.removed': { link: Link };
+  'address.added': { address: Address };
+  'address.removed': { address: Address };
+  /** A route nmk tracks (main table or one a profile names) appeared or went. */
+  'route.added': { route: Route };
+  'route.removed': { route: Route };
+  /** Kernel events were lost and the model was rebuilt from a fresh dump. */
+  'model.resynced': { links: number; addresses: number; routes: number };
+
+  'device.added': { device: DeviceView };
+  'device.removed': { device: DeviceView };
+  /** A device's properties changed (other than its state). */
+  'device.changed': { device: DeviceView };
+  'device.state-changed': { device: DeviceView; state: number; oldState: number; reason: number };
+
+  /** The config was read again (SIGHUP). */
+  'config.reloaded': { files: string[] };
+  /** Start-up finished: plugins set up, model loaded, D-Bus name owned. */
+  'daemon.ready': { startupMs: number };
+  /** Shutdown began; the network is left as it is. */
+  'daemon.stopping': { signal?: string };
+}
+
+export type EventName = keyof EventCatalogue;
+export type EventHandler<K extends EventName> = (payload: EventCatalogue[K]) => void;
+
+export interface EventBus {
+  /** Subscribe; returns the function that unsubscribes. Handlers run in subscription order. */
+  on<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  /** Deliver to every handler now, in order. A throwing handler is logged and the others still run. */
+  emit<K extends EventName>(name: K, payload: EventCatalogue[K]): void;
+}

@@ -1,0 +1,15 @@
+/**
+ * nmk's SDK: the public contract between core and plugins. It imports
+ * nothing of nmk's; a third-party plugin imports only this.
+ */
+export * from './token.js';
+export * from './tokens.js';
+export * from './plugin.js';
+export * from './platform.js';
+export * from './events.js';
+export * from './model.js';
+export * from './device.js';
+export * from './logger.js';
+export * from './config.js';
+export * from './errors.js';
+export * from './nm.js';

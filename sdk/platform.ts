@@ -1,0 +1,239 @@
+/**
+ * The Platform contract: what nmk needs from the operating system's network
+ * stack. The Linux implementation (plugins/platform-linux) speaks rtnetlink;
+ * the fake one (plugins/platform-fake) keeps the same semantics in memory for
+ * unit tests. Everything here is plain data so that events can be queued,
+ * coalesced and compared without touching the kernel again.
+ */
+
+/** Address family as the kernel numbers it (AF_INET, AF_INET6). */
+export type Family = 4 | 6;
+
+/** Kind-specific link data, decoded from IFLA_INFO_DATA (bond, vlan, bridge...). */
+export type LinkInfoData = Record<string, string | number | boolean | undefined>;
+
+export interface Link {
+  ifindex: number;
+  name: string;
+  /**
+   * IFLA_INFO_KIND ("bridge", "veth", "bond", "vlan", "macvlan"...), or "" for
+   * links the kernel reports no kind for (physical NICs, loopback).
+   */
+  kind: string;
+  /** ARPHRD_* hardware type (1 ethernet, 772 loopback...). */
+  arptype: number;
+  /** IFF_* flags as the kernel reports them. */
+  flags: number;
+  /** Administratively up (IFF_UP). */
+  up: boolean;
+  /** Lower layer up (IFF_LOWER_UP): the carrier. */
+  carrier: boolean;
+  /** IFLA_OPERSTATE name: "up", "down", "unknown", "lowerlayerdown"... */
+  operstate: string;
+  mtu: number;
+  /** Colon-separated lowercase MAC, or "" when the link has none. */
+  mac: string;
+  /** ifindex of the controller (IFLA_MASTER), 0 when none. */
+  master: number;
+  /** ifindex of the parent link (IFLA_LINK: vlan/macvlan parent, veth peer), 0 when none. */
+  parent: number;
+  /** Decoded kind-specific data, when the kind is known to the platform. */
+  info?: LinkInfoData;
+  /** IFLA_INFO_SLAVE_KIND when this link is a port ("bond", "bridge"). */
+  portKind?: string;
+}
+
+export interface Address {
+  family: Family;
+  ifindex: number;
+  /** IFA_ADDRESS (IPv4: the local address unless point-to-point). */
+  address: string;
+  prefixlen: number;
+  /** IFA_LOCAL when it differs from IFA_ADDRESS (point-to-point). */
+  peer?: string;
+  broadcast?: string;
+  label?: string;
+  /** RT_SCOPE_* (0 universe, 253 link, 254 host). */
+  scope: number;
+  /** IFA_F_* flags (permanent 0x80, tentative 0x40, dadfailed 0x08...). */
+  flags: number;
+  /** Seconds; 0xffffffff means forever. */
+  validLifetime: number;
+  preferredLifetime: number;
+}
+
+export interface Route {
+  family: Family;
+  /** Routing table id (254 main, 255 local). */
+  table: number;
+  /** Destination network ("0.0.0.0"/"::" with dstLen 0 for a default route). */
+  dst: string;
+  dstLen: number;
+  gateway?: string;
+  /** Preferred source address (RTA_PREFSRC). */
+  prefsrc?: string;
+  /** Outgoing link, 0 when none (blackhole, multipath). */
+  ifindex: number;
+  /** RTA_PRIORITY. */
+  metric: number;
+  /** RTPROT_* (2 kernel, 3 boot, 4 static, 16 dhcp, 186+ others). */
+  protocol: number;
+  /** RT_SCOPE_*. */
+  scope: number;
+  /** RTN_* (1 unicast, 2 local, 6 blackhole...). */
+  type: number;
+}
+
+/** The parts of a link that setLink can change; absent fields are left alone. */
+export interface LinkChange {
+  up?: boolean;
+  mtu?: number;
+  mac?: string;
+  /** ifindex of the new controller; 0 releases the link from its controller. */
+  master?: number;
+  name?: string;
+}
+
+/** What createLink needs: a name, a kind and that kind's options. */
+export interface LinkSpec {
+  name: string;
+  kind: string;
+  /** Parent link for vlan, macvlan, macvtap, vxlan (ifindex or name). */
+  parent?: number | string;
+  mtu?: number;
+  mac?: string;
+  /** Kind-specific options; the platform encodes them by kind (bond mode, vlan id...). */
+  info?: LinkInfoData;
+  /** veth: the peer's name (and optionally the namespace it is created in, by fd path or pid). */
+  peer?: { name: string; netns?: string | number };
+  /** Bring the link up once created. */
+  up?: boolean;
+}
+
+export interface RouteSpec {
+  family: Family;
+  dst: string;
+  dstLen: number;
+  gateway?: string;
+  ifindex?: number;
+  metric?: number;
+  table?: number;
+  protocol?: number;
+  scope?: number;
+  type?: number;
+  prefsrc?: string;
+}
+
+export interface AddressSpec {
+  family: Family;
+  ifindex: number;
+  address: string;
+  prefixlen: number;
+  peer?: string;
+  broadcast?: string;
+  /** Seconds; omitted means forever. */
+  validLifetime?: number;
+  preferredLifetime?: number;
+  /** Extra IFA_F_* flags, e.g. IFA_F_NOPREFIXROUTE (0x200). */
+  flags?: number;
+}
+
+/** One change seen on the platform, in kernel order. */
+export type PlatformEvent =
+  | { type: 'link'; action: 'new' | 'del'; link: Link }
+  | { type: 'address'; action: 'new' | 'del'; address: Address }
+  | { type: 'route'; action: 'new' | 'del'; route: Route }
+  /**
+   * Events were lost (the kernel's socket overflowed, ENOBUFS): the snapshot
+   * is the whole state as dumped afterwards, and replaces everything known.
+   */
+  | { type: 'resync'; snapshot: PlatformSnapshot };
+
+export interface PlatformSnapshot {
+  links: Link[];
+  addresses: Address[];
+  routes: Route[];
+}
+
+export type PlatformListener = (event: PlatformEvent) => void;
+
+/**
+ * The platform. Every method that changes the kernel resolves once the kernel
+ * acknowledged it and rejects with a PlatformError (errno and a message naming
+ * the operation and the link) otherwise. Methods may be called concurrently;
+ * an implementation pipelines them rather than serialising round trips.
+ */
+export interface Platform {
+  /** Start delivering events; resolves with the initial full dump. */
+  start(listener: PlatformListener): Promise<PlatformSnapshot>;
+  /** Stop delivering events and release sockets. Leaves the kernel as it is. */
+  stop(): Promise<void>;
+
+  links(): Promise<Link[]>;
+  link(ifindexOrName: number | string): Promise<Link | undefined>;
+  addresses(ifindex?: number): Promise<Address[]>;
+  routes(filter?: { family?: Family; table?: number }): Promise<Route[]>;
+
+  createLink(spec: LinkSpec): Promise<Link>;
+  deleteLink(ifindex: number): Promise<void>;
+  setLink(ifindex: number, change: LinkChange): Promise<void>;
+
+  addAddress(spec: AddressSpec): Promise<void>;
+  removeAddress(spec: AddressSpec): Promise<void>;
+  addRoute(spec: RouteSpec): Promise<void>;
+  removeRoute(spec: RouteSpec): Promise<void>;
+
+  /** Read a sysctl by its dotted or slashed name ("net.ipv6.conf.eth0.disable_ipv6"). */
+  readSysctl(name: string): Promise<string>;
+  writeSysctl(name: string, value: string): Promise<void>;
+  /** Read a link's sysfs attribute, e.g. sysfs("bond0", "bonding/mode"). */
+  readSysfs(ifname: string, attribute: string): Promise<string>;
+  writeSysfs(ifname: string, attribute: string, value: string): Promise<void>;
+}
+
+/** A kernel error, carrying errno and naming the operation and the link. */
+export class PlatformError extends Error {
+  override readonly name = 'PlatformError';
+  constructor(
+    /** Positive errno value (17 EEXIST, 19 ENODEV, 1 EPERM...). */
+    readonly errno: number,
+    /** Symbolic errno name ("EEXIST"). */
+    readonly code: string,
+    /** What was attempted, e.g. "create link veth0 (veth)". */
+    readonly operation: string,
+    detail?: string,
+  ) {
+    super(`${operation}: ${code}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+/** The errno values nmk names; the platforms use these for their errors. */
+export const Errno = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EIO: 5,
+  EBUSY: 16,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  ENOSPC: 28,
+  ERANGE: 34,
+  EOPNOTSUPP: 95,
+  EADDRNOTAVAIL: 99,
+  ENETUNREACH: 101,
+  ENOBUFS: 105,
+} as const;
+
+const errnoNames = new Map<number, string>(Object.entries(Errno).map(([k, v]) => [v, k]));
+
+/** Symbolic name of an errno value, "E<number>" for ones nmk does not name. */
+export function errnoName(errno: number): string {
+  return errnoNames.get(Math.abs(errno)) ?? `E${Math.abs(errno)}`;
+}
+
+/** RT_TABLE_* ids. */
+export const RouteTable = { unspec: 0, default: 253, main: 254, local: 255 } as const;
+
+/** ARPHRD_* values nmk distinguishes. */
+export const ArpType = { ether: 1, infiniband: 32, loopback: 772, none: 65534 } as const;

@@ -1,0 +1,45 @@
+import type { ConfigView, Paths } from './config.js';
+import type { DeviceKind, DeviceView } from './device.js';
+import type { EventBus } from './events.js';
+import type { Logger } from './logger.js';
+import type { NetworkModel } from './model.js';
+import type { Platform } from './platform.js';
+import { token } from './token.js';
+
+/** Time, injectable so tests can control it. */
+export interface Clock {
+  /** Milliseconds, monotonic. */
+  now(): number;
+}
+
+/** Read access to the devices core manages. */
+export interface DeviceRegistry {
+  all(): Iterable<DeviceView>;
+  byIfindex(ifindex: number): DeviceView | undefined;
+  byName(name: string): DeviceView | undefined;
+}
+
+/**
+ * Every service token, read top to bottom. `core.*` are provided by core;
+ * `contrib.*` are contracts that plugins implement and core resolves.
+ */
+export const Tokens = {
+  /** Structured logger (each plugin gets its own child). */
+  Logger: token<Logger>('core.logger'),
+  /** The typed event bus. */
+  Events: token<EventBus>('core.events'),
+  /** The merged configuration. */
+  Config: token<ConfigView>('core.config'),
+  /** Every path nmk reads or writes, under one root. */
+  Paths: token<Paths>('core.paths'),
+  Clock: token<Clock>('core.clock'),
+  /** The live model of links, addresses and routes. */
+  Model: token<NetworkModel>('core.model'),
+  /** The devices core manages. */
+  Devices: token<DeviceRegistry>('core.devices'),
+
+  /** Exactly one: how nmk talks to the kernel. */
+  Platform: token<Platform>('contrib.platform'),
+  /** Any number: device kinds (bridge, veth, ethernet...). */
+  DeviceKind: token<DeviceKind>('contrib.device-kind'),
+} as const;

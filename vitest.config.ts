@@ -1,0 +1,38 @@
+import { defineConfig } from 'vitest/config';
+
+// Three lanes (see DESIGN.md): unit runs anywhere and fast; integration needs
+// root and network namespaces; kernel boots a VM. Select one with
+// `npx vitest run --project unit` (or a file path).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['sdk/**/*.test.ts', 'core/**/*.test.ts', 'plugins/**/*.test.ts', 'cli/**/*.test.ts', 'test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Each file builds its own namespaces; run them one at a time on 2 cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'kernel',
+          include: ['test/kernel/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
