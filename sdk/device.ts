@@ -57,8 +57,14 @@ export interface DeviceKind {
   /** A software device (created by nmk or another tool) rather than hardware. */
   software: boolean;
   /**
-   * The D-Bus type interface libnm needs to instantiate the device
-   * (org.freedesktop.NetworkManager.Device.Bridge...), with its properties.
+   * The D-Bus type interfaces libnm needs to instantiate the device
+   * (org.freedesktop.NetworkManager.Device.Bridge...), with their properties.
+   * A veth carries two (Device.Wired and Device.Veth), as in NetworkManager.
    */
-  dbus?: { interface: string; properties: readonly DeviceDBusProperty[] };
+  dbus: readonly DeviceDBusInterface[];
+}
+
+export interface DeviceDBusInterface {
+  interface: string;
+  properties: readonly DeviceDBusProperty[];
 }

@@ -13,3 +13,4 @@ export * from './logger.js';
 export * from './config.js';
 export * from './errors.js';
 export * from './nm.js';
+export * from './device-props.js';

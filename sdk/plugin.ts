@@ -28,6 +28,12 @@ export interface PluginManifest {
   needs?: string[];
   /** Entry file relative to the folder; default index.js, then index.ts. */
   entry?: string;
+  /**
+   * Loaded unless disabled (default true). Settings plugins load only when
+   * named in [main] plugins; a plugin with autoload false loads only when
+   * named in [plugins] enable (e.g. the fake platform).
+   */
+  autoload?: boolean;
 }
 
 /** What a plugin's setup receives. Everything it needs from core comes through here. */

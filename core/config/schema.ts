@@ -1,0 +1,104 @@
+/**
+ * Every config key nmk knows, one row each: the section it lives in, its type
+ * and allowed values. NetworkManager.conf's own keys keep NetworkManager's names
+ * and meaning; nmk's additions live in [plugins]. Validation and --print-config
+ * are driven by these rows.
+ */
+export type ConfigType = 'string' | 'list' | 'boolean' | 'integer' | 'enum';
+
+export interface ConfigKeyRow {
+  /** Section name, or a prefix ending in '*' for NetworkManager's per-match sections ("device-*"). */
+  section: string;
+  key: string;
+  type: ConfigType;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  help: string;
+}
+
+const rc = ['auto', 'symlink', 'file', 'resolvconf', 'netconfig', 'unmanaged'] as const;
+
+export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
+  { section: 'main', key: 'plugins', type: 'list', help: 'settings plugins in order of preference (keyfile is always loaded)' },
+  { section: 'main', key: 'dns', type: 'enum', choices: ['default', 'dnsmasq', 'systemd-resolved', 'none'], help: 'DNS processing mode' },
+  { section: 'main', key: 'rc-manager', type: 'enum', choices: rc, help: 'how resolv.conf is managed' },
+  { section: 'main', key: 'systemd-resolved', type: 'boolean', help: 'send DNS configuration to systemd-resolved' },
+  { section: 'main', key: 'no-auto-default', type: 'list', help: 'devices for which no default wired connection is created ("*" for all)' },
+  { section: 'main', key: 'dhcp', type: 'string', help: 'DHCP client plugin' },
+  { section: 'main', key: 'auth-polkit', type: 'string', help: 'authorize requests through polkit (true, false, root-only)' },
+  { section: 'main', key: 'hostname-mode', type: 'enum', choices: ['default', 'dhcp', 'none'], help: 'how the hostname is managed' },
+  { section: 'main', key: 'monitor-connection-files', type: 'boolean', help: 'deprecated in NetworkManager; accepted and ignored' },
+  { section: 'main', key: 'ignore-carrier', type: 'list', help: 'deprecated: use [device] ignore-carrier' },
+  { section: 'main', key: 'configure-and-quit', type: 'boolean', help: 'configure the network and exit' },
+  { section: 'main', key: 'autoconnect-retries-default', type: 'integer', min: 0, help: 'autoconnect retries for profiles that set none' },
+  { section: 'main', key: 'firewall-backend', type: 'string', help: 'firewall backend for shared connections' },
+  { section: 'main', key: 'debug', type: 'string', help: 'debug flags' },
+  { section: 'main', key: 'load-connections', type: 'boolean', help: 'nmk: load profiles from disk at start-up (servers may turn this off)' },
+
+  { section: 'logging', key: 'level', type: 'enum', choices: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERR', 'OFF', 'trace', 'debug', 'info', 'warn', 'error', 'off'], help: 'log level' },
+  { section: 'logging', key: 'domains', type: 'string', help: 'log domains (accepted for compatibility)' },
+  { section: 'logging', key: 'backend', type: 'enum', choices: ['journal', 'syslog', 'debug', 'text', 'json'], help: 'log backend' },
+  { section: 'logging', key: 'audit', type: 'boolean', help: 'audit log (accepted for compatibility)' },
+
+  { section: 'keyfile', key: 'path', type: 'string', help: 'directory of persistent keyfile profiles (under the state root)' },
+  { section: 'keyfile', key: 'unmanaged-devices', type: 'list', help: 'device specs never managed: interface-name:X, mac:Y, type:Z, except:..., *' },
+  { section: 'keyfile', key: 'hostname', type: 'string', help: 'deprecated in NetworkManager; accepted and ignored' },
+  { section: 'ifupdown', key: 'managed', type: 'boolean', help: 'manage interfaces listed in /etc/network/interfaces' },
+
+  { section: 'device*', key: 'match-device', type: 'list', help: 'which devices this section applies to' },
+  { section: 'device*', key: 'stop-match', type: 'boolean', help: 'stop looking at later sections once this one matched' },
+  { section: 'device*', key: 'managed', type: 'boolean', help: 'whether matched devices are managed' },
+  { section: 'device*', key: 'ignore-carrier', type: 'boolean', help: 'activate without waiting for carrier' },
+  { section: 'device*', key: 'carrier-wait-timeout', type: 'integer', min: 0, help: 'milliseconds to wait for carrier' },
+  { section: 'device*', key: 'keep-configuration', type: 'boolean', help: 'assume the existing configuration at start-up' },
+  { section: 'device*', key: 'allowed-connections', type: 'list', help: 'which profiles may activate on the device' },
+  { section: 'device*', key: 'sriov-num-vfs', type: 'integer', min: 0, help: 'SR-IOV virtual functions' },
+  { section: 'device*', key: 'wifi.scan-rand-mac-address', type: 'boolean', help: 'randomise the MAC while scanning' },
+  { section: 'device*', key: 'wifi.backend', type: 'enum', choices: ['wpa_supplicant', 'iwd'], help: 'Wi-Fi backend' },
+
+  { section: 'connectivity', key: 'enabled', type: 'boolean', help: 'connectivity checking' },
+  { section: 'connectivity', key: 'uri', type: 'string', help: 'connectivity check URI' },
+  { section: 'connectivity', key: 'interval', type: 'integer', min: 0, help: 'seconds between checks' },
+  { section: 'connectivity', key: 'response', type: 'string', help: 'expected response' },
+
+  { section: 'global-dns', key: 'searches', type: 'list', help: 'global search domains' },
+  { section: 'global-dns', key: 'options', type: 'list', help: 'global resolver options' },
+  { section: 'global-dns-domain-*', key: 'servers', type: 'list', help: 'name servers for the domain' },
+  { section: 'global-dns-domain-*', key: 'options', type: 'list', help: 'resolver options for the domain' },
+
+  { section: '.config', key: 'enable', type: 'string', help: 'conditionally enable this file (accepted; always enabled)' },
+
+  { section: 'plugins', key: 'enable', type: 'list', help: 'nmk: plugins to load besides the defaults (any kind but settings)' },
+  { section: 'plugins', key: 'disable', type: 'list', help: 'nmk: plugins not to load' },
+  { section: 'plugins', key: 'required', type: 'list', help: 'nmk: plugins whose failure stops start-up' },
+  { section: 'plugins', key: 'path', type: 'list', help: 'nmk: extra folders that hold plugins' },
+  { section: 'plugins', key: 'setup-timeout', type: 'integer', min: 100, max: 600_000, help: 'nmk: milliseconds a plugin setup may take' },
+];
+
+/**
+ * [connection*] sections hold per-property defaults ("ipv4.route-metric=100")
+ * and the match keys; their keys are setting.property names, checked loosely.
+ */
+export const CONNECTION_SECTION_KEYS = /^(match-device|stop-match|[a-z0-9-]+\.[a-z0-9-]+)$/;
+
+/** The row for a key, or undefined; `sectionKnown` tells whether the section itself is known. */
+export function findKeyRow(section: string, key: string): { row?: ConfigKeyRow; sectionKnown: boolean } {
+  let sectionKnown = false;
+  for (const row of CONFIG_KEYS) {
+    if (!sectionMatches(row.section, section)) continue;
+    sectionKnown = true;
+    if (row.key === key) return { row, sectionKnown };
+  }
+  if (/^connection(-.+)?$/.test(section)) {
+    return { sectionKnown: true, row: CONNECTION_SECTION_KEYS.test(key) ? { section, key, type: 'string', help: 'per-property default' } : undefined };
+  }
+  return { sectionKnown };
+}
+
+function sectionMatches(pattern: string, section: string): boolean {
+  if (!pattern.endsWith('*')) return pattern === section;
+  const stem = pattern.slice(0, -1);
+  // "device*" matches [device] and [device-anything], as NetworkManager does.
+  return section === stem.replace(/-$/, '') || section.startsWith(stem.endsWith('-') ? stem : `${stem}-`);
+}

@@ -1,0 +1,158 @@
+/**
+ * Keeps one Device per link in the model: creates it when a link appears
+ * (the kind registry picks the kind), follows the link's changes, and drops
+ * it when the link goes. Decides whether a device is managed from the config
+ * ([keyfile] unmanaged-devices, then [device*] sections in order).
+ *
+ * This issue's devices do not activate anything: a managed device is
+ * DISCONNECTED with carrier and UNAVAILABLE without; nothing is written to
+ * the kernel.
+ */
+import {
+  ArpType,
+  NMDeviceState,
+  NMDeviceStateReason,
+  type ConfigView,
+  type DeviceRegistry,
+  type DeviceView,
+  type EventBus,
+  type Link,
+  type Logger,
+} from '../../sdk/index.js';
+import { Device } from './device.js';
+import { DeviceSpec } from './device-spec.js';
+import type { KindRegistry } from './kind-registry.js';
+
+export const DEVICE_PATH_PREFIX = '/org/freedesktop/NetworkManager/Devices/';
+
+interface DeviceSection {
+  name: string;
+  match: DeviceSpec;
+  managed?: boolean;
+  stop: boolean;
+}
+
+export class DeviceManager implements DeviceRegistry {
+  private byIndex = new Map<number, Device>();
+  private nameIndex = new Map<string, Device>();
+  private nextId = 1;
+  private unmanagedSpec!: DeviceSpec;
+  private sections: DeviceSection[] = [];
+
+  constructor(
+    private kinds: KindRegistry,
+    private events: EventBus,
+    private logger: Logger,
+    config: ConfigView,
+  ) {
+    this.configure(config);
+  }
+
+  /** (Re)read the config's device rules; existing devices are re-evaluated. */
+  configure(config: ConfigView): void {
+    this.unmanagedSpec = new DeviceSpec(config.getList('keyfile', 'unmanaged-devices'));
+    this.sections = config
+      .sections()
+      .filter((s) => s === 'device' || s.startsWith('device-'))
+      .map((s) => {
+        const raw = config.get(s, 'managed');
+        return {
+          name: s,
+          match: new DeviceSpec(config.getList(s, 'match-device')),
+          managed: raw === undefined ? undefined : config.getBoolean(s, 'managed', true),
+          stop: config.getBoolean(s, 'stop-match', false),
+        };
+      });
+    for (const d of this.byIndex.values()) this.refreshState(d, NMDeviceStateReason.NOW_MANAGED);
+  }
+
+  all(): Iterable<DeviceView> {
+    return this.byIndex.values();
+  }
+  byIfindex(ifindex: number): Device | undefined {
+    return this.byIndex.get(ifindex);
+  }
+  byName(name: string): Device | undefined {
+    return this.nameIndex.get(name);
+  }
+  get size(): number {
+    return this.byIndex.size;
+  }
+
+  /** Whether config says the device is managed, and why not when it is not. */
+  private decideManaged(link: Link, kind: string): { managed: boolean; reason: number } {
+    const subject = { name: link.name, mac: link.mac, type: kind };
+    if (this.unmanagedSpec.matches(subject)) return { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_CONF };
+    for (const s of this.sections) {
+      if (!s.match.empty && !s.match.matches(subject)) continue;
+      if (s.managed !== undefined) {
+        return s.managed ? { managed: true, reason: NMDeviceStateReason.NOW_MANAGED } : { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_CONF };
+      }
+      if (s.stop) break;
+    }
+    // NetworkManager 1.42 leaves loopback unmanaged.
+    if (link.arptype === ArpType.loopback) return { managed: false, reason: NMDeviceStateReason.UNMANAGED_BY_DEFAULT };
+    return { managed: true, reason: NMDeviceStateReason.NOW_MANAGED };
+  }
+
+  private idleState(d: { managed: boolean; link: Link }): number {
+    if (!d.managed) return NMDeviceState.UNMANAGED;
+    return d.link.carrier ? NMDeviceState.DISCONNECTED : NMDeviceState.UNAVAILABLE;
+  }
+
+  addLink(link: Link): Device {
+    const existing = this.byIndex.get(link.ifindex);
+    if (existing) return existing;
+    const kind = this.kinds.kindFor(link);
+    const m = this.decideManaged(link, kind.name);
+    const d = new Device(`${DEVICE_PATH_PREFIX}${this.nextId++}`, link, kind, { state: 0, reason: m.reason, managed: m.managed });
+    d.state = this.idleState(d);
+    this.byIndex.set(link.ifindex, d);
+    this.nameIndex.set(link.name, d);
+    this.logger.debug('device added', { device: link.name, kind: kind.name, managed: d.managed, state: d.state });
+    this.events.emit('device.added', { device: d });
+    return d;
+  }
+
+  changeLink(link: Link, previous: Link): void {
+    const d = this.byIndex.get(link.ifindex);
+    if (!d) {
+      this.addLink(link);
+      return;
+    }
+    if (previous.name !== link.name) {
+      if (this.nameIndex.get(previous.name) === d) this.nameIndex.delete(previous.name);
+      this.nameIndex.set(link.name, d);
+    }
+    d.link = link;
+    this.events.emit('device.changed', { device: d });
+    if (previous.carrier !== link.carrier) this.refreshState(d, NMDeviceStateReason.CARRIER);
+  }
+
+  removeLink(link: Link): void {
+    const d = this.byIndex.get(link.ifindex);
+    if (!d) return;
+    this.byIndex.delete(link.ifindex);
+    if (this.nameIndex.get(d.name) === d) this.nameIndex.delete(d.name);
+    this.logger.debug('device removed', { device: d.name });
+    this.events.emit('device.removed', { device: d });
+  }
+
+  private refreshState(d: Device, reason: number): void {
+    const m = this.decideManaged(d.link, d.kind);
+    d.managed = m.managed;
+    const next = this.idleState(d);
+    if (next === d.state) return;
+    const old = d.state;
+    d.state = next;
+    d.stateReason = m.managed ? reason : m.reason;
+    this.events.emit('device.state-changed', { device: d, state: next, oldState: old, reason: d.stateReason });
+  }
+
+  /** Devices whose controller is the given link. */
+  portsOf(ifindex: number): DeviceView[] {
+    const out: DeviceView[] = [];
+    for (const d of this.byIndex.values()) if (d.link.master === ifindex) out.push(d);
+    return out;
+  }
+}

@@ -1,0 +1,32 @@
+/** A device: one per kernel link, the kind that claimed it, and its NetworkManager state. */
+import type { DeviceKind, DeviceView, Link } from '../../sdk/index.js';
+
+export class Device implements DeviceView {
+  state: number;
+  stateReason: number;
+  managed: boolean;
+
+  constructor(
+    readonly path: string,
+    public link: Link,
+    readonly kindRow: DeviceKind,
+    init: { state: number; reason: number; managed: boolean },
+  ) {
+    this.state = init.state;
+    this.stateReason = init.reason;
+    this.managed = init.managed;
+  }
+
+  get ifindex(): number {
+    return this.link.ifindex;
+  }
+  get name(): string {
+    return this.link.name;
+  }
+  get kind(): string {
+    return this.kindRow.name;
+  }
+  get deviceType(): number {
+    return this.kindRow.deviceType;
+  }
+}

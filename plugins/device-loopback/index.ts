@@ -1,0 +1,17 @@
+/** Loopback: Device.Loopback (NetworkManager 1.42 and later), no properties of its own. */
+import { ArpType, definePlugin, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
+
+export const loopbackKind: DeviceKind = {
+  name: 'loopback',
+  deviceType: NMDeviceType.LOOPBACK,
+  linkKinds: [],
+  claims: (link) => link.arptype === ArpType.loopback,
+  software: false,
+  dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Loopback', properties: [] }],
+};
+
+export default definePlugin({
+  setup(ctx) {
+    ctx.provide(Tokens.DeviceKind, loopbackKind);
+  },
+});
