@@ -41,11 +41,13 @@ export class NmkError extends Error {
   override readonly name = 'NmkError';
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    /** The problem alone, without the origin. */
+    readonly reason: string,
     readonly origin: ErrorOrigin = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    // The message carries its origin, so any code that prints it names the culprit.
+    super(`${describeOrigin(origin)}${reason}`, options);
   }
 
   /** NetworkManager's D-Bus error name for this code. */
@@ -55,7 +57,7 @@ export class NmkError extends Error {
 
   /** "file:line: key: message" or "plugin NAME (hook): message". */
   override toString(): string {
-    return `${describeOrigin(this.origin)}${this.message}`;
+    return this.message;
   }
 }
 

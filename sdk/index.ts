@@ -14,3 +14,4 @@ export * from './config.js';
 export * from './errors.js';
 export * from './nm.js';
 export * from './device-props.js';
+export * from './gkeyfile/index.js';

@@ -10,9 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   NmkError,
+  NMVersion,
   SDK_VERSION,
   Tokens,
   type Logger,
@@ -34,16 +34,10 @@ import { PluginHost } from '../plugins/plugin-host.js';
 import { selectPlugins } from '../plugins/select.js';
 import type { DaemonOptions } from './args.js';
 import { startDBusFrontend, type DBusFrontend } from './dbus-frontend.js';
+import { BUILTIN_PLUGINS, BUILTIN_PROFILES, NMK_VERSION } from './locations.js';
 import { notifySystemd } from './sd-notify.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** The repository (or installed package) root: two levels up from core/daemon or dist/core/daemon. */
-const PACKAGE_ROOT = here.includes(`${path.sep}dist${path.sep}`) ? path.resolve(here, '../../..') : path.resolve(here, '../..');
-/** Built-in plugins: compiled under dist/ when running compiled, sources otherwise. */
-const BUILTIN_PLUGINS = path.resolve(here, '../../plugins');
-export const BUILTIN_PROFILES = path.join(PACKAGE_ROOT, 'config', 'profiles');
-
-export const NMK_VERSION = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+export { BUILTIN_PROFILES, NMK_VERSION };
 
 export interface DaemonDeps {
   /** Where log lines go (tests collect them). */
@@ -189,7 +183,9 @@ export class Daemon {
       devices: this.devices,
       model: this.model,
       config: this.configHolder,
-      version: '1.42.4',
+      version: NMVersion,
+      sink: this.sink,
+      reload: () => this.reload(),
     });
 
     const startupMs = Date.now() - t0;

@@ -38,6 +38,8 @@ export class DeviceManager implements DeviceRegistry {
   private nextId = 1;
   private unmanagedSpec!: DeviceSpec;
   private sections: DeviceSection[] = [];
+  /** Managed state a user set over D-Bus; wins over config until the link goes. */
+  private explicit = new Map<number, boolean>();
 
   constructor(
     private kinds: KindRegistry,
@@ -81,6 +83,10 @@ export class DeviceManager implements DeviceRegistry {
 
   /** Whether config says the device is managed, and why not when it is not. */
   private decideManaged(link: Link, kind: string): { managed: boolean; reason: number } {
+    const forced = this.explicit.get(link.ifindex);
+    if (forced !== undefined) {
+      return forced ? { managed: true, reason: NMDeviceStateReason.NOW_MANAGED } : { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_EXPLICIT };
+    }
     const subject = { name: link.name, mac: link.mac, type: kind };
     if (this.unmanagedSpec.matches(subject)) return { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_CONF };
     for (const s of this.sections) {
@@ -130,6 +136,7 @@ export class DeviceManager implements DeviceRegistry {
   }
 
   removeLink(link: Link): void {
+    this.explicit.delete(link.ifindex);
     const d = this.byIndex.get(link.ifindex);
     if (!d) return;
     this.byIndex.delete(link.ifindex);
@@ -140,13 +147,30 @@ export class DeviceManager implements DeviceRegistry {
 
   private refreshState(d: Device, reason: number): void {
     const m = this.decideManaged(d.link, d.kind);
+    const managedChanged = d.managed !== m.managed;
     d.managed = m.managed;
     const next = this.idleState(d);
-    if (next === d.state) return;
+    if (next === d.state) {
+      if (managedChanged) this.events.emit('device.changed', { device: d });
+      return;
+    }
     const old = d.state;
     d.state = next;
     d.stateReason = m.managed ? reason : m.reason;
     this.events.emit('device.state-changed', { device: d, state: next, oldState: old, reason: d.stateReason });
+  }
+
+  /** A user's request (D-Bus Managed=...): takes effect at once and holds until the link goes. */
+  setManaged(device: DeviceView, managed: boolean): void {
+    const d = this.byIndex.get(device.ifindex);
+    if (!d) return;
+    this.explicit.set(d.ifindex, managed);
+    this.refreshState(d, NMDeviceStateReason.NOW_MANAGED);
+  }
+
+  /** Object path of the device for an ifindex, "/" when there is none. */
+  pathOf(ifindex: number): string {
+    return this.byIndex.get(ifindex)?.path ?? '/';
   }
 
   /** Devices whose controller is the given link. */

@@ -1,0 +1,26 @@
+/** nmcli's names for numeric values, as tables. */
+import { NMDeviceState, NMDeviceType, NMState } from '../sdk/index.js';
+
+const invert = (o: Record<string, number>) => new Map(Object.entries(o).map(([k, v]) => [v, k]));
+
+/** nmcli's device type names ("ethernet", "bridge", "loopback"...). */
+const TYPE_NAMES: Record<number, string> = {
+  [NMDeviceType.ETHERNET]: 'ethernet', [NMDeviceType.WIFI]: 'wifi', [NMDeviceType.BOND]: 'bond', [NMDeviceType.VLAN]: 'vlan',
+  [NMDeviceType.BRIDGE]: 'bridge', [NMDeviceType.GENERIC]: 'generic', [NMDeviceType.TEAM]: 'team', [NMDeviceType.MACVLAN]: 'macvlan',
+  [NMDeviceType.VXLAN]: 'vxlan', [NMDeviceType.VETH]: 'ethernet', [NMDeviceType.DUMMY]: 'dummy', [NMDeviceType.LOOPBACK]: 'loopback',
+  [NMDeviceType.INFINIBAND]: 'infiniband', [NMDeviceType.TUN]: 'tun', [NMDeviceType.WIREGUARD]: 'wireguard', [NMDeviceType.VRF]: 'vrf',
+};
+
+const STATE_NAMES: Record<number, string> = {
+  [NMDeviceState.UNKNOWN]: 'unknown', [NMDeviceState.UNMANAGED]: 'unmanaged', [NMDeviceState.UNAVAILABLE]: 'unavailable',
+  [NMDeviceState.DISCONNECTED]: 'disconnected', [NMDeviceState.PREPARE]: 'connecting (prepare)', [NMDeviceState.CONFIG]: 'connecting (configuring)',
+  [NMDeviceState.NEED_AUTH]: 'connecting (need authentication)', [NMDeviceState.IP_CONFIG]: 'connecting (getting IP configuration)',
+  [NMDeviceState.IP_CHECK]: 'connecting (checking IP connectivity)', [NMDeviceState.SECONDARIES]: 'connecting (starting secondary connections)',
+  [NMDeviceState.ACTIVATED]: 'connected', [NMDeviceState.DEACTIVATING]: 'deactivating', [NMDeviceState.FAILED]: 'connection failed',
+};
+
+const NM_STATE_NAMES = invert(NMState);
+
+export const deviceTypeName = (t: number) => TYPE_NAMES[t] ?? 'unknown';
+export const deviceStateName = (s: number) => STATE_NAMES[s] ?? 'unknown';
+export const managerStateName = (s: number) => (NM_STATE_NAMES.get(s) ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ');

@@ -1,0 +1,92 @@
+/**
+ * A device's D-Bus object: the common org.freedesktop.NetworkManager.Device
+ * interface as rows, plus the type interfaces its kind contributes (rows from
+ * the device plugin), which libnm uses to pick the device's class.
+ */
+import { NMDeviceCap, NMDeviceStateReason, type DeviceLookup, type DeviceView } from '../../../sdk/index.js';
+import type { Device } from '../../devices/device.js';
+import type { InterfaceDef, PropertyRow } from '../rows.js';
+import { requirePrivileged } from './auth.js';
+import { DEVICE_IFACE, NO_OBJECT } from './paths.js';
+
+/** NMDeviceInterfaceFlags. */
+const IFACE_FLAG = { UP: 0x1, LOWER_UP: 0x2, CARRIER: 0x10000 } as const;
+
+/** Kernel driver names by link kind, as `ethtool -i` reports them. */
+const DRIVERS: Record<string, string> = { bond: 'bonding', vlan: '8021q', bridge: 'bridge', veth: 'veth', macvlan: 'macvlan', macvtap: 'macvtap', vxlan: 'vxlan', dummy: 'dummy', team: 'team' };
+
+export interface DeviceControl {
+  /** Make the device managed or unmanaged at a user's request. */
+  setManaged(device: DeviceView, managed: boolean): void;
+}
+
+const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
+
+export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: DeviceControl): InterfaceDef[] {
+  const kind = d.kindRow;
+  let autoconnect = true;
+  const common: InterfaceDef = {
+    name: DEVICE_IFACE,
+    properties: [
+      ro('Udi', 's', () => (kind.software ? `/sys/devices/virtual/net/${d.name}` : `/sys/class/net/${d.name}`)),
+      ro('Path', 's', () => ''),
+      ro('Interface', 's', () => d.name),
+      ro('IpInterface', 's', () => (d.link.up ? d.name : '')),
+      ro('Driver', 's', () => DRIVERS[d.link.kind] ?? (d.link.kind || 'unknown')),
+      ro('DriverVersion', 's', () => ''),
+      ro('FirmwareVersion', 's', () => ''),
+      ro('Capabilities', 'u', () => NMDeviceCap.NM_SUPPORTED | NMDeviceCap.CARRIER_DETECT | (kind.software ? NMDeviceCap.IS_SOFTWARE : 0)),
+      ro('Ip4Address', 'u', () => 0),
+      ro('State', 'u', () => d.state),
+      ro('StateReason', '(uu)', () => [d.state, d.stateReason]),
+      ro('ActiveConnection', 'o', () => NO_OBJECT),
+      ro('Ip4Config', 'o', () => NO_OBJECT),
+      ro('Dhcp4Config', 'o', () => NO_OBJECT),
+      ro('Ip6Config', 'o', () => NO_OBJECT),
+      ro('Dhcp6Config', 'o', () => NO_OBJECT),
+      {
+        name: 'Managed',
+        signature: 'b',
+        access: 'readwrite',
+        get: () => d.managed,
+        set: (value, caller) => {
+          requirePrivileged(caller, `change whether ${d.name} is managed`);
+          control.setManaged(d, Boolean(value));
+        },
+      },
+      {
+        name: 'Autoconnect',
+        signature: 'b',
+        access: 'readwrite',
+        get: () => autoconnect,
+        set: (value, caller) => {
+          requirePrivileged(caller, `change autoconnect of ${d.name}`);
+          autoconnect = Boolean(value);
+        },
+      },
+      ro('FirmwareMissing', 'b', () => d.stateReason === NMDeviceStateReason.FIRMWARE_MISSING),
+      ro('NmPluginMissing', 'b', () => false),
+      ro('DeviceType', 'u', () => d.deviceType),
+      ro('AvailableConnections', 'ao', () => []),
+      ro('PhysicalPortId', 's', () => ''),
+      ro('Mtu', 'u', () => d.link.mtu),
+      ro('Metered', 'u', () => 0),
+      ro('LldpNeighbors', 'aa{sv}', () => []),
+      ro('Real', 'b', () => true),
+      ro('Ip4Connectivity', 'u', () => 0),
+      ro('Ip6Connectivity', 'u', () => 0),
+      ro('InterfaceFlags', 'u', () => (d.link.up ? IFACE_FLAG.UP : 0) | (d.link.carrier ? IFACE_FLAG.LOWER_UP | IFACE_FLAG.CARRIER : 0)),
+      ro('HwAddress', 's', () => d.link.mac.toUpperCase()),
+      ro('Ports', 'ao', () => lookup.portsOf(d.ifindex).map((p) => p.path)),
+    ],
+    signals: [{ name: 'StateChanged', args: [['new_state', 'u'], ['old_state', 'u'], ['reason', 'u']] }],
+  };
+  const typed = kind.dbus.map<InterfaceDef>((iface) => ({
+    name: iface.interface,
+    properties: iface.properties.map((p) => ro(p.name, p.signature, () => p.get(d, lookup))),
+  }));
+  return [common, ...typed];
+}
+
+/** Property names of the common interface that follow the kernel link. */
+export const LINK_DRIVEN_PROPERTIES = ['Interface', 'IpInterface', 'Mtu', 'HwAddress', 'InterfaceFlags', 'Udi'] as const;
