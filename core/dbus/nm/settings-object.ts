@@ -1,28 +1,90 @@
 /**
- * /org/freedesktop/NetworkManager/Settings. The profile store arrives with
- * the settings issue; until then the list is empty and lookups say so.
+ * /org/freedesktop/NetworkManager/Settings: the profile list and the calls
+ * that add, load and reload profiles. Mutations are root's only.
  */
 import os from 'node:os';
+import { NmkError } from '../../../sdk/index.js';
+import { settingsFromWire } from '../../settings/dbus-form.js';
+import type { SettingsStore } from '../../settings/settings-store.js';
 import { DBusError } from '../errors.js';
 import type { InterfaceDef } from '../rows.js';
+import { requirePrivileged } from './auth.js';
 import { SETTINGS_IFACE } from './paths.js';
 
-export function settingsInterface(): InterfaceDef {
+/** NMSettingsAddConnection2Flags. */
+const ADD2 = { TO_DISK: 0x1, IN_MEMORY: 0x2 } as const;
+
+export function settingsInterface(store: SettingsStore): InterfaceDef {
+  const paths = () => [...store.profiles()].map((p) => p.path);
   return {
     name: SETTINGS_IFACE,
     properties: [
-      { name: 'Connections', signature: 'ao', access: 'read', get: () => [] },
+      { name: 'Connections', signature: 'ao', access: 'read', get: paths },
       { name: 'Hostname', signature: 's', access: 'read', get: () => os.hostname() },
-      { name: 'CanModify', signature: 'b', access: 'read', get: () => false },
+      { name: 'CanModify', signature: 'b', access: 'read', get: () => true },
     ],
     methods: [
-      { name: 'ListConnections', in: [], out: [['connections', 'ao']], handler: () => [] },
+      { name: 'ListConnections', in: [], out: [['connections', 'ao']], handler: paths },
       {
         name: 'GetConnectionByUuid',
         in: [['uuid', 's']],
         out: [['connection', 'o']],
         handler: ([uuid]) => {
-          throw new DBusError('org.freedesktop.NetworkManager.Settings.InvalidConnection', `no connection with the UUID '${uuid}'`);
+          const p = store.get(String(uuid));
+          if (!p) throw new DBusError('org.freedesktop.NetworkManager.Settings.InvalidConnection', `no connection with the UUID '${uuid}'`);
+          return p.path;
+        },
+      },
+      {
+        name: 'AddConnection',
+        in: [['connection', 'a{sa{sv}}']],
+        out: [['path', 'o']],
+        handler: async ([c], caller) => {
+          requirePrivileged(caller, 'add a connection');
+          return (await store.add(settingsFromWire(c), { persist: 'disk' })).path;
+        },
+      },
+      {
+        name: 'AddConnectionUnsaved',
+        in: [['connection', 'a{sa{sv}}']],
+        out: [['path', 'o']],
+        handler: async ([c], caller) => {
+          requirePrivileged(caller, 'add a connection');
+          return (await store.add(settingsFromWire(c), { persist: 'memory' })).path;
+        },
+      },
+      {
+        name: 'AddConnection2',
+        in: [['settings', 'a{sa{sv}}'], ['flags', 'u'], ['args', 'a{sv}']],
+        out: [['path', 'o'], ['result', 'a{sv}']],
+        handler: async ([c, flags], caller) => {
+          requirePrivileged(caller, 'add a connection');
+          const f = Number(flags);
+          if (!(f & (ADD2.TO_DISK | ADD2.IN_MEMORY)) || (f & ADD2.TO_DISK && f & ADD2.IN_MEMORY)) {
+            throw new NmkError('INVALID_ARGUMENT', 'AddConnection2 needs exactly one of the flags TO_DISK (0x1) and IN_MEMORY (0x2)');
+          }
+          const p = await store.add(settingsFromWire(c), { persist: f & ADD2.TO_DISK ? 'disk' : 'memory' });
+          return [p.path, {}];
+        },
+      },
+      {
+        name: 'LoadConnections',
+        in: [['filenames', 'as']],
+        out: [['status', 'b'], ['failures', 'as']],
+        handler: async ([files], caller) => {
+          requirePrivileged(caller, 'load connections');
+          const r = await store.loadFiles((files as string[]).map(String));
+          return [r.ok, r.failures];
+        },
+      },
+      {
+        name: 'ReloadConnections',
+        in: [],
+        out: [['status', 'b']],
+        handler: async (_a, caller) => {
+          requirePrivileged(caller, 'reload connections');
+          await store.loadAll();
+          return true;
         },
       },
     ],

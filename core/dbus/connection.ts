@@ -1,0 +1,306 @@
+/**
+ * One connection to a message bus (the system bus by default), on dbus-next's
+ * low-level MessageBus. It contains dbus-next's failure modes: a bus that is
+ * not there or a name that is taken is an NmkError naming the address or the
+ * name; a broken connection or unreadable bytes on the socket are logged and
+ * reported once through the 'disconnected' event, never thrown at the loop.
+ */
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { sessionBus, type MessageBus } from 'dbus-next';
+import { NmkError } from '../../sdk/errors.js';
+import type { Logger } from '../../sdk/logger.js';
+import { DBusError } from './errors.js';
+import { methodCall, type Message, type OutgoingMessage } from './messages.js';
+import { isBusName } from './names.js';
+import { parseSignature } from './signature.js';
+import { toWireList } from './values.js';
+import { encodeMessage } from './wire.js';
+
+export const DEFAULT_SYSTEM_BUS_ADDRESS = 'unix:path=/run/dbus/system_bus_socket';
+
+/** The system bus address: $DBUS_SYSTEM_BUS_ADDRESS, or the standard socket. */
+export function systemBusAddress(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DBUS_SYSTEM_BUS_ADDRESS || DEFAULT_SYSTEM_BUS_ADDRESS;
+}
+
+export interface ConnectOptions {
+  /** A D-Bus address ("unix:path=/run/dbus/system_bus_socket"); default systemBusAddress(). */
+  address?: string;
+  logger: Logger;
+  /** Give up when the bus has not accepted us after this long (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  destination: string;
+  path: string;
+  interface: string;
+  member: string;
+  /** The signature of `body` (default ''); body values are plain and converted by it. */
+  signature?: string;
+  body?: readonly unknown[];
+  /** Default 25 s, as libdbus. */
+  timeoutMs?: number;
+}
+
+const BUS_NAME = 'org.freedesktop.DBus';
+const BUS_PATH = '/org/freedesktop/DBus';
+const DO_NOT_QUEUE = 4;
+const PRIMARY_OWNER = 1;
+const ALREADY_OWNER = 4;
+
+interface ConnectionEvents {
+  /** The connection ended: `reason` is null after close(), else what broke it. Emitted once. */
+  disconnected: [reason: Error | null];
+}
+
+/** Connect to a bus. Rejects with NmkError BUS_UNAVAILABLE: "cannot connect to D-Bus at ADDRESS: WHY". */
+export function connectBus(options: ConnectOptions): Promise<BusConnection> {
+  return BusConnection.connect(options);
+}
+
+export class BusConnection extends EventEmitter<ConnectionEvents> {
+  private state: 'connecting' | 'open' | 'closed' = 'connecting';
+  private closing = false;
+  private corked = false;
+  /** What broke the connection, when something did. */
+  private fault: Error | null = null;
+  private readonly pendingCalls = new Set<(err: Error) => void>();
+  private readonly log: Logger;
+
+  private constructor(
+    /** dbus-next's bus, for the object tree (addMethodHandler, send, 'message'). */
+    readonly bus: MessageBus,
+    /** The address we connected to, as given. */
+    readonly address: string,
+    private readonly stream: Duplex,
+    logger: Logger,
+  ) {
+    super();
+    this.log = logger.child({ dbus: address });
+    this.containSocketGarbage();
+    bus.on('error', (err: unknown) => this.onBusError(err));
+    stream.on('close', () => this.onClosed());
+  }
+
+  static async connect(options: ConnectOptions): Promise<BusConnection> {
+    const address = options.address ?? systemBusAddress();
+    let bus: MessageBus;
+    try {
+      bus = sessionBus({ busAddress: address });
+    } catch (e) {
+      throw unavailable(address, e);
+    }
+    const stream = (bus as unknown as { _connection: { stream: Duplex } })._connection.stream;
+    const conn = new BusConnection(bus, address, stream, options.logger);
+    await conn.opened(options.timeoutMs ?? 10_000);
+    conn.log.debug('connected to D-Bus', { uniqueName: conn.uniqueName });
+    return conn;
+  }
+
+  /** Our unique name on the bus (":1.42"). */
+  get uniqueName(): string {
+    return (this.bus as unknown as { name: string }).name;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /**
+   * Own a well-known name, not queueing behind another owner. Rejects with
+   * NmkError BUS_UNAVAILABLE "cannot own the name N on D-Bus at A: ..." when it
+   * is taken or the bus refuses.
+   */
+  async requestName(name: string): Promise<void> {
+    if (!isBusName(name) || name.startsWith(':')) throw new TypeError(`'${name}' is not a valid well-known bus name`);
+    let reply: number;
+    try {
+      [reply] = (await this.callBus('RequestName', 'su', [name, DO_NOT_QUEUE])) as [number];
+    } catch (e) {
+      throw new NmkError('BUS_UNAVAILABLE', `cannot own the name ${name} on D-Bus at ${this.address}: ${describeError(e)}`, {}, { cause: e });
+    }
+    if (reply === PRIMARY_OWNER || reply === ALREADY_OWNER) return;
+    const owner = await this.callBus('GetNameOwner', 's', [name]).then(([o]) => ` by ${o}`, () => '');
+    throw new NmkError('BUS_UNAVAILABLE', `cannot own the name ${name} on D-Bus at ${this.address}: it is already owned${owner}`);
+  }
+
+  async releaseName(name: string): Promise<void> {
+    await this.callBus('ReleaseName', 's', [name]);
+  }
+
+  /**
+   * Call a method and resolve with the reply's body (dbus-next's decoded
+   * form). An error reply rejects with a DBusError carrying its name; a
+   * timeout or a closed connection rejects with a plain Error.
+   */
+  call(options: CallOptions): Promise<any[]> {
+    const signature = options.signature ?? '';
+    const where = `${options.interface}.${options.member} on ${options.destination}`;
+    return new Promise((resolve, reject) => {
+      if (this.state !== 'open') return reject(new Error(`cannot call ${where}: not connected to D-Bus at ${this.address}`));
+      let msg: Message;
+      try {
+        const body = toWireList(parseSignature(signature), options.body ?? []);
+        msg = methodCall(options.destination, options.path, options.interface, options.member, signature, body);
+      } catch (e) {
+        return reject(new TypeError(`cannot call ${where}: ${describeError(e)}`));
+      }
+      const finish = (err: Error | null, body?: any[]) => {
+        clearTimeout(timer);
+        this.pendingCalls.delete(abandon);
+        if (err) reject(err);
+        else resolve(body!);
+      };
+      const abandon = (err: Error) => finish(err);
+      const ms = options.timeoutMs ?? 25_000;
+      const timer = setTimeout(() => finish(new Error(`${where} timed out after ${ms} ms`)), ms);
+      this.pendingCalls.add(abandon);
+      this.bus.call(msg).then(
+        (reply) => finish(null, reply?.body ?? []),
+        (err: unknown) => finish(asDBusError(err)),
+      );
+    });
+  }
+
+  /**
+   * Send a reply or a signal, encoded by wire.ts (dbus-next's own marshaller
+   * is too slow for big replies). Never throws: a message that cannot be
+   * encoded is logged and returns false, as does a closed connection.
+   */
+  send(msg: OutgoingMessage): boolean {
+    if (this.state !== 'open') return false;
+    let bytes: Buffer;
+    try {
+      bytes = encodeMessage(msg, this.bus.newSerial());
+    } catch (e) {
+      this.log.error('cannot encode a D-Bus message', { member: msg.member, errorName: msg.errorName, error: describeError(e) });
+      return false;
+    }
+    // Batch a tick's messages into one socket write (an export storm is thousands of signals).
+    if (!this.corked) {
+      this.corked = true;
+      this.stream.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.stream.uncork();
+      });
+    }
+    this.stream.write(bytes);
+    return true;
+  }
+
+  /** Close the connection (releasing our names with it). Resolves once the socket is closed. */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.stream.once('close', () => resolve()));
+    this.bus.disconnect();
+    const force = setTimeout(() => this.stream.destroy(), 2_000);
+    await closed;
+    clearTimeout(force);
+  }
+
+  /** Resolve once the bus answered Hello; reject (and tear down) on an error, a close or a timeout. */
+  private opened(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (why: unknown) => {
+        cleanup();
+        this.closing = true;
+        this.stream.destroy();
+        reject(unavailable(this.address, why));
+      };
+      const onConnect = () => {
+        cleanup();
+        this.state = 'open';
+        resolve();
+      };
+      const onClose = () => fail(this.fault ?? new Error('the bus closed the connection'));
+      const timer = setTimeout(() => fail(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.bus.removeListener('connect', onConnect);
+        this.bus.removeListener('error', fail);
+        this.stream.removeListener('close', onClose);
+      };
+      this.bus.once('connect', onConnect);
+      this.bus.once('error', fail);
+      this.stream.once('close', onClose);
+    });
+  }
+
+  /**
+   * dbus-next parses incoming bytes inside the socket's 'readable' handler
+   * and lets a parse error escape to the event loop (an uncaught exception).
+   * We catch it there instead: the stream cannot be resynchronised, so the
+   * connection is closed and reported as broken.
+   */
+  private containSocketGarbage(): void {
+    const stream = this.stream;
+    const emit = stream.emit;
+    stream.emit = function guardedEmit(this: Duplex, event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'readable') return emit.call(this, event, ...args);
+      try {
+        return emit.call(this, event, ...args);
+      } catch (err) {
+        onGarbage(err);
+        return false;
+      }
+    } as Duplex['emit'];
+    const onGarbage = (err: unknown) => {
+      this.fault = new Error(`unreadable data on the D-Bus socket: ${describeError(err)}`);
+      this.log.error('closing the D-Bus connection: unreadable data on its socket', { error: describeError(err) });
+      stream.destroy();
+    };
+  }
+
+  private onBusError(err: unknown): void {
+    if (this.state !== 'open') return; // opened() reports it
+    const error = err instanceof Error ? err : new Error(describeError(err));
+    this.fault ??= error;
+    this.log.warn('D-Bus connection error', { error: describeError(err) });
+  }
+
+  private onClosed(): void {
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    const reason = this.closing ? null : (this.fault ?? new Error(`the bus at ${this.address} closed the connection`));
+    for (const abandon of [...this.pendingCalls]) abandon(new Error(`the D-Bus connection to ${this.address} closed before the reply`));
+    if (!wasOpen) return;
+    if (reason) this.log.warn('D-Bus connection lost', { error: reason.message });
+    this.emit('disconnected', reason);
+  }
+
+  private callBus(member: string, signature: string, body: unknown[]): Promise<any[]> {
+    return this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member, signature, body });
+  }
+}
+
+function unavailable(address: string, why: unknown): NmkError {
+  return new NmkError('BUS_UNAVAILABLE', `cannot connect to D-Bus at ${address}: ${describeError(why)}`, {}, { cause: why });
+}
+
+/** "ENOENT" for system errors, "Name: message" for D-Bus errors, the message otherwise. */
+function describeError(err: unknown): string {
+  if (err instanceof DBusError) return `${err.dbusName}: ${err.message}`;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : err.message;
+  }
+  if (Buffer.isBuffer(err)) return `the bus refused us: ${err.toString('ascii').trim()}`;
+  return String(err);
+}
+
+/** dbus-next rejects calls with its own DBusError (type, text); ours carries dbusName. */
+function asDBusError(err: unknown): Error {
+  const e = err as { type?: unknown; text?: unknown } | null;
+  if (e && typeof e.type === 'string') {
+    try {
+      return new DBusError(e.type, typeof e.text === 'string' ? e.text : '');
+    } catch {
+      // not a valid error name: fall through
+    }
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,0 +1,156 @@
+/**
+ * An object as the tree keeps it: its interface rows checked once and
+ * indexed by name, with parsed signatures, so a call or a GetAll does no
+ * parsing and no searching.
+ */
+import { Variant } from 'dbus-next';
+import { interfaceXml } from './introspect.js';
+import { isInterfaceName, isMemberName, isObjectPath } from './names.js';
+import type { ArgRow, InterfaceDef, MethodRow, PropertyRow, SignalRow } from './rows.js';
+import { parseSingle, type SigType } from './signature.js';
+import { STANDARD_SHAPES } from './standard-interfaces.js';
+import { toWire } from './values.js';
+
+export interface CompiledProperty {
+  readonly row: PropertyRow;
+  readonly type: SigType;
+}
+
+export interface CompiledMethod {
+  readonly row: MethodRow;
+  readonly inSignature: string;
+  readonly outTypes: readonly SigType[];
+  readonly outSignature: string;
+}
+
+export interface CompiledSignal {
+  readonly row: SignalRow;
+  readonly types: readonly SigType[];
+  readonly signature: string;
+}
+
+export interface CompiledInterface {
+  readonly name: string;
+  /** In row order, which is the order GetAll and PropertiesChanged list them. */
+  readonly propertyList: readonly CompiledProperty[];
+  readonly properties: ReadonlyMap<string, CompiledProperty>;
+  readonly methods: ReadonlyMap<string, CompiledMethod>;
+  readonly signals: ReadonlyMap<string, CompiledSignal>;
+}
+
+/** Called for a property left out of a dict because its getter threw or returned a bad value. */
+export type PropertyFault = (path: string, iface: CompiledInterface, property: CompiledProperty, err: unknown) => void;
+
+export class ExportedObject {
+  readonly interfaces: ReadonlyMap<string, CompiledInterface>;
+  private xml?: string;
+
+  /** Checks every row; throws an Error naming the path, interface and row at fault. */
+  constructor(
+    readonly path: string,
+    private readonly defs: readonly InterfaceDef[],
+  ) {
+    if (!isObjectPath(path)) throw new Error(`cannot export '${path}': not a valid object path`);
+    const interfaces = new Map<string, CompiledInterface>();
+    for (const def of defs) {
+      const where = `cannot export ${path}: interface '${def?.name}'`;
+      if (!isInterfaceName(def?.name)) throw new Error(`${where}: not a valid interface name`);
+      if (STANDARD_SHAPES[def.name]) throw new Error(`${where}: the D-Bus layer serves it itself`);
+      if (interfaces.has(def.name)) throw new Error(`${where}: listed twice`);
+      interfaces.set(def.name, compileInterface(def, where));
+    }
+    this.interfaces = interfaces;
+  }
+
+  /** The object's own <interface> elements (built on first use). */
+  interfaceXml(): string {
+    return (this.xml ??= this.defs.map((d) => interfaceXml(d)).join(''));
+  }
+
+  /** Every interface with its properties: the a{sa{sv}} of GetManagedObjects and InterfacesAdded, in wire form. */
+  allProperties(onFault: PropertyFault): Record<string, Record<string, Variant>> {
+    const out: Record<string, Record<string, Variant>> = {};
+    for (const iface of this.interfaces.values()) out[iface.name] = readProperties(this.path, iface, undefined, onFault);
+    return out;
+  }
+}
+
+/** One property's current value as a wire-form Variant. Throws what the getter throws, or a ValueError. */
+export function readProperty(property: CompiledProperty): Variant {
+  return new Variant(property.type.text, toWire(property.type, property.row.get()));
+}
+
+/** An interface's properties (all, or those in `only`) as a wire-form a{sv}, skipping faulty ones. */
+export function readProperties(
+  path: string,
+  iface: CompiledInterface,
+  only: ReadonlySet<string> | undefined,
+  onFault: PropertyFault,
+): Record<string, Variant> {
+  const out: Record<string, Variant> = {};
+  for (const property of iface.propertyList) {
+    if (only && !only.has(property.row.name)) continue;
+    try {
+      out[property.row.name] = readProperty(property);
+    } catch (err) {
+      onFault(path, iface, property, err);
+    }
+  }
+  return out;
+}
+
+function compileInterface(def: InterfaceDef, where: string): CompiledInterface {
+  const properties = new Map<string, CompiledProperty>();
+  const methods = new Map<string, CompiledMethod>();
+  const signals = new Map<string, CompiledSignal>();
+  for (const row of def.properties ?? []) {
+    const at = `${where}: property '${row.name}'`;
+    checkMemberName(row.name, properties, at);
+    // Property names become keys of plain objects in a{sv} dicts.
+    if (row.name === '__proto__') throw new Error(`${at}: reserved name`);
+    if (typeof row.get !== 'function') throw new Error(`${at}: has no get()`);
+    if (row.access !== 'read' && row.access !== 'readwrite') throw new Error(`${at}: access must be 'read' or 'readwrite'`);
+    if (row.access === 'readwrite' && typeof row.set !== 'function') throw new Error(`${at}: is readwrite but has no set()`);
+    properties.set(row.name, { row, type: singleType(row.signature, at) });
+  }
+  for (const row of def.methods ?? []) {
+    const at = `${where}: method '${row.name}'`;
+    checkMemberName(row.name, methods, at);
+    if (typeof row.handler !== 'function') throw new Error(`${at}: has no handler()`);
+    const inTypes = argTypes(row.in, at);
+    const outTypes = argTypes(row.out, at);
+    methods.set(row.name, { row, inSignature: joinTypes(inTypes), outTypes, outSignature: joinTypes(outTypes) });
+  }
+  for (const row of def.signals ?? []) {
+    const at = `${where}: signal '${row.name}'`;
+    checkMemberName(row.name, signals, at);
+    const types = argTypes(row.args, at);
+    signals.set(row.name, { row, types, signature: joinTypes(types) });
+  }
+  return { name: def.name, propertyList: [...properties.values()], properties, methods, signals };
+}
+
+function checkMemberName(name: string, seen: ReadonlyMap<string, unknown>, at: string): void {
+  if (!isMemberName(name)) throw new Error(`${at}: not a valid member name`);
+  if (seen.has(name)) throw new Error(`${at}: listed twice`);
+}
+
+function singleType(signature: string, at: string): SigType {
+  try {
+    return parseSingle(signature);
+  } catch (e) {
+    throw new Error(`${at}: bad signature '${signature}': ${(e as Error).message}`);
+  }
+}
+
+function argTypes(args: readonly ArgRow[] | undefined, at: string): SigType[] {
+  if (!Array.isArray(args)) throw new Error(`${at}: arguments must be a list of [name, signature]`);
+  return args.map(([name, signature]) => {
+    if (!isMemberName(name)) throw new Error(`${at}: argument name '${name}' is not a valid name`);
+    return singleType(signature, `${at}: argument '${name}'`);
+  });
+}
+
+function joinTypes(types: readonly SigType[]): string {
+  return types.map((t) => t.text).join('');
+}

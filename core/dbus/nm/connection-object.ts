@@ -1,0 +1,117 @@
+/**
+ * One profile's object, /org/freedesktop/NetworkManager/Settings/N:
+ * org.freedesktop.NetworkManager.Settings.Connection. GetSettings never
+ * carries secrets; GetSecrets gives them to root only. The D-Bus form of a
+ * profile is computed once per change (keyed on its version), not per call.
+ */
+import { NmkError } from '../../../sdk/index.js';
+import type { Profile } from '../../settings/profile.js';
+import type { SettingsStore } from '../../settings/settings-store.js';
+import { settingsFromWire, settingsToWire, type WireSettings } from '../../settings/dbus-form.js';
+import type { InterfaceDef } from '../rows.js';
+import { requirePrivileged } from './auth.js';
+
+export const CONNECTION_IFACE = 'org.freedesktop.NetworkManager.Settings.Connection';
+
+/** NMSettingsConnectionFlags. */
+const FLAG_UNSAVED = 0x01;
+/** NMSettingsUpdate2Flags. */
+const UPDATE2 = { TO_DISK: 0x1, IN_MEMORY: 0x2, IN_MEMORY_DETACHED: 0x4, IN_MEMORY_ONLY: 0x8 } as const;
+
+/** The cached public (secret-free) D-Bus form of each profile. */
+const cache = new WeakMap<Profile, { version: number; wire: WireSettings }>();
+
+export function publicSettings(p: Profile): WireSettings {
+  const c = cache.get(p);
+  if (c && c.version === p.version) return c.wire;
+  const wire = settingsToWire(p.settings, { withSecrets: false });
+  cache.set(p, { version: p.version, wire });
+  return wire;
+}
+
+export function connectionInterface(p: Profile, store: SettingsStore): InterfaceDef {
+  const persistFor = (flags: number): 'disk' | 'memory' | 'keep' =>
+    flags & UPDATE2.TO_DISK ? 'disk' : flags & (UPDATE2.IN_MEMORY | UPDATE2.IN_MEMORY_DETACHED | UPDATE2.IN_MEMORY_ONLY) ? 'memory' : 'keep';
+  return {
+    name: CONNECTION_IFACE,
+    properties: [
+      { name: 'Unsaved', signature: 'b', access: 'read', get: () => Boolean(p.stored.runtime) },
+      { name: 'Flags', signature: 'u', access: 'read', get: () => (p.stored.runtime ? FLAG_UNSAVED : 0) },
+      { name: 'Filename', signature: 's', access: 'read', get: () => p.stored.file },
+    ],
+    methods: [
+      { name: 'GetSettings', in: [], out: [['settings', 'a{sa{sv}}']], handler: () => publicSettings(p) },
+      {
+        name: 'GetSecrets',
+        in: [['setting_name', 's']],
+        out: [['secrets', 'a{sa{sv}}']],
+        handler: ([setting], caller) => {
+          requirePrivileged(caller, `read the secrets of '${p.id}'`);
+          const all = settingsToWire(p.settings, { withSecrets: true, onlySecrets: true });
+          return setting ? (all[setting] ? { [setting]: all[setting] } : {}) : all;
+        },
+      },
+      {
+        name: 'Update',
+        in: [['properties', 'a{sa{sv}}']],
+        out: [],
+        handler: async ([props], caller) => {
+          requirePrivileged(caller, `modify '${p.id}'`);
+          await store.update(p, settingsFromWire(props), 'disk');
+        },
+      },
+      {
+        name: 'UpdateUnsaved',
+        in: [['properties', 'a{sa{sv}}']],
+        out: [],
+        handler: async ([props], caller) => {
+          requirePrivileged(caller, `modify '${p.id}'`);
+          await store.update(p, settingsFromWire(props), 'memory');
+        },
+      },
+      {
+        name: 'Update2',
+        in: [['settings', 'a{sa{sv}}'], ['flags', 'u'], ['args', 'a{sv}']],
+        out: [['result', 'a{sv}']],
+        handler: async ([props, flags], caller) => {
+          requirePrivileged(caller, `modify '${p.id}'`);
+          // An empty settings dict means "keep the settings, change only where they are stored".
+          const next = props && Object.keys(props).length ? settingsFromWire(props) : p.settings;
+          await store.update(p, next, persistFor(Number(flags)));
+          return {};
+        },
+      },
+      {
+        name: 'Save',
+        in: [],
+        out: [],
+        handler: async (_a, caller) => {
+          requirePrivileged(caller, `save '${p.id}'`);
+          await store.update(p, p.settings, 'disk');
+        },
+      },
+      {
+        name: 'Delete',
+        in: [],
+        out: [],
+        handler: async (_a, caller) => {
+          requirePrivileged(caller, `delete '${p.id}'`);
+          await store.delete(p);
+        },
+      },
+      {
+        name: 'ClearSecrets',
+        in: [],
+        out: [],
+        handler: (_a, caller) => {
+          requirePrivileged(caller, `clear the secrets of '${p.id}'`);
+          throw new NmkError('INVALID_ARGUMENT', 'clearing secrets is not supported by this version of nmk');
+        },
+      },
+    ],
+    signals: [
+      { name: 'Updated', args: [] },
+      { name: 'Removed', args: [] },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * An exported object is a list of interfaces, and an interface is data: rows
+ * of properties, methods and signals, each with its D-Bus signature. The
+ * layer serves introspection, Properties, ObjectManager and signature checks
+ * from these rows; the rows only say how to read, write and call.
+ *
+ * Values are plain JavaScript (see values.ts for the table per signature).
+ * Anything a getter, setter or handler throws becomes an error reply: a
+ * DBusError (or an NmkError) keeps its D-Bus name and message; any other
+ * error is logged and replied as the tree's `failedErrorName`.
+ */
+import type { Caller } from './caller.js';
+
+export type { Caller };
+
+/** [argument name, signature of one complete type]. */
+export type ArgRow = readonly [name: string, signature: string];
+
+export type PropertyAccess = 'read' | 'readwrite';
+
+export interface PropertyRow {
+  readonly name: string;
+  /** One complete type; libnm checks it, so be exact ('u' is not 'i'). */
+  readonly signature: string;
+  readonly access: PropertyAccess;
+  /** The current value. Called for Get, GetAll, GetManagedObjects and PropertiesChanged: keep it cheap and synchronous. */
+  get(): unknown;
+  /**
+   * Store a value a client Set (required for 'readwrite'). `value` has already
+   * been checked against `signature` and is in dbus-next's decoded form. Throw
+   * to refuse. After it returns the layer announces the property as changed.
+   */
+  set?(value: unknown, caller: Caller): void | Promise<void>;
+}
+
+export interface MethodRow {
+  readonly name: string;
+  readonly in: readonly ArgRow[];
+  readonly out: readonly ArgRow[];
+  /**
+   * Called with the arguments (already checked against `in`, in dbus-next's
+   * decoded form) and the caller. Returns nothing for no `out` argument, the
+   * value for one, an array of values for several.
+   */
+  handler(args: any[], caller: Caller): unknown;
+}
+
+export interface SignalRow {
+  readonly name: string;
+  readonly args: readonly ArgRow[];
+}
+
+export interface InterfaceDef {
+  /** "org.freedesktop.NetworkManager.Device". */
+  readonly name: string;
+  readonly properties?: readonly PropertyRow[];
+  readonly methods?: readonly MethodRow[];
+  readonly signals?: readonly SignalRow[];
+}
