@@ -3,34 +3,16 @@
  * nmk: the command-line client, with nmcli's grammar. It talks to nmkd (or
  * NetworkManager) over D-Bus; point it at a private bus with
  * DBUS_SYSTEM_BUS_ADDRESS, as nmcli. Implemented: general [status],
- * device [status]. Output: columns, or -t (terse, ':'-separated) with -f FIELDS.
+ * device [status], connection show|reload|load. Output: columns, or -t
+ * (terse, ':'-separated) with -f FIELDS.
  */
+import { connectionCommand } from './commands/connection.js';
 import { NmClient } from './nm-client.js';
+import { print, type Output } from './output.js';
 import { deviceStateName, deviceTypeName, managerStateName } from './tables.js';
 
 const NM = 'org.freedesktop.NetworkManager';
 const DEVICE = `${NM}.Device`;
-
-interface Output {
-  terse: boolean;
-  fields?: string[];
-}
-
-function print(out: Output, columns: string[], rows: string[][]): void {
-  const pick = out.fields ? out.fields.map((f) => {
-    const i = columns.indexOf(f.toUpperCase());
-    if (i < 0) throw new Error(`invalid field '${f}'; allowed fields: ${columns.join(',')}`);
-    return i;
-  }) : columns.map((_, i) => i);
-  if (out.terse) {
-    for (const r of rows) console.log(pick.map((i) => (r[i] ?? '').replace(/:/g, '\\:')).join(':'));
-    return;
-  }
-  const widths = pick.map((i) => Math.max(columns[i]!.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => pick.map((i, k) => (cells[i] ?? '').padEnd(widths[k]!)).join('  ').trimEnd();
-  console.log(line(columns));
-  for (const r of rows) console.log(line(r));
-}
 
 async function general(client: NmClient, out: Output): Promise<void> {
   const p = await client.managerProps();
@@ -54,8 +36,9 @@ async function device(client: NmClient, out: Output): Promise<void> {
 const USAGE = `Usage: nmk [-t] [-f FIELDS] OBJECT [COMMAND]
 
 OBJECT
-  g[eneral]   general status of the daemon
-  d[evice]    devices and their state
+  g[eneral]     general status of the daemon
+  d[evice]      devices and their state
+  c[onnection]  show [ID|UUID] | reload | load FILE...
 
 Environment: DBUS_SYSTEM_BUS_ADDRESS selects the bus (as for nmcli).`;
 
@@ -69,21 +52,28 @@ async function main(argv: string[]): Promise<number> {
     else if (a === '-h' || a === '--help') { console.log(USAGE); return 0; }
     else words.push(a);
   }
-  const [object = 'general', command = 'status'] = words;
-  const table: Array<[string, (c: NmClient, o: Output) => Promise<void>]> = [['general', general], ['device', device]];
+  const [object = 'general', ...rest] = words;
+  const statusOnly = (fn: (c: NmClient, o: Output) => Promise<void>, name: string) => async (c: NmClient, args: string[], o: Output) => {
+    if (args.length && !'status'.startsWith(args[0]!)) {
+      console.error(`Error: '${args[0]}' is not a known command of '${name}' in this version of nmk.`);
+      return 2;
+    }
+    await fn(c, o);
+    return 0;
+  };
+  const table: Array<[string, (c: NmClient, args: string[], o: Output) => Promise<number>]> = [
+    ['general', statusOnly(general, 'general')],
+    ['device', statusOnly(device, 'device')],
+    ['connection', connectionCommand],
+  ];
   const match = table.find(([name]) => name.startsWith(object));
   if (!match) {
     console.error(`Error: argument '${object}' not understood. Try 'nmk --help'.`);
     return 2;
   }
-  if (command !== 'status') {
-    console.error(`Error: '${command}' is not a known command of '${match[0]}' in this version of nmk.`);
-    return 2;
-  }
   const client = NmClient.connect();
   try {
-    await match[1](client, out);
-    return 0;
+    return await match[1](client, rest, out);
   } catch (err: any) {
     console.error(`Error: ${err?.text ?? err?.message ?? String(err)}`);
     return 8;

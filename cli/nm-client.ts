@@ -36,6 +36,22 @@ export class NmClient {
     return plain(reply?.body?.[0]);
   }
 
+  /** Every out argument of a call, as plain values. */
+  async callAll(path: string, iface: string, member: string, signature = '', body: unknown[] = []): Promise<unknown[]> {
+    const reply = await this.bus.call(new dbus.Message({ destination: NM_BUS_NAME, path, interface: iface, member, signature, body }));
+    return (reply?.body ?? []).map(plain);
+  }
+
+  /** The first out argument with its variants kept as { signature, value } (for a{sa{sv}} settings). */
+  async callRaw(path: string, iface: string, member: string): Promise<unknown> {
+    const reply = await this.bus.call(new dbus.Message({ destination: NM_BUS_NAME, path, interface: iface, member }));
+    return reply?.body?.[0];
+  }
+
+  async getProperty(path: string, iface: string, name: string): Promise<unknown> {
+    return this.call(path, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [iface, name]);
+  }
+
   async managedObjects(): Promise<ManagedObjects> {
     const raw = (await this.call('/org/freedesktop', 'org.freedesktop.DBus.ObjectManager', 'GetManagedObjects')) as Record<string, Record<string, Props>>;
     const out: ManagedObjects = new Map();

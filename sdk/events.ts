@@ -28,6 +28,12 @@ export interface EventCatalogue {
   'device.changed': { device: DeviceView };
   'device.state-changed': { device: DeviceView; state: number; oldState: number; reason: number };
 
+  /** A profile appeared in the settings store (loaded, added over D-Bus...). */
+  'connection.added': { uuid: string; id: string; path: string };
+  /** A profile's settings or storage changed. */
+  'connection.updated': { uuid: string; id: string; path: string };
+  'connection.removed': { uuid: string; id: string; path: string };
+
   /** The config was read again (SIGHUP). */
   'config.reloaded': { files: string[] };
   /** Start-up finished: plugins set up, model loaded, D-Bus name owned. */

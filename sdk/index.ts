@@ -15,3 +15,4 @@ export * from './errors.js';
 export * from './nm.js';
 export * from './device-props.js';
 export * from './gkeyfile/index.js';
+export * from './settings/index.js';

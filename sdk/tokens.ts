@@ -4,6 +4,7 @@ import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { NetworkModel } from './model.js';
 import type { Platform } from './platform.js';
+import type { SettingsSource } from './settings/source.js';
 import { token } from './token.js';
 
 /** Time, injectable so tests can control it. */
@@ -42,4 +43,6 @@ export const Tokens = {
   Platform: token<Platform>('contrib.platform'),
   /** Any number: device kinds (bridge, veth, ethernet...). */
   DeviceKind: token<DeviceKind>('contrib.device-kind'),
+  /** Any number: settings plugins (keyfile, ifcfg-rh, ifupdown, ifnet), in [main] plugins order. */
+  SettingsSource: token<SettingsSource>('contrib.settings-source'),
 } as const;

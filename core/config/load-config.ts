@@ -71,6 +71,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
       }
     }
   }
+  warnings.sort((a, b) => files.indexOf(a.origin.file!) - files.indexOf(b.origin.file!) || (a.origin.line ?? 0) - (b.origin.line ?? 0));
   return { config, files, warnings };
 }
 

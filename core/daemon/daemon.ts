@@ -29,6 +29,7 @@ import { KindRegistry } from '../devices/kind-registry.js';
 import { LocalEventBus } from '../events/event-bus.js';
 import { createLogger, defaultLogFormat, isLogLevel, LogSink, type LogFormat } from '../log/logger.js';
 import { LiveNetworkModel } from '../model/network-model.js';
+import { SettingsStore } from '../settings/settings-store.js';
 import { discoverPlugins } from '../plugins/manifest.js';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { selectPlugins } from '../plugins/select.js';
@@ -63,6 +64,7 @@ export class Daemon {
   private model!: LiveNetworkModel;
   private devices!: DeviceManager;
   private kinds!: KindRegistry;
+  private settings!: SettingsStore;
   private dbus?: DBusFrontend;
   private stopping = false;
   readonly startedAt = Date.now();
@@ -116,7 +118,13 @@ export class Daemon {
     this.model = new LiveNetworkModel(events, this.logger.child({ component: 'model' }));
     registerValue(this.container, Tokens.Model, this.model);
     this.kinds = new KindRegistry();
-    this.devices = new DeviceManager(this.kinds, events, this.logger.child({ component: 'devices' }), this.configHolder);
+    this.settings = new SettingsStore(
+      () => resolveEvery(this.container, Tokens.SettingsSource),
+      events,
+      this.logger.child({ component: 'settings' }),
+      this.configHolder,
+    );
+    this.devices = new DeviceManager(this.kinds, events, this.logger.child({ component: 'devices' }), this.configHolder, () => this.settings.unmanagedSpecs());
     registerValue(this.container, Tokens.Devices, this.devices);
 
     // Plugins, in dependency order.
@@ -151,6 +159,15 @@ export class Daemon {
       this.logger.warn(`link kind '${lk}' is claimed by two device kinds; '${kept.name}' keeps it, '${dropped.name}' is ignored`),
     );
 
+    // Profiles, unless the config says not to read them at start-up (a server option).
+    if (this.settings.loadAtStartup) {
+      const r = await this.settings.loadAll();
+      this.logger.info('profiles loaded', { profiles: r.profiles, errors: r.errors.length });
+      this.devices.configure(this.configHolder);
+    } else {
+      this.logger.info('profiles not loaded at start-up ([main] load-connections=false)');
+    }
+
     // The platform is required: without it nmk can see nothing.
     const platforms = resolveEvery(this.container, Tokens.Platform);
     if (platforms.length === 0) {
@@ -181,6 +198,7 @@ export class Daemon {
       logger: this.logger.child({ component: 'dbus' }),
       events,
       devices: this.devices,
+      settings: this.settings,
       model: this.model,
       config: this.configHolder,
       version: NMVersion,

@@ -11,8 +11,10 @@ import { ObjectTree } from '../dbus/object-tree.js';
 import { deviceInterfaces, LINK_DRIVEN_PROPERTIES } from '../dbus/nm/device-object.js';
 import { dnsManagerInterface } from '../dbus/nm/dns-manager-object.js';
 import { managerInterface, managerState } from '../dbus/nm/manager-object.js';
-import { DEVICE_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFACE, NM_PATH, SETTINGS_PATH } from '../dbus/nm/paths.js';
+import { DEVICE_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFACE, NM_PATH, SETTINGS_IFACE, SETTINGS_PATH } from '../dbus/nm/paths.js';
 import { settingsInterface } from '../dbus/nm/settings-object.js';
+import { connectionInterface, CONNECTION_IFACE } from '../dbus/nm/connection-object.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { LogSink } from '../log/logger.js';
@@ -22,6 +24,7 @@ export interface DBusFrontendOptions {
   logger: Logger;
   events: EventBus;
   devices: DeviceManager;
+  settings: SettingsStore;
   model: NetworkModel;
   config: ConfigView;
   version: string;
@@ -54,7 +57,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       reload: o.reload,
     }),
   ]);
-  tree.export(SETTINGS_PATH, [settingsInterface()]);
+  const store = o.settings;
+  tree.export(SETTINGS_PATH, [settingsInterface(store)]);
+  for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store)]);
   tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config)]);
 
   let lastState = managerState(devices.all());
@@ -100,6 +105,23 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       markDevice(device as Device);
       tree.emitSignal(device.path, DEVICE_IFACE, 'StateChanged', [state, oldState, reason]);
       refreshManagerState();
+    }),
+    o.events.on('connection.added', ({ uuid, path }) => {
+      const p = store.get(uuid);
+      if (!p) return;
+      tree.export(path, [connectionInterface(p, store)]);
+      tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
+      tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'NewConnection', [path]);
+    }),
+    o.events.on('connection.updated', ({ path }) => {
+      tree.changed(path, CONNECTION_IFACE, ['Unsaved', 'Flags', 'Filename']);
+      tree.emitSignal(path, CONNECTION_IFACE, 'Updated', []);
+    }),
+    o.events.on('connection.removed', ({ path }) => {
+      tree.emitSignal(path, CONNECTION_IFACE, 'Removed', []);
+      tree.unexport(path);
+      tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
+      tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'ConnectionRemoved', [path]);
     }),
     o.events.on('link.changed', ({ link, previous }) => {
       if (link.master === previous.master) return;

@@ -46,13 +46,15 @@ export class DeviceManager implements DeviceRegistry {
     private events: EventBus,
     private logger: Logger,
     config: ConfigView,
+    /** Unmanaged specs from elsewhere than the config (settings plugins: NM_CONTROLLED=no). */
+    private extraUnmanaged: () => string[] = () => [],
   ) {
     this.configure(config);
   }
 
   /** (Re)read the config's device rules; existing devices are re-evaluated. */
   configure(config: ConfigView): void {
-    this.unmanagedSpec = new DeviceSpec(config.getList('keyfile', 'unmanaged-devices'));
+    this.unmanagedSpec = new DeviceSpec([...config.getList('keyfile', 'unmanaged-devices'), ...this.extraUnmanaged()]);
     this.sections = config
       .sections()
       .filter((s) => s === 'device' || s.startsWith('device-'))

@@ -99,7 +99,7 @@ export class PluginHost {
   private fail(report: LoadReport, name: string, error: NmkError, required: boolean): void {
     report.failed.push({ name, error });
     if (required) {
-      throw new NmkError(error.code, `required plugin ${name} failed: ${error.message}`, { ...error.origin, plugin: name }, { cause: error });
+      throw new NmkError(error.code, `required plugin ${name} failed: ${error.reason}`, { ...error.origin, plugin: name }, { cause: error });
     }
     this.opts.logger.error(`plugin ${name} failed; continuing without it`, { plugin: name, error: error.toString() });
   }

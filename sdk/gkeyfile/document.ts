@@ -65,8 +65,8 @@ export class KeyFileDocument {
   #trailingComments: string[];
 
   /**
-   * An empty document (or, from the parser, a loaded one). `fileName` is only
-   * used to name the origin of errors.
+   * An empty document. `fileName` only names the origin of errors. `state`
+   * is for the parser (it hands over its records); other callers leave it out.
    */
   constructor(
     readonly fileName: string = '<memory>',

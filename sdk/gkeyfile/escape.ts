@@ -5,26 +5,43 @@
  * included when the value is read as a single string.
  */
 
+import { printable } from './errors.js';
+import { TextBuilder } from './text-builder.js';
+
 /** The outcome of reading a value: the result, or why it cannot be read. */
 export type ValueResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const ESCAPES: Readonly<Record<string, string>> = { s: ' ', n: '\n', t: '\t', r: '\r', '\\': '\\' };
+const ESCAPES: ReadonlyMap<string, string> = new Map([
+  ['s', ' '],
+  ['n', '\n'],
+  ['t', '\t'],
+  ['r', '\r'],
+  ['\\', '\\'],
+]);
+
+/** Why the backslash at `slash` is not a valid escape. */
+function badEscape(raw: string, slash: number): string {
+  const next = raw.codePointAt(slash + 1);
+  if (next === undefined) return 'escape character at end of line';
+  return `invalid escape sequence '\\${printable(String.fromCodePoint(next))}'`;
+}
 
 /** Raw value → string: each escape is replaced; a bad escape is an error. */
 export function unescapeString(raw: string): ValueResult<string> {
-  if (!raw.includes('\\')) return { ok: true, value: raw };
-  const parts: string[] = [];
+  let slash = raw.indexOf('\\');
+  if (slash < 0) return { ok: true, value: raw };
+  const out = new TextBuilder();
   let from = 0;
-  for (let i = raw.indexOf('\\'); i >= 0; i = raw.indexOf('\\', from)) {
-    const next = raw[i + 1];
-    if (next === undefined) return { ok: false, reason: 'escape character at end of line' };
-    const plain = ESCAPES[next];
-    if (plain === undefined) return { ok: false, reason: `invalid escape sequence '\\${next}'` };
-    parts.push(raw.slice(from, i), plain);
-    from = i + 2;
+  for (; slash >= 0; slash = raw.indexOf('\\', from)) {
+    const next = raw[slash + 1];
+    const plain = next === undefined ? undefined : ESCAPES.get(next);
+    if (plain === undefined) return { ok: false, reason: badEscape(raw, slash) };
+    out.add(raw.slice(from, slash));
+    out.add(plain);
+    from = slash + 2;
   }
-  parts.push(raw.slice(from));
-  return { ok: true, value: parts.join('') };
+  out.add(raw.slice(from));
+  return { ok: true, value: out.take() };
 }
 
 /**
@@ -35,27 +52,29 @@ export function unescapeString(raw: string): ValueResult<string> {
  */
 export function unescapeList(raw: string, separator: string): ValueResult<string[]> {
   const items: string[] = [];
-  let current: string[] = [];
+  const current = new TextBuilder();
   let from = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c === separator) {
-      current.push(raw.slice(from, i));
-      items.push(current.join(''));
-      current = [];
-      from = i + 1;
-    } else if (c === '\\') {
-      const next = raw[i + 1];
-      if (next === undefined) return { ok: false, reason: 'escape character at end of line' };
-      const plain = ESCAPES[next] ?? (next === separator ? separator : undefined);
-      if (plain === undefined) return { ok: false, reason: `invalid escape sequence '\\${next}'` };
-      current.push(raw.slice(from, i), plain);
-      i++;
-      from = i + 1;
+  // The next backslash and the next separator, each searched again only once passed: linear.
+  let slash = raw.indexOf('\\');
+  let sep = raw.indexOf(separator);
+  while (slash >= 0 || sep >= 0) {
+    if (sep >= 0 && (slash < 0 || sep < slash)) {
+      current.add(raw.slice(from, sep));
+      items.push(current.take());
+      from = sep + 1;
+    } else {
+      const next = raw[slash + 1];
+      const plain = next === undefined ? undefined : (ESCAPES.get(next) ?? (next === separator ? separator : undefined));
+      if (plain === undefined) return { ok: false, reason: badEscape(raw, slash) };
+      current.add(raw.slice(from, slash));
+      current.add(plain);
+      from = slash + 2;
     }
+    if (slash >= 0 && slash < from) slash = raw.indexOf('\\', from);
+    if (sep >= 0 && sep < from) sep = raw.indexOf(separator, from);
   }
-  current.push(raw.slice(from));
-  const last = current.join('');
+  current.add(raw.slice(from));
+  const last = current.take();
   if (last !== '') items.push(last);
   return { ok: true, value: items };
 }
@@ -68,7 +87,7 @@ export function unescapeList(raw: string, separator: string): ValueResult<string
  * whitespace is escaped again.
  */
 export function escapeString(text: string, separator?: string): string {
-  const out: string[] = [];
+  const out = new TextBuilder();
   let leading = true;
   let from = 0;
   for (let i = 0; i < text.length; i++) {
@@ -90,13 +109,14 @@ export function escapeString(text: string, separator?: string): string {
       leading = false;
     }
     if (escaped !== undefined) {
-      out.push(text.slice(from, i), escaped);
+      out.add(text.slice(from, i));
+      out.add(escaped);
       from = i + 1;
     }
   }
   if (from === 0) return text;
-  out.push(text.slice(from));
-  return out.join('');
+  out.add(text.slice(from));
+  return out.take();
 }
 
 /** List → raw value, as g_key_file_set_string_list writes it: every item followed by the separator. */

@@ -9,7 +9,8 @@
  *     Throws only KeyFileParseError (kind 'syntax'), e.g.
  *     "/etc/nmk/nmk.conf:3: key 'x y[': invalid key name". Linear time.
  *     - Lines end at '\n'; a '\r' before it is dropped.
- *     - After leading ASCII whitespace: empty or '#...' is a comment;
+ *     - After leading whitespace (space \t \f \r, not \v: GLib's
+ *       g_ascii_isspace): empty or '#...' is a comment;
  *       '[name]' (then only spaces/tabs) is a group header; 'key = value' is
  *       an entry (key: text before the first '=' minus trailing whitespace;
  *       value: the rest minus leading whitespace, trailing whitespace kept,
@@ -20,15 +21,16 @@
  *       spaces allowed). Key names: no '=', '[', ']', no leading/trailing
  *       space, optionally followed by [locale]; `Name[de_DE]` is a key of
  *       its own (splitLocaleKey separates it).
- *     - A repeated group continues the first one; a repeated key: the last
- *       one wins (the earlier line is dropped, its comments kept in place).
+ *     - A repeated group continues the first one; a repeated key keeps its
+ *       first place and takes the last value (GLib: the last one wins).
  *     - Comments (and blank lines) belong to the group header or entry
  *       below them; those at the end are doc.trailingComments.
  *
  * KeyFileDocument (new KeyFileDocument(fileName?) is an empty one)
  *   fileName, groups: readonly KeyFileGroup[], trailingComments
  *   groupNames(), hasGroup(g), getGroup(g), keys(g), hasKey(g, k), getEntry(g, k)
- *   Getters return undefined when the group or key is missing and throw
+ *   Getters (the scalar ones read the raw value, as GLib does) return
+ *   undefined when the group or key is missing and throw
  *   KeyFileParseError (kind 'value', with file, line, group, key) when the
  *   value cannot be read as asked:
  *     getRaw(g, k): string            as written (`true` stays "true")
@@ -38,12 +40,14 @@
  *                                     trailing sep allowed ('a;' → ['a'])
  *     getBoolean(g, k): boolean       true|1|false|0, case-sensitive,
  *                                     trailing whitespace allowed
- *     getInteger(g, k): number        strtol rules, 32-bit ('12 x' → 12, ' ' → 0)
- *     getDouble(g, k): number         C strtod over the whole value
+ *     getInteger(g, k): number        strtol + GLib's check: 32-bit, next char
+ *                                     must be end or whitespace ('12 x' → 12)
+ *     getDouble(g, k): number         C strtod over the whole value (hex, inf, nan)
  *   Setters create a missing group at the end and a missing key after the
  *   group's last entry, keep an existing key's place and comments, and throw
  *   TypeError (RangeError for setInteger) for anything that would not read
- *   back unchanged:
+ *   back unchanged (see names.ts: isWritableKey, rawValueProblem); a new group
+ *   gets a blank line above it unless comments already separate it:
  *     addGroup(g), setRaw(g, k, raw), setString(g, k, text),
  *     setStringList(g, k, items, sep = ';'), setBoolean(g, k, b),
  *     setInteger(g, k, n), removeKey(g, k): boolean, removeGroup(g): boolean,
@@ -51,7 +55,12 @@
  *
  * Writing
  *   serialize(doc): string   groups, entries and comments in order, '\n' after
- *                            every line; GLib reads back the same values.
+ *                            every line (g_key_file_to_data's format). A parsed
+ *                            file comes back byte for byte when its lines end
+ *                            in '\n' (not "\r\n") and no group or key repeats.
+ *
+ * Name rules: isGroupName, isKeyName (GLib's), isWritableKey, rawValueProblem
+ * (what the setters accept); printable(text) quotes file text for messages.
  *
  * Escaping helpers (what getString/setString use)
  *   unescapeString(raw), unescapeList(raw, sep) → ValueResult
@@ -66,7 +75,7 @@
 export { parse, DEFAULT_FILE_NAME } from './parse.js';
 export { serialize } from './serialize.js';
 export { KeyFileDocument, DEFAULT_SEPARATOR, type KeyFileEntry, type KeyFileGroup } from './document.js';
-export { KeyFileParseError, type KeyFileErrorKind, type KeyFileErrorOrigin } from './errors.js';
+export { KeyFileParseError, printable, type KeyFileErrorKind, type KeyFileErrorOrigin } from './errors.js';
 export { escapeString, escapeList, unescapeString, unescapeList, type ValueResult } from './escape.js';
 export { parseBoolean, parseInteger, parseDouble } from './scalars.js';
-export { isGroupName, isKeyName, isWritableKey, splitLocaleKey, type LocaleKey } from './names.js';
+export { isGroupName, isKeyName, isWritableKey, rawValueProblem, splitLocaleKey, type LocaleKey } from './names.js';

@@ -5,7 +5,8 @@
  * G_KEY_FILE_KEEP_TRANSLATIONS.
  *
  * Lines end at '\n'; one '\r' before it is dropped (a '\r' on an unterminated
- * last line stays). After leading ASCII whitespace, a line is:
+ * last line stays). After leading whitespace (space, \t, \f, \r; GLib's
+ * g_ascii_isspace, which leaves out \v), a line is:
  * - a comment when empty or starting with '#' (kept verbatim);
  * - a group header when it is '[', text without ']', ']', then only spaces
  *   and tabs; the text must be a valid group name;
@@ -15,19 +16,20 @@
  *   trailing whitespace kept;
  * - anything else is an error.
  * A repeated group header continues the earlier group; a repeated key
- * replaces the earlier entry (the last one wins).
+ * keeps its first place and takes the last value (the last one wins).
  *
  * Linear time: one pass over the lines, map lookups per line, no per-character arrays.
  */
 import { KeyFileDocument, type EntryRecord, type GroupRecord } from './document.js';
 import { KeyFileParseError, printable } from './errors.js';
-import { hasLoneSurrogate, isGroupName, isKeyName, skipAsciiSpace, trimAsciiSpaceEnd } from './names.js';
+import { LONE_SURROGATE, isGroupName, isKeyName, skipAsciiSpace, trimAsciiSpaceEnd } from './names.js';
 
 export const DEFAULT_FILE_NAME = '<input>';
 
 /** Reads a key file from text or UTF-8 bytes. Throws only KeyFileParseError. */
 export function parse(input: string | Uint8Array, fileName: string = DEFAULT_FILE_NAME): KeyFileDocument {
   const text = typeof input === 'string' ? input : decodeUtf8(input, fileName);
+  checkCharacters(text, fileName);
   const reader = new LineReader(fileName);
   let lineNumber = 0;
   for (let start = 0; start < text.length; ) {
@@ -45,16 +47,12 @@ export function parse(input: string | Uint8Array, fileName: string = DEFAULT_FIL
 class LineReader {
   readonly #groups: GroupRecord[] = [];
   readonly #byName = new Map<string, { group: GroupRecord; byKey: Map<string, EntryRecord> }>();
-  /** Entries replaced by a later duplicate, removed in finish() to stay linear. */
-  readonly #replaced = new Set<EntryRecord>();
   #current: { group: GroupRecord; byKey: Map<string, EntryRecord> } | undefined;
   #pendingComments: string[] = [];
 
   constructor(readonly fileName: string) {}
 
   read(line: string, lineNumber: number): void {
-    if (line.includes('\u0000')) this.#fail(lineNumber, 'line contains a NUL character');
-    if (hasLoneSurrogate(line)) this.#fail(lineNumber, 'line is not valid UTF-8 (lone surrogate)');
     const start = skipAsciiSpace(line, 0);
     if (start === line.length || line[start] === '#') {
       this.#pendingComments.push(line);
@@ -68,7 +66,6 @@ class LineReader {
   }
 
   finish(): KeyFileDocument {
-    if (this.#replaced.size > 0) this.#dropReplaced();
     return new KeyFileDocument(this.fileName, { groups: this.#groups, trailingComments: this.#pendingComments });
   }
 
@@ -97,48 +94,46 @@ class LineReader {
     if (key === 'Encoding' && current.group === this.#groups[0] && !/^UTF-8$/i.test(value)) {
       this.#fail(lineNumber, `unsupported encoding '${printable(value)}'`, key);
     }
+    const earlier = current.byKey.get(key);
+    if (earlier) {
+      // The last value wins and the key keeps its first place; the comments
+      // above the repeated line stay pending, so they keep their place too.
+      earlier.value = value;
+      earlier.line = lineNumber;
+      return;
+    }
     const entry: EntryRecord = { key, value, line: lineNumber, comments: this.#pendingComments };
     this.#pendingComments = [];
-    const earlier = current.byKey.get(key);
-    if (earlier) this.#replaced.add(earlier);
     current.byKey.set(key, entry);
     current.group.entries.push(entry);
-  }
-
-  /**
-   * Removes entries a later duplicate replaced. Their comments move to what
-   * followed them in the file (the next entry, the next group, or the end),
-   * so every comment line stays where it was.
-   */
-  #dropReplaced(): void {
-    let carried: string[] = [];
-    for (const group of this.#groups) {
-      if (carried.length > 0) {
-        group.comments = carried.concat(group.comments);
-        carried = [];
-      }
-      if (!group.entries.some((e) => this.#replaced.has(e))) continue;
-      const kept: EntryRecord[] = [];
-      for (const entry of group.entries) {
-        if (this.#replaced.has(entry)) {
-          carried = carried.concat(entry.comments);
-        } else {
-          if (carried.length > 0) {
-            entry.comments = carried.concat(entry.comments);
-            carried = [];
-          }
-          kept.push(entry);
-        }
-      }
-      group.entries = kept;
-    }
-    this.#pendingComments = carried.concat(this.#pendingComments);
   }
 
   #fail(line: number, reason: string, key?: string): never {
     const group = this.#current?.group.name;
     throw new KeyFileParseError('syntax', reason, { file: this.fileName, line, group, key });
   }
+}
+
+/**
+ * NUL and lone surrogates (text with no UTF-8 form) are refused once for the
+ * whole text, which is much faster than per line; only a failure counts lines.
+ */
+function checkCharacters(text: string, fileName: string): void {
+  const nul = text.indexOf('\u0000');
+  const surrogate = text.search(LONE_SURROGATE);
+  if (nul < 0 && surrogate < 0) return;
+  const [at, reason] =
+    nul >= 0 && (surrogate < 0 || nul < surrogate)
+      ? [nul, 'line contains a NUL character']
+      : [surrogate, 'line is not valid UTF-8 (lone surrogate)'];
+  throw new KeyFileParseError('syntax', reason, { file: fileName, line: lineOf(text, at) });
+}
+
+/** 1-based line number of the character at `offset`. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** g_key_file_line_is_group: '[', then up to the first ']', then only spaces and tabs. */

@@ -1,0 +1,70 @@
+/**
+ * Benchmark: nmkd (compiled) from exec to "ready", and its RSS, in a network
+ * namespace with 0 and with 2000 links, on a private bus. Prints one line per
+ * case. Run: node node_modules/jiti/lib/jiti-cli.mjs bench/daemon-startup.ts
+ * (needs root and `npm run build`).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startPrivateBus } from '../test/harness/dbus.js';
+import { Netns, REPO_ROOT } from '../test/harness/netns.js';
+
+const NMKD = path.join(REPO_ROOT, 'dist/core/main.js');
+if (!fs.existsSync(NMKD)) throw new Error(`${NMKD} is missing: run npm run build first`);
+
+function rssMB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function once(links: number): Promise<{ readyMs: number; internalMs: number; rss: number; rssSettled: number }> {
+  const ns = await Netns.create('bst');
+  const bus = await startPrivateBus();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-bench-'));
+  try {
+    if (links > 0) {
+      const batch = Array.from({ length: links / 2 }, (_, i) => `link add b${i}a type veth peer name b${i}b`).join('\n') + '\n';
+      const f = path.join(root, 'batch');
+      fs.writeFileSync(f, batch);
+      await ns.exec('ip', ['-batch', f]);
+    }
+    const t0 = performance.now();
+    const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', 'server'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let buf = '';
+    const ready = await new Promise<any>((resolve, reject) => {
+      child.stderr!.on('data', (d) => {
+        buf += d;
+        for (const line of buf.split('\n')) {
+          try {
+            const j = JSON.parse(line);
+            if (j.msg === 'ready') resolve(j);
+          } catch { /* partial line */ }
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`nmkd exited ${code}: ${buf.slice(-2000)}`)));
+      setTimeout(() => reject(new Error('no ready line in 120 s')), 120_000);
+    });
+    const readyMs = performance.now() - t0;
+    const rss = rssMB(child.pid!);
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssSettled = rssMB(child.pid!);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    return { readyMs, internalMs: ready.startupMs, rss, rssSettled };
+  } finally {
+    await bus.stop();
+    await ns.destroy();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+for (const links of [0, 2000]) {
+  const r = await once(links);
+  console.log(
+    `daemon-start links=${links}: exec-to-ready ${(r.readyMs / 1000).toFixed(2)} s (in-process ${(r.internalMs / 1000).toFixed(2)} s), RSS at ready ${r.rss.toFixed(1)} MB, 2 s later ${r.rssSettled.toFixed(1)} MB`,
+  );
+}

@@ -1,0 +1,219 @@
+/**
+ * The settings store: every connection profile, fed by the settings plugins
+ * in [main] plugins order (keyfile always, last unless named).
+ *
+ *  - Loading asks each source for its profiles; a broken file is one error
+ *    naming it and only that file is skipped. Two sources with one UUID: the
+ *    first in order wins, with a warning naming both files.
+ *  - A port whose controller matches no profile is refused, naming its file.
+ *  - Reloading compares with what was loaded: only the difference is announced.
+ *  - New profiles go to the first source that can write them, keyfile by default;
+ *    'memory' profiles are runtime (kept under the run directory).
+ * Each profile gets a D-Bus path that is never reused.
+ */
+import {
+  NmkError,
+  type ConfigView,
+  type ConnectionSettings,
+  type EventBus,
+  type Logger,
+  type SettingsSource,
+  type SourceProfile,
+  type WriteOptions,
+} from '../../sdk/index.js';
+import { checkIncoming } from './validate.js';
+import { profileId, profileUuid, type Profile } from './profile.js';
+
+export const SETTINGS_PATH_PREFIX = '/org/freedesktop/NetworkManager/Settings/';
+
+export interface LoadReport {
+  profiles: number;
+  errors: NmkError[];
+}
+
+export class SettingsStore {
+  private byUuid = new Map<string, Profile>();
+  private byPathMap = new Map<string, Profile>();
+  private nextId = 1;
+
+  constructor(
+    private sources: () => SettingsSource[],
+    private events: EventBus,
+    private logger: Logger,
+    private config: ConfigView,
+  ) {}
+
+  profiles(): Iterable<Profile> {
+    return this.byUuid.values();
+  }
+  get size(): number {
+    return this.byUuid.size;
+  }
+  get(uuid: string): Profile | undefined {
+    return this.byUuid.get(uuid);
+  }
+  byPath(path: string): Profile | undefined {
+    return this.byPathMap.get(path);
+  }
+  /** Find by UUID, then by id (nmcli's rule for a bare argument). */
+  find(idOrUuid: string): Profile | undefined {
+    const p = this.byUuid.get(idOrUuid);
+    if (p) return p;
+    for (const q of this.byUuid.values()) if (q.id === idOrUuid) return q;
+    return undefined;
+  }
+
+  /** Device specs the sources mark unmanaged (NM_CONTROLLED=no, ifupdown managed=false). */
+  unmanagedSpecs(): string[] {
+    return this.sources().flatMap((s) => s.unmanagedSpecs?.() ?? []);
+  }
+
+  /** Read every source again; announce what was added, changed or removed. */
+  async loadAll(): Promise<LoadReport> {
+    const errors: NmkError[] = [];
+    const found = new Map<string, { source: SettingsSource; stored: SourceProfile }>();
+    for (const source of this.sources()) {
+      let result;
+      try {
+        result = await source.load();
+      } catch (err) {
+        errors.push(new NmkError('PLUGIN_SETUP', `loading profiles failed: ${(err as Error)?.message ?? err}`, { plugin: source.name, hook: 'load' }));
+        continue;
+      }
+      errors.push(...result.errors);
+      for (const stored of result.profiles) this.collect(found, source, stored);
+    }
+    this.dropOrphanPorts(found, errors);
+
+    const seen = new Set<string>();
+    for (const [uuid, { source, stored }] of found) {
+      seen.add(uuid);
+      this.put(uuid, source, stored);
+    }
+    for (const [uuid, p] of this.byUuid) {
+      // Runtime profiles added over D-Bus live only in memory unless a source keeps them.
+      if (!seen.has(uuid)) this.remove(p);
+    }
+    for (const e of errors) this.logger.warn(e.message, { code: e.code });
+    return { profiles: this.byUuid.size, errors };
+  }
+
+  /** Load named files: the first source that owns a file reads it. */
+  async loadFiles(files: string[]): Promise<{ ok: boolean; failures: string[] }> {
+    const failures: string[] = [];
+    for (const file of files) {
+      let handled = false;
+      for (const source of this.sources()) {
+        const r = await source.loadFile?.(file).catch((err: Error) => ({ profiles: [], errors: [new NmkError('CONFIG_SYNTAX', err.message, { file })] }));
+        if (!r) continue;
+        handled = true;
+        for (const e of r.errors) this.logger.warn(e.message, { code: e.code });
+        if (r.errors.length || r.profiles.length === 0) failures.push(file);
+        const found = new Map<string, { source: SettingsSource; stored: SourceProfile }>();
+        for (const stored of r.profiles) this.collect(found, source, stored);
+        for (const [uuid, { stored }] of found) this.put(uuid, source, stored);
+        break;
+      }
+      if (!handled) {
+        this.logger.warn(`${file}: no settings plugin reads this file`);
+        failures.push(file);
+      }
+    }
+    return { ok: failures.length === 0, failures };
+  }
+
+  private collect(found: Map<string, { source: SettingsSource; stored: SourceProfile }>, source: SettingsSource, stored: SourceProfile): void {
+    const uuid = profileUuid(stored.settings);
+    const prior = found.get(uuid);
+    if (prior) {
+      this.logger.warn(`two profiles with UUID ${uuid}: ${prior.stored.file} (${prior.source.name}) wins over ${stored.file} (${source.name})`);
+      return;
+    }
+    found.set(uuid, { source, stored });
+  }
+
+  /** A port must name an existing controller, by UUID or by interface name. */
+  private dropOrphanPorts(found: Map<string, { source: SettingsSource; stored: SourceProfile }>, errors: NmkError[]): void {
+    const names = new Set<string>();
+    for (const { stored } of found.values()) {
+      const n = stored.settings.connection?.['interface-name'];
+      if (typeof n === 'string' && n) names.add(n);
+    }
+    for (const [uuid, { stored }] of found) {
+      const c = stored.settings.connection ?? {};
+      const controller = (c.controller ?? c.master) as string | undefined;
+      if (!controller) continue;
+      if (found.has(controller) || names.has(controller)) continue;
+      const key = c.controller !== undefined ? 'connection.controller' : 'connection.master';
+      errors.push(new NmkError('CONFIG_VALUE', `controller '${controller}' matches no profile (by UUID or interface name); profile '${String(c.id)}' skipped`, { file: stored.file, key }));
+      found.delete(uuid);
+    }
+  }
+
+  private put(uuid: string, source: SettingsSource, stored: SourceProfile): Profile {
+    const existing = this.byUuid.get(uuid);
+    if (existing) {
+      const same = existing.source === source && JSON.stringify(existing.settings) === JSON.stringify(stored.settings) && existing.stored.file === stored.file;
+      existing.source = source;
+      existing.stored = stored;
+      if (!same) {
+        existing.settings = stored.settings;
+        existing.id = profileId(stored.settings);
+        existing.version++;
+        this.events.emit('connection.updated', { uuid, id: existing.id, path: existing.path });
+      }
+      return existing;
+    }
+    const p: Profile = { uuid, id: profileId(stored.settings), path: `${SETTINGS_PATH_PREFIX}${this.nextId++}`, settings: stored.settings, source, stored, version: 1 };
+    this.byUuid.set(uuid, p);
+    this.byPathMap.set(p.path, p);
+    this.events.emit('connection.added', { uuid, id: p.id, path: p.path });
+    return p;
+  }
+
+  private remove(p: Profile): void {
+    this.byUuid.delete(p.uuid);
+    this.byPathMap.delete(p.path);
+    this.events.emit('connection.removed', { uuid: p.uuid, id: p.id, path: p.path });
+  }
+
+  private writerFor(settings: ConnectionSettings, options: WriteOptions): SettingsSource {
+    const w = this.sources().find((s) => s.write && (s.canWrite?.(settings, options) ?? true));
+    if (!w) throw new NmkError('INVALID_ARGUMENT', `no settings plugin can store a '${String(settings.connection?.type)}' profile`);
+    return w;
+  }
+
+  /** Add a new profile (validated and normalised first). */
+  async add(input: ConnectionSettings, options: WriteOptions): Promise<Profile> {
+    const settings = checkIncoming(input);
+    const uuid = profileUuid(settings);
+    if (this.byUuid.has(uuid)) throw new NmkError('INVALID_ARGUMENT', `a profile with UUID ${uuid} already exists`, { key: 'connection.uuid' });
+    const source = this.writerFor(settings, options);
+    const stored = await source.write!(settings, options);
+    return this.put(uuid, source, stored);
+  }
+
+  /** Replace a profile's settings; `persist` moves it between disk and memory ('keep' leaves it where it is). */
+  async update(p: Profile, input: ConnectionSettings, persist: 'disk' | 'memory' | 'keep'): Promise<Profile> {
+    const settings = checkIncoming(input);
+    if (profileUuid(settings) !== p.uuid) throw new NmkError('INVALID_ARGUMENT', `the UUID of a profile cannot change (${p.uuid})`, { key: 'connection.uuid' });
+    const options: WriteOptions = { persist: persist === 'keep' ? (p.stored.runtime ? 'memory' : 'disk') : persist };
+    if (p.stored.readOnly) throw new NmkError('PERMISSION_DENIED', `profile '${p.id}' is read-only (${p.stored.file})`);
+    let source = p.source;
+    if (!source.write || !(source.canWrite?.(settings, options) ?? true)) source = this.writerFor(settings, options);
+    const stored = await source.write!(settings, options, source === p.source ? p.stored : undefined);
+    if (source !== p.source) await p.source.delete?.(p.stored);
+    return this.put(p.uuid, source, stored);
+  }
+
+  async delete(p: Profile): Promise<void> {
+    if (p.stored.readOnly) throw new NmkError('PERMISSION_DENIED', `profile '${p.id}' is read-only (${p.stored.file})`);
+    await p.source.delete?.(p.stored);
+    this.remove(p);
+  }
+
+  /** Whether profiles are read at start-up ([main] load-connections, default true). */
+  get loadAtStartup(): boolean {
+    return this.config.getBoolean('main', 'load-connections', true);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The settings model: NetworkManager 1.42's settings and properties as data
+ * tables, verification, normalisation and the D-Bus form. Pure TypeScript,
+ * no I/O. Values are represented as types.ts describes (ConnectionSettings:
+ * settings by D-Bus name, properties by D-Bus name; "address-data",
+ * "route-data" and "dns" hold the IP lists; MACs are "AA:BB:..." strings).
+ *
+ * Tables (schema.ts, tables/*.ts)
+ *   SETTINGS: readonly SettingDefinition[]          every setting, one row per property:
+ *     PropertyDefinition { setting, name, type: PropertyType, dbus (signature), default?,
+ *       min?, max?, values?, flags?, macLength?, secret?, secretFlags?, isSecretFlags?,
+ *       deprecated?, description }
+ *   settingDefinition(name): SettingDefinition | undefined        (name or keyfile alias)
+ *   propertyDefinition(setting, property): PropertyDefinition | undefined
+ *   resolveSettingAlias(name): string        "ethernet" → "802-3-ethernet", "wifi", "wifi-security"
+ *   keyfileAlias(name): string               "802-3-ethernet" → "ethernet"; others unchanged
+ *   isBaseType(name): boolean                may be connection.type
+ *   BOND_OPTIONS: readonly BondOptionDefinition[]   bond.options keys: kind, min/max, choices,
+ *     default, unsupportedModes, sysfs file, IFLA_BOND_* attribute
+ *   bondOption(name), bondModeFromString(text), bondOptionSupported(option, mode),
+ *   bondChoiceIndex(option, value), BOND_MODES
+ *
+ * Verification and normalisation (NetworkManager's nm_connection_verify / _normalize)
+ *   verifyConnection(settings): VerifyIssue[]      never throws; all issues, not only the first
+ *     VerifyIssue { severity: 'error' | 'normalizable-error' | 'normalizable', setting,
+ *       property?, value?, message }  message like "vlan.id: 5000 is out of range 0..4094"
+ *   isValidConnection(issues): boolean   no 'error' and no 'normalizable-error'
+ *   isNormalizable(issues): boolean      no 'error' (normalizeConnection makes it valid)
+ *   normalizeConnection(settings, options?: NormalizeOptions): ConnectionSettings
+ *     a normalised copy; idempotent; keeps valid values; NormalizeOptions { ipv4Method?, ipv6Method? }
+ *   connectionsEqual(a, b): boolean, connectionDifferences(a, b): string[]   absent = default
+ *
+ * D-Bus form (dbus/*.ts)
+ *   toDBus(settings, options?: ToDBusOptions): DBusSettings
+ *     DBusSettings = Record<setting, Record<property, DBusValue>>, DBusValue { signature, value }
+ *     (x/t as bigint, ay as Uint8Array, aa{sv} records of DBusValue); sends the deprecated twins
+ *     (addresses, routes, address-labels, legacy dns beside dns-data, cloned-mac-address bytes
+ *     beside assigned-mac-address) unless { legacy: false }; secrets only with
+ *     { withSecrets: true }, or only secrets with { onlySecrets: true }.
+ *   fromDBus(dict, options?: FromDBusOptions): { settings, issues: VerifyIssue[] }
+ *     accepts { signature, value } objects (dbus-next Variants), [signature, value] pairs or bare
+ *     values; legacy or new twin forms (the new wins; { preferLegacy: true } for the daemon's
+ *     rule); never throws: unreadable input becomes issues ('error' where NetworkManager's
+ *     AddConnection refuses, 'normalizable' where it skips an entry).
+ *   dbusValue(signature, value): DBusValue, unwrapDBusValue(input)
+ *
+ * Helpers
+ *   connectionType(settings): string | undefined   connection.type, else the single base setting
+ *   newUuid(): string, isUuid(text), isAcceptedUuid(text), normalizeUuid(text)
+ *   parseMac(text, length?): Uint8Array | undefined, formatMac(bytes): string,
+ *   normalizeMac(text, length?), isValidMac(text, length = 6)
+ *   parseIp(text, family?), formatIp(bytes), normalizeIp(text, family?), isValidIp, ipFamily,
+ *   parseIpPrefix("a/n", family?), networkAddress(a, prefix), isUnspecifiedIp,
+ *   ipv4ToLegacyUint32 / ipv4FromLegacyUint32 (the uint32 of legacy D-Bus properties)
+ *   isValidInterfaceName(name), interfaceNameProblem(name)
+ *   records: parseBridgeVlan/formatBridgeVlan, parseRoutingRule/formatRoutingRule,
+ *   parseLinkWatcher/formatLinkWatcher (text forms of the aa{sv} "records" properties)
+ *   isValueOfType(value, type), valueOrDefault(settings, row), cloneSettings, valuesEqual
+ */
+export * from './types.js';
+export * from './source.js';
+export * from './schema.js';
+export * from './registry.js';
+export * from './issues.js';
+export * from './values.js';
+export * from './compare.js';
+export * from './topology.js';
+export * from './mac.js';
+export * from './ip-address.js';
+export * from './ifname.js';
+export * from './uuid.js';
+export * from './tables/bond-options.js';
+export { PORT_TYPES, MPTCP_FLAGS } from './tables/connection.js';
+export { CLONED_MAC_SPECIAL, WAKE_ON_LAN } from './tables/ethernet.js';
+export { BRIDGE_VLAN_VID_MIN, BRIDGE_VLAN_VID_MAX, BRIDGE_STP_RANGES } from './tables/bridge.js';
+export { VLAN_FLAGS, VLAN_FLAGS_ALL } from './tables/vlan.js';
+export { MACVLAN_MODES, INFINIBAND_MAX_MTU } from './tables/virtual.js';
+export { IP4_METHODS, IP6_METHODS, ADDR_GEN_MODE, ROUTE_ATTRIBUTES, ADDRESS_ATTRIBUTES, ROUTE_TYPES, type IpAttributeDefinition } from './tables/ip.js';
+export { WIFI_MODES, KEY_MGMT, WIFI_CHANNELS, MAC_RANDOMIZATION } from './tables/wifi.js';
+export { EAP_METHODS } from './tables/ieee8021x.js';
+export { TEAM_RUNNERS, LINK_WATCHER_KEYS } from './tables/team.js';
+export {
+  recordCodec,
+  parseBridgeVlan,
+  formatBridgeVlan,
+  compareBridgeVlans,
+  parseRoutingRule,
+  formatRoutingRule,
+  parseLinkWatcher,
+  formatLinkWatcher,
+  type BridgeVlan,
+  type RoutingRule,
+  type LinkWatcher,
+  type RecordCodec,
+  type Parsed,
+} from './records/index.js';
+export { verifyConnection } from './verify/verify.js';
+export { normalizeConnection, type NormalizeOptions } from './normalize/normalize.js';
+export { toDBus, type ToDBusOptions } from './dbus/encode.js';
+export { fromDBus, type FromDBusOptions, type FromDBusResult } from './dbus/decode.js';
+export { dbusValue, unwrapDBusValue, type DBusValue, type DBusSettings } from './dbus/value.js';
