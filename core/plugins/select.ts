@@ -58,9 +58,8 @@ export function selectPlugins(found: PluginCandidate[], config: ConfigView): Sel
     if (!c) errors.push(new NmkError('PLUGIN_NOT_FOUND', `unknown plugin '${name}' in [plugins] enable`, originOf(config, 'plugins', 'enable')));
     else wanted.add(name);
   }
-  for (const name of disabled) {
-    if (!byName.has(name)) errors.push(new NmkError('PLUGIN_NOT_FOUND', `unknown plugin '${name}' in [plugins] disable`, originOf(config, 'plugins', 'disable')));
-  }
+  // Disabling a plugin that is not installed is what a profile does for plugins a
+  // package may leave out (device-wifi on a server): nothing to report.
 
   const required = new Set(config.getList('plugins', 'required'));
   for (const name of required) {

@@ -30,7 +30,9 @@ export function settingsFromWire(arg: unknown): ConnectionSettings {
       dict[setting][name] = { signature: (v as Variant).signature, value: (v as Variant).value };
     }
   }
-  const { settings, issues: all } = fromDBus(dict);
+  // As NetworkManager's daemon: when a client sends both forms, the legacy one wins
+  // (an old client that edits only 'addresses' must be understood).
+  const { settings, issues: all } = fromDBus(dict, { preferLegacy: true });
   const issues = all.filter((i) => i.severity === 'error');
   if (issues.length) {
     throw new NmkError('INVALID_ARGUMENT', issues.map((i) => i.message).join('; '), { key: issues[0]!.setting && issues[0]!.property ? `${issues[0]!.setting}.${issues[0]!.property}` : undefined });

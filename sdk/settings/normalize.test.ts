@@ -44,9 +44,16 @@ describe('normalizeConnection', () => {
     expect(n['bond']!['options']).toEqual({ mode: 'active-backup', arp_interval: '100', arp_ip_target: '192.0.2.1', primary: 'eth0' });
   });
 
-  it('gives a bond port a bond-port setting and no IP settings', () => {
+  it('takes the IP settings off a bond port, and adds no bond-port (as NetworkManager 1.42)', () => {
     const n = normalized({ connection: { id: 'p', uuid: UUID, type: '802-3-ethernet', 'interface-name': 'eth1', master: 'bond0', 'slave-type': 'bond' }, ipv4: { method: 'auto' }, ipv6: { method: 'auto' }, proxy: {} });
-    expect(Object.keys(n).sort()).toEqual(['802-3-ethernet', 'bond-port', 'connection']);
+    expect(Object.keys(n).sort()).toEqual(['802-3-ethernet', 'connection']);
+    const kept = normalized({ connection: { id: 'p', uuid: UUID, type: '802-3-ethernet', master: 'bond0', 'slave-type': 'bond' }, 'bond-port': { 'queue-id': 3 } });
+    expect(kept['bond-port']).toEqual({ 'queue-id': 3 });
+  });
+
+  it('drops a bond-port left on a profile that is no port', () => {
+    const n = normalized({ connection: { id: 'p', uuid: UUID, type: '802-3-ethernet' }, 'bond-port': {} });
+    expect(n['bond-port']).toBeUndefined();
   });
 
   it('gives a bridge port a bridge-port setting', () => {

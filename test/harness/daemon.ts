@@ -4,7 +4,7 @@
  * state root, logging JSON so tests can assert on what it logged. nmcli runs
  * on the host side against the same bus (it only speaks D-Bus).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -21,6 +21,8 @@ export interface StartDaemonOptions {
   busAddress?: string;
   /** Text of nmk.conf, written to <root>/etc/nmk/nmk.conf. */
   config?: string;
+  /** Files written under the state root before nmkd starts (path relative to the root). */
+  files?: Record<string, string | { text: string; mode: number }>;
   profile?: string;
   /** Default 'debug', so tests can assert on detail. */
   logLevel?: string;
@@ -130,6 +132,13 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<Daemon> {
     })());
 
   try {
+    for (const [rel, content] of Object.entries(opts.files ?? {})) {
+      const f = path.join(root, rel);
+      const { text, mode } = typeof content === 'string' ? { text: content, mode: 0o600 } : content;
+      await mkdir(path.dirname(f), { recursive: true });
+      await writeFile(f, text, { mode });
+      await chmod(f, mode);
+    }
     if (opts.config !== undefined) {
       await mkdir(path.join(root, 'etc/nmk'), { recursive: true });
       await writeFile(path.join(root, 'etc/nmk/nmk.conf'), opts.config);

@@ -68,11 +68,10 @@ const slaveType: Step = (s) => {
   if (!con || str(con, 'master') === undefined) return;
   const type = str(con, 'slave-type');
   if (type !== undefined) {
+    // Like NetworkManager 1.42: bridge-port and team-port are added, bond-port is not (nmcli adds
+    // that one itself when it creates a bond port).
     const portSetting = PORT_TYPES[type];
-    // NetworkManager adds bridge-port and team-port; nmk adds bond-port too, as nmcli does.
-    if (portSetting && ['bridge-port', 'team-port', 'bond-port'].includes(portSetting) && s[portSetting] === undefined) {
-      s[portSetting] = {};
-    }
+    if ((portSetting === 'bridge-port' || portSetting === 'team-port') && s[portSetting] === undefined) s[portSetting] = {};
   } else {
     const detected = detectPortType(s);
     if (detected) con['slave-type'] = detected.portType;

@@ -4,9 +4,8 @@
  * and the latter's verify_secrets for keys that are present).
  */
 import { describeValue } from '../issues.js';
-import { isValidMac } from '../mac.js';
 import { MAC_RANDOMIZATION, WAKE_ON_WLAN_ALL, WAKE_ON_WLAN_EXCLUSIVE, WIFI_CHANNELS } from '../tables/wifi.js';
-import type { SettingRules, VerifyContext } from './context.js';
+import type { SettingRules } from './context.js';
 import { verifyClonedMac, verifyMacList, verifyMacMask } from './ethernet.js';
 
 const W = '802-11-wireless';

@@ -1,0 +1,308 @@
+/**
+ * The keyfile SettingsSource: NetworkManager's native profile format in
+ * three directories under the state root.
+ *
+ *   runtime     <root>/run/nmk/system-connections     profiles kept in memory only
+ *   persistent  <root>/etc/nmk/system-connections     ([keyfile] path= moves it)
+ *   read-only   <root>/usr/lib/nmk/system-connections  shipped by packages, never written
+ *
+ * A UUID found in more than one directory is taken from the first in that
+ * order (a runtime copy shadows the persistent one, which shadows the
+ * read-only one), as NetworkManager does. Every file is read on its own: a
+ * broken one is one error naming the file, the line and the key, and every
+ * other file still loads.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  NmkError,
+  type ConnectionSettings,
+  type Logger,
+  type SettingsSource,
+  type SourceLoadResult,
+  type SourceProfile,
+  type WriteOptions,
+} from '../../sdk/index.js';
+import { readKeyfileBytes, removeFile, writeFileAtomic } from './file-access.js';
+import { fileNameFor, isIgnoredFileName } from './file-names.js';
+import { parseProfile, serializeProfile, canStore } from './profile-codec.js';
+import { PLUGIN_NAME } from './read-context.js';
+
+export interface KeyfileDirectories {
+  /** Persistent profiles (WriteOptions.persist 'disk'). */
+  persistent: string;
+  /** Runtime profiles (WriteOptions.persist 'memory'); gone after a reboot. */
+  runtime: string;
+  /** Profiles shipped read-only; loaded, never written. */
+  readOnly: string;
+}
+
+export interface KeyfileSourceOptions {
+  directories: KeyfileDirectories;
+  /**
+   * The state root: a file's path below it ("/etc/nmk/system-connections/x.nmconnection")
+   * seeds the UUID of a file that has none, so moving the root changes nothing.
+   */
+  root?: string;
+  logger?: Logger;
+  /** Longest stretch of reading before load() yields to the event loop, in ms (default 10). */
+  sliceMs?: number;
+}
+
+type DirectoryRole = keyof KeyfileDirectories;
+
+/** Priority order: the first directory holding a UUID wins. */
+const ROLES: readonly DirectoryRole[] = ['runtime', 'persistent', 'readOnly'];
+
+/** Where a loaded file sits and what it holds, for later writes and deletes. */
+interface KnownFile {
+  file: string;
+  role: DirectoryRole;
+  uuid: string;
+}
+
+export class KeyfileSource implements SettingsSource {
+  readonly name = PLUGIN_NAME;
+  readonly directories: Readonly<KeyfileDirectories>;
+  readonly #root: string;
+  readonly #logger: Logger | undefined;
+  readonly #sliceMs: number;
+  /** Every file of each UUID seen by the last load, write or loadFile, and the reverse. */
+  readonly #filesByUuid = new Map<string, Map<string, KnownFile>>();
+  readonly #uuidByFile = new Map<string, string>();
+  /** Writes and deletes run one at a time, so two profiles never pick the same new file name. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: KeyfileSourceOptions) {
+    this.directories = Object.freeze({ ...options.directories });
+    this.#root = path.resolve(options.root ?? '/');
+    this.#logger = options.logger;
+    this.#sliceMs = Math.max(1, options.sliceMs ?? 10);
+  }
+
+  /** Reads every profile of the three directories. Never throws: problems are error entries. */
+  async load(): Promise<SourceLoadResult> {
+    const errors: NmkError[] = [];
+    const loaded: Array<{ profile: SourceProfile; role: DirectoryRole }> = [];
+    for (const role of ROLES) {
+      const files = await this.#listDirectory(role, errors);
+      const results = await timeSliced(files, this.#sliceMs, (file) => this.#loadOne(file, role));
+      for (const r of results) {
+        if (r instanceof NmkError) errors.push(r);
+        else loaded.push({ profile: r, role });
+      }
+    }
+    this.#filesByUuid.clear();
+    this.#uuidByFile.clear();
+    const profiles: SourceProfile[] = [];
+    const winner = new Map<string, SourceProfile>();
+    for (const { profile, role } of loaded) {
+      const uuid = uuidOf(profile.settings);
+      this.#remember({ file: profile.file, role, uuid });
+      const first = winner.get(uuid);
+      if (first) {
+        this.#logger?.info(`${profile.file}: shadowed by ${first.file} (same UUID ${uuid})`, { uuid });
+        continue;
+      }
+      winner.set(uuid, profile);
+      profiles.push(profile);
+    }
+    return { profiles, errors };
+  }
+
+  /**
+   * Reads one file if it is a profile file of one of the three directories;
+   * undefined otherwise. A file that no longer exists gives no profile and no error.
+   */
+  async loadFile(file: string): Promise<SourceLoadResult | undefined> {
+    const absolute = path.resolve(file);
+    const role = this.#roleOf(absolute);
+    if (!role) return undefined;
+    const name = path.basename(absolute);
+    if (isIgnoredFileName(name, role !== 'persistent')) return undefined;
+    try {
+      await fsp.lstat(absolute);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: [], errors: [] };
+    }
+    const r = this.#loadOne(absolute, role);
+    if (r instanceof NmkError) return { profiles: [], errors: [r] };
+    this.#remember({ file: r.file, role, uuid: uuidOf(r.settings) });
+    return { profiles: [r], errors: [] };
+  }
+
+  /** Keyfile stores every profile the model can express, except where a setting has no keyfile form. */
+  canWrite(settings: ConnectionSettings, _options: WriteOptions): boolean {
+    return canStore(settings);
+  }
+
+  /**
+   * Writes a profile: to the runtime directory for persist 'memory', else to
+   * the persistent one. An update keeps its file when it stays in the same
+   * directory (as NetworkManager does, even if the id changed); otherwise
+   * the file is named after the id, with the UUID appended on a clash.
+   * Moving a profile to disk removes its runtime copy; saving to memory
+   * leaves the persistent file alone (the runtime copy shadows it until reboot).
+   */
+  write(settings: ConnectionSettings, options: WriteOptions, previous?: SourceProfile): Promise<SourceProfile> {
+    return this.#serialized(async () => {
+      const role: DirectoryRole = options.persist === 'memory' ? 'runtime' : 'persistent';
+      const dir = this.directories[role];
+      const uuid = uuidOf(settings);
+      const text = serializeProfile(settings);
+      const keep = previous && !previous.readOnly && path.dirname(path.resolve(previous.file)) === path.resolve(dir) ? path.resolve(previous.file) : undefined;
+      const file = keep ?? (await this.#freeFileName(dir, settings, uuid));
+      // Read back what is about to be stored: the caller gets exactly what a later load gives.
+      const stored = parseProfile(text, file, this.#seedOf(file));
+      await writeFileAtomic(file, text);
+      if (role === 'persistent') {
+        for (const known of this.#known(uuid)) {
+          if (known.role === 'runtime' || (known.role === 'persistent' && known.file !== file)) await this.#forget(known);
+        }
+      } else if (previous && !previous.readOnly && path.resolve(previous.file) !== file && this.#roleOf(path.resolve(previous.file)) === 'runtime') {
+        await this.#forget({ file: path.resolve(previous.file), role: 'runtime', uuid });
+      }
+      this.#remember({ file, role, uuid });
+      for (const w of stored.warnings) this.#logger?.warn(w);
+      return { settings: stored.settings, file, ...(role === 'runtime' ? { runtime: true } : {}) };
+    });
+  }
+
+  /**
+   * Removes a profile: its runtime and persistent files (every file with its
+   * UUID, so a shadowed copy does not come back). A read-only profile cannot
+   * be deleted.
+   */
+  delete(profile: SourceProfile): Promise<void> {
+    return this.#serialized(async () => {
+      if (profile.readOnly) {
+        throw new NmkError('PERMISSION_DENIED', 'profile is read-only and cannot be deleted', { file: profile.file, plugin: PLUGIN_NAME });
+      }
+      const uuid = uuidOf(profile.settings);
+      const files = new Set([path.resolve(profile.file)]);
+      for (const known of this.#known(uuid)) if (known.role !== 'readOnly') files.add(known.file);
+      for (const file of files) {
+        if (this.#roleOf(file) === 'readOnly') continue;
+        await this.#forget({ file, role: this.#roleOf(file) ?? 'persistent', uuid });
+      }
+    });
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  #loadOne(file: string, role: DirectoryRole): SourceProfile | NmkError {
+    try {
+      const bytes = readKeyfileBytes(file);
+      const { settings, warnings } = parseProfile(bytes, file, this.#seedOf(file));
+      for (const w of warnings) this.#logger?.warn(w);
+      const profile: SourceProfile = { settings, file };
+      if (role === 'runtime') profile.runtime = true;
+      if (role === 'readOnly') profile.readOnly = true;
+      return profile;
+    } catch (err) {
+      if (err instanceof NmkError) return err;
+      // A bug of ours must not stop the other files from loading; it is still named.
+      return new NmkError('CONFIG_VALUE', `cannot read profile: ${(err as Error)?.message ?? String(err)}`, { file, plugin: PLUGIN_NAME }, { cause: err });
+    }
+  }
+
+  /** The profile files of a directory, sorted by name; a missing directory has none. */
+  async #listDirectory(role: DirectoryRole, errors: NmkError[]): Promise<string[]> {
+    const dir = this.directories[role];
+    let names: string[];
+    try {
+      names = await fsp.readdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') errors.push(new NmkError('CONFIG_VALUE', `cannot read directory: ${(err as Error).message}`, { file: dir, plugin: PLUGIN_NAME }));
+      return [];
+    }
+    return names
+      .filter((name) => !isIgnoredFileName(name, role !== 'persistent') && !name.endsWith('.nmmeta'))
+      .sort()
+      .map((name) => path.join(dir, name));
+  }
+
+  #roleOf(file: string): DirectoryRole | undefined {
+    const dir = path.dirname(file);
+    return ROLES.find((role) => path.resolve(this.directories[role]) === dir);
+  }
+
+  /** The path NetworkManager would see: the file below the state root, as an absolute path. */
+  #seedOf(file: string): string {
+    const rel = path.relative(this.#root, file);
+    return rel.startsWith('..') ? file : `/${rel}`;
+  }
+
+  /** A file name for a new profile: the id, else id-uuid, else id-uuid-N (NetworkManager's order). */
+  async #freeFileName(dir: string, settings: ConnectionSettings, uuid: string): Promise<string> {
+    const id = String(settings.connection?.id ?? '') || uuid;
+    const candidates = [id, `${id}-${uuid}`];
+    for (const name of candidates) {
+      const file = path.join(dir, fileNameFor(name));
+      if (!(await exists(file))) return file;
+    }
+    for (let i = 1; i < 10_000; i++) {
+      const file = path.join(dir, fileNameFor(`${id}-${uuid}-${i}`));
+      if (!(await exists(file))) return file;
+    }
+    throw new NmkError('INTERNAL', `no free file name for profile '${id}'`, { file: dir, plugin: PLUGIN_NAME });
+  }
+
+  #known(uuid: string): KnownFile[] {
+    return [...(this.#filesByUuid.get(uuid)?.values() ?? [])];
+  }
+
+  #remember(known: KnownFile): void {
+    // A file holds one profile: drop it from whatever UUID it held before.
+    const before = this.#uuidByFile.get(known.file);
+    if (before !== undefined) this.#filesByUuid.get(before)?.delete(known.file);
+    this.#uuidByFile.set(known.file, known.uuid);
+    let files = this.#filesByUuid.get(known.uuid);
+    if (!files) this.#filesByUuid.set(known.uuid, (files = new Map()));
+    files.set(known.file, known);
+  }
+
+  async #forget(known: KnownFile): Promise<void> {
+    await removeFile(known.file);
+    this.#filesByUuid.get(known.uuid)?.delete(known.file);
+    this.#uuidByFile.delete(known.file);
+  }
+
+  #serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function uuidOf(settings: ConnectionSettings): string {
+  return String(settings.connection?.uuid ?? '');
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.lstat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Maps synchronously, yielding to the event loop whenever `sliceMs` have
+ * passed, so loading thousands of files never stalls the daemon for long.
+ */
+async function timeSliced<T, R>(items: readonly T[], sliceMs: number, fn: (item: T) => R): Promise<R[]> {
+  const results: R[] = [];
+  let sliceStart = performance.now();
+  for (const item of items) {
+    results.push(fn(item));
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return results;
+}
