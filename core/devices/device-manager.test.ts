@@ -1,0 +1,116 @@
+/**
+ * The device manager and the live model on the fake platform: kinds claim
+ * links, config decides managed-ness, carrier drives the idle state, and a
+ * lost-events resync leaves devices matching the kernel.
+ */
+import { describe, expect, it } from 'vitest';
+import { NMDeviceState, NMDeviceStateReason, NMDeviceType, type DeviceView, type EventName } from '../../sdk/index.js';
+import { FakePlatform } from '../../plugins/platform-fake/fake-platform.js';
+import { bridgeKind } from '../../plugins/device-bridge/index.js';
+import { ethernetKind, vethKind } from '../../plugins/device-ethernet/index.js';
+import { loopbackKind } from '../../plugins/device-loopback/index.js';
+import { MergedConfig } from '../config/merged-config.js';
+import { LocalEventBus } from '../events/event-bus.js';
+import { createLogger, LogSink } from '../log/logger.js';
+import { LiveNetworkModel } from '../model/network-model.js';
+import { DeviceManager } from './device-manager.js';
+import { KindRegistry } from './kind-registry.js';
+
+const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
+// The fake delivers events a step after the change, and the model flushes once per tick: give both a turn.
+const tick = async () => { for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r)); };
+
+async function setup(configLines: Array<[string, string, string]> = []) {
+  const config = new MergedConfig();
+  for (const [s, k, v] of configLines) config.set(s, k, v, 'test.conf:1');
+  const events = new LocalEventBus(logger);
+  const seen: Array<[EventName, DeviceView, number?]> = [];
+  events.on('device.added', ({ device }) => seen.push(['device.added', device]));
+  events.on('device.removed', ({ device }) => seen.push(['device.removed', device]));
+  events.on('device.state-changed', ({ device, state }) => seen.push(['device.state-changed', device, state]));
+  const kinds = new KindRegistry();
+  kinds.load([ethernetKind, vethKind, bridgeKind, loopbackKind], () => undefined);
+  const devices = new DeviceManager(kinds, events, logger, config);
+  const model = new LiveNetworkModel(events, logger);
+  events.on('link.added', ({ link }) => devices.addLink(link));
+  events.on('link.changed', ({ link, previous }) => devices.changeLink(link, previous));
+  events.on('link.removed', ({ link }) => devices.removeLink(link));
+  const platform = new FakePlatform();
+  const snapshot = await platform.start((ev) => model.apply(ev));
+  model.load(snapshot);
+  for (const l of model.links()) devices.addLink(l);
+  return { platform, devices, model, seen, config };
+}
+
+describe('DeviceManager on the fake platform', () => {
+  it('gives every link a device of the kind that claims it, with NetworkManager types', async () => {
+    const { platform, devices } = await setup();
+    await platform.createLink({ name: 'v0', kind: 'veth', peer: { name: 'v1' } });
+    await platform.createLink({ name: 'br0', kind: 'bridge' });
+    platform.injectExternal({ type: 'add-link', link: { name: 'eth0' } });
+    platform.injectExternal({ type: 'add-link', link: { name: 'ifb0', kind: 'ifb' } });
+    await tick();
+    const byName = (n: string) => devices.byName(n)!;
+    expect(byName('lo').deviceType).toBe(NMDeviceType.LOOPBACK);
+    expect(byName('v0').deviceType).toBe(NMDeviceType.VETH);
+    expect(byName('br0').deviceType).toBe(NMDeviceType.BRIDGE);
+    expect(byName('eth0').deviceType).toBe(NMDeviceType.ETHERNET);
+    expect(byName('ifb0').deviceType).toBe(NMDeviceType.GENERIC);
+    expect(new Set([...devices.all()].map((d) => d.path)).size).toBe(devices.size);
+  });
+
+  it('leaves unmanaged what [keyfile] unmanaged-devices or a [device-*] section names, and loopback', async () => {
+    const { platform, devices } = await setup([
+      ['keyfile', 'unmanaged-devices', 'interface-name:eth1'],
+      ['device-bridges', 'match-device', 'type:bridge'],
+      ['device-bridges', 'managed', 'false'],
+    ]);
+    platform.injectExternal({ type: 'add-link', link: { name: 'eth0' } });
+    platform.injectExternal({ type: 'add-link', link: { name: 'eth1' } });
+    await platform.createLink({ name: 'br0', kind: 'bridge' });
+    await tick();
+    expect(devices.byName('eth0')!.managed).toBe(true);
+    expect(devices.byName('eth1')).toMatchObject({ managed: false, state: NMDeviceState.UNMANAGED, stateReason: NMDeviceStateReason.UNMANAGED_USER_CONF });
+    expect(devices.byName('br0')!.managed).toBe(false);
+    expect(devices.byName('lo')!.managed).toBe(false);
+  });
+
+  it('follows the carrier: UNAVAILABLE without, DISCONNECTED with, reason CARRIER', async () => {
+    const { platform, devices, seen } = await setup();
+    const eth = platform.injectExternal({ type: 'add-link', link: { name: 'eth0', carrier: false, up: true } })!;
+    await tick();
+    expect(devices.byName('eth0')!.state).toBe(NMDeviceState.UNAVAILABLE);
+    platform.injectExternal({ type: 'set-link', ifindex: eth.ifindex, change: { carrier: true } });
+    await tick();
+    const d = devices.byName('eth0')!;
+    expect(d.state).toBe(NMDeviceState.DISCONNECTED);
+    expect(d.stateReason).toBe(NMDeviceStateReason.CARRIER);
+    expect(seen.filter(([e, dev]) => e === 'device.state-changed' && dev.name === 'eth0').map(([, , s]) => s)).toEqual([NMDeviceState.DISCONNECTED]);
+  });
+
+  it('a user Managed=false holds until the link goes', async () => {
+    const { platform, devices } = await setup();
+    const eth = platform.injectExternal({ type: 'add-link', link: { name: 'eth0' } })!;
+    await tick();
+    devices.setManaged(devices.byName('eth0')!, false);
+    expect(devices.byName('eth0')).toMatchObject({ managed: false, stateReason: NMDeviceStateReason.UNMANAGED_USER_EXPLICIT });
+    platform.injectExternal({ type: 'delete-link', ifindex: eth.ifindex });
+    await tick();
+    platform.injectExternal({ type: 'add-link', link: { name: 'eth0' } });
+    await tick();
+    expect(devices.byName('eth0')!.managed).toBe(true);
+  });
+
+  it('after lost events, devices match the kernel again', async () => {
+    const { platform, devices, model } = await setup();
+    await platform.createLink({ name: 'a0', kind: 'veth', peer: { name: 'a1' } });
+    await tick();
+    platform.simulateOverflow();
+    const b = await platform.createLink({ name: 'br7', kind: 'bridge' });
+    await platform.deleteLink(devices.byName('a0')!.ifindex);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(model.stats.resyncs).toBe(1);
+    expect([...devices.all()].map((d) => d.name).sort()).toEqual(['br7', 'lo']);
+    expect(devices.byIfindex(b.ifindex)!.deviceType).toBe(NMDeviceType.BRIDGE);
+  });
+});
