@@ -106,7 +106,7 @@ describe('plugin loader', () => {
     await h.stopAll();
   });
 
-  it('loads a TypeScript plugin from outside the repository with no build step, decorators included', async () => {
+  it('loads a TypeScript plugin from outside the repository with no build step, decorators included', { timeout: 60_000 }, async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'third-party-'));
     try {
       plugin(path.join(outside, 'hello-ts'), m('hello-ts', { provides: ['test.greeting'] }), {
