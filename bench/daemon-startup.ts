@@ -31,7 +31,7 @@ async function once(links: number): Promise<{ readyMs: number; internalMs: numbe
       await ns.exec('ip', ['-batch', f]);
     }
     const t0 = performance.now();
-    const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', 'server'], {
+    const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...(process.env.NMKD_NODE_FLAGS ?? '').split(' ').filter(Boolean), NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', 'server'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let buf = '';

@@ -207,7 +207,9 @@ export class Daemon {
     });
 
     const startupMs = Date.now() - t0;
-    this.logger.info('ready', { startupMs, devices: this.devices.size, rssMB: Math.round(process.memoryUsage().rss / 1e5) / 10 });
+    const mem = process.memoryUsage();
+    const mb = (n: number) => Math.round(n / 1e5) / 10;
+    this.logger.info('ready', { startupMs, devices: this.devices.size, profiles: this.settings.size, rssMB: mb(mem.rss), heapMB: mb(mem.heapUsed) });
     events.emit('daemon.ready', { startupMs });
     await notifySystemd(this.logger, { ready: true, status: `managing ${this.devices.size} devices` });
   }

@@ -11,7 +11,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
 import {
   NmkError,
   type ConfigView,
@@ -64,7 +63,7 @@ const PLUGIN_ALIASES = {
 
 export class PluginHost {
   private running: Running[] = [];
-  private jiti?: ReturnType<typeof createJiti>;
+  private jiti?: { import(id: string): Promise<unknown> };
 
   constructor(private opts: PluginHostOptions) {}
 
@@ -108,6 +107,8 @@ export class PluginHost {
     let mod: any;
     try {
       if (/\.m?ts$/.test(c.entryFile)) {
+        // jiti is loaded only when a TypeScript plugin is: compiled built-ins do not pay for it.
+        const { createJiti } = await import('jiti');
         this.jiti ??= createJiti(import.meta.url, {
           fsCache: this.opts.cacheDir,
           interopDefault: true,
