@@ -16,3 +16,4 @@ export * from './nm.js';
 export * from './device-props.js';
 export * from './gkeyfile/index.js';
 export * from './settings/index.js';
+export * from './files/index.js';

@@ -1,11 +1,12 @@
 /**
  * "bond": BONDING_OPTS="mode=802.3ad miimon=100 ..." into bond.options, and
- * BONDING_MASTER=yes. Each option is checked against bond-options.ts; an
- * option that does not apply to the mode is dropped when it holds its default
- * (as NetworkManager's normalisation does) and refused otherwise.
+ * BONDING_MASTER=yes. Each option is checked against its row of the SDK's
+ * BOND_OPTIONS, and the options together against bond-rules.ts; an option
+ * that does not apply to the mode is dropped when it holds its default (as
+ * NetworkManager's normalisation does) and refused otherwise.
  */
-import type { SettingValues } from '../../sdk/index.js';
-import { appliesToMode, BOND_RULES, bondModeName, bondOption, isValidBondValue, type BondMode } from './bond-options.js';
+import { type BondMode, bondModeFromString, bondOption, bondOptionProblem, bondOptionSupported, type SettingValues } from '../../sdk/index.js';
+import { bondRuleProblems } from './bond-rules.js';
 import { printable } from './errors.js';
 import type { FileWriter, KeyMatcher } from './file-writer.js';
 import { rowKeys, type KeyRow } from './key-table.js';
@@ -33,22 +34,19 @@ export function readBond(vars: Vars): SettingValues {
     if (!option) throw vars.error(key, `unknown bonding option '${printable(name)}'`);
     // initscripts accept quotes and +/- (add/remove) around arp_ip_target addresses.
     if (name === 'arp_ip_target') value = value.replace(/^['"]/, '').replace(/[+\-'"]/g, '');
-    if (!isValidBondValue(option, value)) throw vars.error(key, `'${printable(value)}' is not a valid value for bonding option '${name}'`);
+    if (bondOptionProblem(name, value) !== undefined) throw vars.error(key, `'${printable(value)}' is not a valid value for bonding option '${name}'`);
     given[name] = value;
   }
-  const mode: BondMode = bondModeName(given.mode ?? 'balance-rr')!;
+  const mode: BondMode = bondModeFromString(given.mode ?? 'balance-rr')!;
   const options: Record<string, string> = { mode };
   for (const [name, value] of Object.entries(given)) {
     if (name === 'mode') continue;
     const option = bondOption(name)!;
-    if (appliesToMode(option, mode)) options[name] = value;
+    if (bondOptionSupported(name, mode)) options[name] = value;
     else if (value !== option.default) throw vars.error(key, `bonding option '${name}' does not apply to mode ${mode}`);
   }
-  const num = (name: string): number => Number(options[name] ?? bondOption(name)?.default ?? 0);
-  for (const rule of BOND_RULES) {
-    const problem = rule(options, mode, num);
-    if (problem) throw vars.error(key, problem);
-  }
+  const [problem] = bondRuleProblems(options, mode);
+  if (problem) throw vars.error(key, problem);
   return { options };
 }
 

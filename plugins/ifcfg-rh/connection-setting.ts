@@ -2,8 +2,7 @@
  * The "connection" setting: NAME, UUID, DEVICE, ONBOOT... and the port's
  * controller (MASTER for a bond, BRIDGE for a bridge).
  */
-import { createHash } from 'node:crypto';
-import type { SettingValues } from '../../sdk/index.js';
+import { type SettingValues, uuidFromString } from '../../sdk/index.js';
 import type { FileWriter, KeyMatcher } from './file-writer.js';
 import { readRows, rowKeys, writeRows, type KeyRow } from './key-table.js';
 import { CONTROLLER_PROPERTY, PORT_TYPE_PROPERTY, Setting } from './nm-names.js';
@@ -63,7 +62,8 @@ export function readConnection(vars: Vars, kind: KindRow, logicalPath: string, n
   readRows(vars, CONNECTION_ROWS, settings);
   const values: SettingValues = settings[S] ?? {};
   values.id = vars.str('NAME') ?? `${kind.idPrefix} ${name}`;
-  values.uuid = vars.parsed('UUID', (v) => (isUuid(v) ? v : undefined), 'is not a UUID') ?? legacyUuid(logicalPath);
+  // A file without UUID gets NetworkManager's: the MD5 of its path (nm_uuid_generate_from_string, legacy type).
+  values.uuid = vars.parsed('UUID', (v) => (isUuid(v) ? v : undefined), 'is not a UUID') ?? uuidFromString(logicalPath);
   values.type = kind.nmType;
   for (const key of UNSUPPORTED_CONTROLLERS) {
     if (vars.has(key)) throw vars.error(key, 'OVS and VRF ports are not supported by nmk');
@@ -85,15 +85,6 @@ function readController(vars: Vars): ControllerRef | undefined {
   }
   if (found.length > 1) throw vars.error(found[1]!.key, `a port can have one controller, but both ${found[0]!.key} and ${found[1]!.key} are set`);
   return found[0];
-}
-
-/**
- * The UUID NetworkManager gives a file without UUID: the MD5 of its path,
- * laid out as a UUID (nm_uuid_generate_from_string, legacy type).
- */
-export function legacyUuid(path: string): string {
-  const h = createHash('md5').update(path).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 export interface ConnectionWriteContext {

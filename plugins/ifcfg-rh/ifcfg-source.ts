@@ -5,19 +5,11 @@
  */
 import { accessSync, constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import {
-  NmkError,
-  type ConnectionSettings,
-  type Logger,
-  type SettingsSource,
-  type SourceLoadResult,
-  type SourceProfile,
-  type WriteOptions,
-} from '../../sdk/index.js';
+import { type ConnectionSettings, type Logger, NmkError, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
 import type { ControllerRef } from './connection-setting.js';
 import { ifcfgError } from './errors.js';
 import { baseNameFor, classifyName, companionPath, FileTag, IFCFG_DIR, isAliasName, profileName, type FileKind } from './file-names.js';
-import { errno, readFileLimited, removeFile, writeFileAtomic } from './files.js';
+import { errno, readIfcfgFile } from './files.js';
 import { finishProfile, holdsOnlyDefaults, newUuid, normalizeAndVerify } from './model-hooks.js';
 import { Setting } from './nm-names.js';
 import { kindByNmType } from './profile-kind.js';
@@ -148,8 +140,8 @@ export class IfcfgRhSource implements SettingsSource {
     if (!this.#owns(profile.file)) {
       throw new NmkError('INVALID_ARGUMENT', `${profile.file} is not an ifcfg-rh profile of ${this.#dir}`, { plugin: this.name, hook: 'delete' });
     }
-    for (const kind of ['route', 'route6', 'keys'] as const) await removeFile(companionPath(profile.file, kind));
-    await removeFile(profile.file);
+    for (const kind of ['route', 'route6', 'keys'] as const) await removeFileDurable(companionPath(profile.file, kind));
+    await removeFileDurable(profile.file);
     this.#profiles.delete(profile.file);
     this.#unmanaged.delete(profile.file);
   }
@@ -172,10 +164,10 @@ export class IfcfgRhSource implements SettingsSource {
   /** Reads one profile's files; every failure becomes the outcome's error. */
   async #loadOne(ifcfgPath: string): Promise<FileOutcome> {
     try {
-      const bytes = await readFileLimited(ifcfgPath);
+      const bytes = await readIfcfgFile(ifcfgPath);
       if (bytes === undefined) throw ifcfgError('INTERNAL', 'the file disappeared while loading', { file: ifcfgPath });
       const ifcfg = ShvarFile.parse(bytes, ifcfgPath);
-      const keysBytes = await readFileLimited(companionPath(ifcfgPath, 'keys'));
+      const keysBytes = await readIfcfgFile(companionPath(ifcfgPath, 'keys'));
       const result = readIfcfg({
         ifcfg,
         logicalPath: join(this.#logicalDir, basename(ifcfgPath)),
@@ -194,7 +186,7 @@ export class IfcfgRhSource implements SettingsSource {
 
   async #routeFile(ifcfgPath: string, kind: 'route' | 'route6'): Promise<RouteFileInput | undefined> {
     const file = companionPath(ifcfgPath, kind);
-    const bytes = await readFileLimited(file);
+    const bytes = await readIfcfgFile(file);
     return bytes ? { file, text: bytes.toString('latin1') } : undefined;
   }
 
@@ -273,8 +265,8 @@ export class IfcfgRhSource implements SettingsSource {
   }
 
   async #readExisting(ifcfgPath: string): Promise<NonNullable<WriteInput['existing']>> {
-    const ifcfg = await readFileLimited(ifcfgPath);
-    const keys = await readFileLimited(companionPath(ifcfgPath, 'keys'));
+    const ifcfg = await readIfcfgFile(ifcfgPath);
+    const keys = await readIfcfgFile(companionPath(ifcfgPath, 'keys'));
     const route = await this.#routeFile(ifcfgPath, 'route');
     const route6 = await this.#routeFile(ifcfgPath, 'route6');
     return {
@@ -286,8 +278,8 @@ export class IfcfgRhSource implements SettingsSource {
   }
 
   async #put(path: string, data: Buffer | undefined, mode: number): Promise<void> {
-    if (data === undefined) await removeFile(path);
-    else await writeFileAtomic(path, data, mode);
+    if (data === undefined) await removeFileDurable(path);
+    else await writeFileAtomic(path, data, { mode });
   }
 }
 

@@ -9,39 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NmkError } from '../../sdk/index.js';
-import { MAX_FILE_BYTES } from './conf/files.js';
-import { FIXTURES, interfaceName, sourceAt, tempRoot } from './test/helpers.js';
-
-interface Case {
-  error: { code: string; line: number; key: string; contains: string };
-  loads: string[];
-}
-
-const BROKEN = path.join(FIXTURES, 'broken');
-
-function expectOneError(errors: NmkError[], file: string, want: Case['error']): void {
-  expect(errors.map(String), 'exactly one error').toHaveLength(1);
-  const e = errors[0]!;
-  expect(e).toBeInstanceOf(NmkError);
-  expect(e.code).toBe(want.code);
-  expect(e.origin.file).toBe(file);
-  expect(e.origin.line ?? 0).toBe(want.line);
-  expect(e.origin.key ?? '').toBe(want.key);
-  expect(e.message).toContain(want.contains);
-  expect(e.message.startsWith(`${file}${want.line ? `:${want.line}` : ''}: `)).toBe(true);
-}
+import { expectOneFileError, itLoadsBrokenCases } from '../../test/harness/settings-plugins.js';
+import { MAX_FILE_BYTES } from './source.js';
+import { FIXTURES, sourceAt, tempRoot } from './test/helpers.js';
 
 describe('ifnet broken input', () => {
-  for (const name of fs.readdirSync(BROKEN).sort()) {
-    it(`${name}: one error, the rest loads`, async () => {
-      const root = path.join(BROKEN, name, 'root');
-      const want = JSON.parse(fs.readFileSync(path.join(BROKEN, name, 'case.json'), 'utf8')) as Case;
-      const { profiles, errors } = await sourceAt(root).load();
-      expectOneError(errors, path.join(root, 'etc/conf.d/net'), want.error);
-      expect(profiles.map((p) => interfaceName(p.settings)).sort()).toEqual([...want.loads].sort());
-    });
-  }
+  itLoadsBrokenCases(path.join(FIXTURES, 'broken'), { load: (root) => sourceAt(root).load(), defaultFile: 'etc/conf.d/net' });
 
   it('refuses a 50 MB file without reading it', async () => {
     const t = tempRoot();
@@ -54,7 +27,7 @@ describe('ifnet broken input', () => {
       const started = Date.now();
       const { profiles, errors } = await sourceAt(t.root).load();
       expect(Date.now() - started).toBeLessThan(2000);
-      expectOneError(errors, t.file, { code: 'CONFIG_SYNTAX', line: 0, key: '', contains: 'file too large' });
+      expectOneFileError(errors, { code: 'CONFIG_SYNTAX', file: t.file, line: 0, key: '', contains: 'file too large' });
       expect(profiles).toEqual([]);
     } finally {
       t.cleanup();
@@ -66,7 +39,7 @@ describe('ifnet broken input', () => {
     try {
       fs.symlinkSync('net', t.file);
       const { profiles, errors } = await sourceAt(t.root).load();
-      expectOneError(errors, t.file, { code: 'CONFIG_SYNTAX', line: 0, key: '', contains: 'symbolic link loop' });
+      expectOneFileError(errors, { code: 'CONFIG_SYNTAX', file: t.file, line: 0, key: '', contains: 'symbolic link loop' });
       expect(profiles).toEqual([]);
     } finally {
       t.cleanup();

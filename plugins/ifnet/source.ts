@@ -5,17 +5,18 @@
  * (conf/). A bash syntax error makes the whole file unusable (one error);
  * a problem with one interface's variables skips that interface only.
  */
-import type { ConnectionSettings, Logger, SettingsSource, SourceLoadResult, SourceProfile } from '../../sdk/index.js';
-import { NmkError } from '../../sdk/index.js';
+import { type ConnectionSettings, type Logger, NmkError, readTextFile, type SettingsSource, type SourceLoadResult, type SourceProfile } from '../../sdk/index.js';
 import { evaluate } from './bash/evaluate.js';
 import { BashSyntaxError, tokenize } from './bash/lexer.js';
 import { parseScript } from './bash/script.js';
 import { draftToSettings } from './conf/draft.js';
-import { readTextFile } from './conf/files.js';
 import { finishProfile } from './conf/finish.js';
 import { PLUGIN, readConf } from './conf/read-conf.js';
 
 export const CONF_FILE = '/etc/conf.d/net';
+
+/** A conf.d/net for thousands of interfaces is well under a megabyte; this is generous. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface IfnetSourceOptions {
   /** Maps a path on the managed system to the file below the state root (Paths.under). */
@@ -68,7 +69,7 @@ export class IfnetSource implements SettingsSource {
 
   async load(): Promise<SourceLoadResult> {
     const file = this.file;
-    const read = await readTextFile(file, PLUGIN);
+    const read = await readTextFile(file, { plugin: PLUGIN, maxBytes: MAX_FILE_BYTES });
     if ('missing' in read) {
       this.unmanaged = [];
       return { profiles: [], errors: [] };

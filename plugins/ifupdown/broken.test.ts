@@ -7,40 +7,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NmkError } from '../../sdk/index.js';
-import { MAX_FILE_BYTES } from './eni/files.js';
+import type { NmkError } from '../../sdk/index.js';
+import { expectOneFileError, type ExpectedFileError, itLoadsBrokenCases } from '../../test/harness/settings-plugins.js';
+import { MAX_FILE_BYTES } from './eni/include.js';
 import { FIXTURES, interfaceName, sourceAt, tempRoot } from './test/helpers.js';
 
-interface Case {
-  error: { code: string; file: string; line: number; key: string; contains: string };
-  loads: string[];
-}
-
-const BROKEN = path.join(FIXTURES, 'broken');
-
-function expectOneError(errors: NmkError[], root: string, want: Case['error']): void {
-  expect(errors.map(String), 'exactly one error').toHaveLength(1);
-  const e = errors[0]!;
-  expect(e).toBeInstanceOf(NmkError);
-  expect(e.code).toBe(want.code);
-  expect(path.relative(root, e.origin.file ?? '')).toBe(want.file);
-  expect(e.origin.line ?? 0).toBe(want.line);
-  expect(e.origin.key ?? '').toBe(want.key);
-  expect(e.message).toContain(want.contains);
-  // The message names its origin, so whoever logs it names the culprit.
-  expect(e.message.startsWith(`${e.origin.file}${want.line ? `:${want.line}` : ''}: `)).toBe(true);
+/** One error, naming `want.file` below `root`. */
+function expectOneError(errors: readonly NmkError[], root: string, want: ExpectedFileError): void {
+  expectOneFileError(errors, { ...want, file: path.join(root, want.file) });
 }
 
 describe('ifupdown broken input', () => {
-  for (const name of fs.readdirSync(BROKEN).sort()) {
-    it(`${name}: one error, the rest loads`, async () => {
-      const root = path.join(BROKEN, name, 'root');
-      const want = JSON.parse(fs.readFileSync(path.join(BROKEN, name, 'case.json'), 'utf8')) as Case;
-      const { profiles, errors } = await sourceAt(root).load();
-      expectOneError(errors, root, want.error);
-      expect(profiles.map((p) => interfaceName(p.settings)).sort()).toEqual([...want.loads].sort());
-    });
-  }
+  itLoadsBrokenCases(path.join(FIXTURES, 'broken'), { load: (root) => sourceAt(root).load() });
 
   describe('generated', () => {
     let cleanup = () => {};

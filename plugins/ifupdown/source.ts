@@ -8,11 +8,9 @@
  * UUID derived from that name, as NetworkManager's plugin does, unless nmk
  * saved another name or UUID in the stanza.
  */
-import type { ConnectionSettings, Logger, SettingsSource, SourceLoadResult, SourceProfile, WriteOptions } from '../../sdk/index.js';
-import { isUuid, NmkError } from '../../sdk/index.js';
+import { type AtomicWriteOptions, type ConnectionSettings, isUuid, type Logger, NmkError, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
 import { keptLines, planWrite, planDelete } from './edit.js';
 import { PLUGIN } from './eni/document.js';
-import { writeFileAtomic } from './eni/files.js';
 import { type EniTree, loadTree, MAIN_FILE } from './eni/include.js';
 import { draftToSettings } from './model/draft.js';
 import { finishProfile } from './model/finish.js';
@@ -21,6 +19,12 @@ import { readProfiles, type ReadOutput } from './model/read-profiles.js';
 import { type RenderedProfile, renderProfile } from './model/render.js';
 import { roundTripLoss } from './model/round-trip.js';
 import { indexStanzas } from './model/stanzas.js';
+
+/**
+ * An edited file keeps its mode (0644 for a new one); a file linked into
+ * interfaces.d is edited where it lives and the link stays.
+ */
+const WRITE: AtomicWriteOptions = { mode: 0o644, keepMode: true, followLink: true };
 
 export interface IfupdownSourceOptions {
   /** Maps a path on the managed system to the file below the state root (Paths.under). */
@@ -109,7 +113,7 @@ export class IfupdownSource implements SettingsSource {
       const previousName = previous ? interfaceName(previous.settings) : undefined;
       const plan = planWrite(tree, rendered, previousName, previous?.file ?? this.mainFile, this.mainFile);
       if ('problem' in plan) throw refuse(plan.problem);
-      for (const [file, text] of plan.files) await writeFileAtomic(file, text);
+      for (const [file, text] of plan.files) await writeFileAtomic(file, text, WRITE);
       const after = await this.read();
       const stored = after.profiles.find((p) => interfaceName(p.settings) === rendered.name);
       if (!stored) {
@@ -125,7 +129,7 @@ export class IfupdownSource implements SettingsSource {
       const name = interfaceName(profile.settings);
       if (!name) return;
       const { tree } = await this.read();
-      for (const [file, text] of planDelete(tree, name).files) await writeFileAtomic(file, text);
+      for (const [file, text] of planDelete(tree, name).files) await writeFileAtomic(file, text, WRITE);
       await this.read();
     });
   }

@@ -15,16 +15,8 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  NmkError,
-  type ConnectionSettings,
-  type Logger,
-  type SettingsSource,
-  type SourceLoadResult,
-  type SourceProfile,
-  type WriteOptions,
-} from '../../sdk/index.js';
-import { readKeyfileBytes, removeFile, writeFileAtomic } from './file-access.js';
+import { type ConnectionSettings, type Logger, NmkError, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
+import { KEYFILE_WRITE, readKeyfileBytes } from './file-access.js';
 import { fileNameFor, isIgnoredFileName } from './file-names.js';
 import { parseProfile, serializeProfile, canStore } from './profile-codec.js';
 import { PLUGIN_NAME } from './read-context.js';
@@ -155,7 +147,7 @@ export class KeyfileSource implements SettingsSource {
       const file = keep ?? (await this.#freeFileName(dir, settings, uuid));
       // Read back what is about to be stored: the caller gets exactly what a later load gives.
       const stored = parseProfile(text, file, this.#seedOf(file));
-      await writeFileAtomic(file, text);
+      await writeFileAtomic(file, text, KEYFILE_WRITE);
       if (role === 'persistent') {
         for (const known of this.#known(uuid)) {
           if (known.role === 'runtime' || (known.role === 'persistent' && known.file !== file)) await this.#forget(known);
@@ -265,7 +257,7 @@ export class KeyfileSource implements SettingsSource {
   }
 
   async #forget(known: KnownFile): Promise<void> {
-    await removeFile(known.file);
+    await removeFileDurable(known.file);
     this.#filesByUuid.get(known.uuid)?.delete(known.file);
     this.#uuidByFile.delete(known.file);
   }

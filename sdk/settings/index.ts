@@ -56,6 +56,17 @@
  *   records: parseBridgeVlan/formatBridgeVlan, parseRoutingRule/formatRoutingRule,
  *   parseLinkWatcher/formatLinkWatcher (text forms of the aa{sv} "records" properties)
  *   isValueOfType(value, type), valueOrDefault(settings, row), cloneSettings, valuesEqual
+ *   bondOptionProblem(name, value): string | undefined   why a bond.options entry is invalid
+ *   uuidFromString(text, namespace?): string   nm_uuid_generate_from_string (MD5 legacy, or version 3)
+ *
+ * For settings plugins that read distribution formats
+ *   text-values.ts: BadValue, parseUintValue(text, min, max, what?), parseMacValue,
+ *     parseIfnameValue, parseIpValue(text, family), parsePrefixValue, parseNetmaskValue,
+ *     parseCidrValue, parseDomainValue   (canonical value or throw BadValue with the reason)
+ *   parseBondOptionWords(def, words): string   a bond option's words as bond.options stores them
+ *   interface-draft.ts: InterfaceDraft, IpDraft, emptyIpDraft(method),
+ *     interfaceDraftSettings(draft, { id, uuid }): ConnectionSettings, INTERFACE_CONNECTION_TYPES
+ *   normalizeReadProfile(settings): { settings } | { problem }   verify, normalise, verify again
  */
 export * from './types.js';
 export * from './source.js';
@@ -70,6 +81,11 @@ export * from './ip-address.js';
 export * from './ifname.js';
 export * from './uuid.js';
 export * from './tables/bond-options.js';
+export * from './uuid-from-string.js';
+export * from './text-values.js';
+export * from './bond-option-text.js';
+export * from './interface-draft.js';
+export * from './read-profile.js';
 export { PORT_TYPES, MPTCP_FLAGS } from './tables/connection.js';
 export { CLONED_MAC_SPECIAL, WAKE_ON_LAN } from './tables/ethernet.js';
 export { BRIDGE_VLAN_VID_MIN, BRIDGE_VLAN_VID_MAX, BRIDGE_STP_RANGES } from './tables/bridge.js';
@@ -95,6 +111,7 @@ export {
   type Parsed,
 } from './records/index.js';
 export { verifyConnection } from './verify/verify.js';
+export { bondOptionProblem } from './verify/bond.js';
 export { normalizeConnection, type NormalizeOptions } from './normalize/normalize.js';
 export { toDBus, type ToDBusOptions } from './dbus/encode.js';
 export { fromDBus, type FromDBusOptions, type FromDBusResult } from './dbus/decode.js';

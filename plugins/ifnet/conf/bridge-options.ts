@@ -6,8 +6,7 @@
  * NetworkManager in whole seconds, so a time that is not a whole second is
  * refused rather than rounded.
  */
-import type { SettingValue } from '../../../sdk/index.js';
-import { BadValue, parseUint } from './values.js';
+import { BadValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
 
 export interface SysfsRow {
   /** The sysfs file, which is also the variable name before _IFVAR. */
@@ -44,9 +43,9 @@ export function parseSysfsValue(row: SysfsRow, text: string): SettingValue {
       if (t === '0' || t === '1') return t === '1';
       throw new BadValue(`invalid ${row.sysfs} '${text}': expected 0 or 1`);
     case 'uint':
-      return parseUint(t, row.min, row.max, row.sysfs);
+      return parseUintValue(t, row.min, row.max, row.sysfs);
     case 'centiseconds': {
-      const cs = parseUint(t, row.min * 100, row.max * 100, `${row.sysfs} (hundredths of a second)`);
+      const cs = parseUintValue(t, row.min * 100, row.max * 100, `${row.sysfs} (hundredths of a second)`);
       if (cs % 100 !== 0) throw new BadValue(`invalid ${row.sysfs} '${text}': nmk holds bridge times in whole seconds (multiples of 100)`);
       return cs / 100;
     }

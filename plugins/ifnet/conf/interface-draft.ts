@@ -4,20 +4,19 @@
  * Which interface it is and what it belongs to (ports, VLANs) is
  * read-conf.ts's business.
  */
-import { bondModeFromString, bondOptionSupported, isUuid, type SettingValue } from '../../../sdk/index.js';
+import { bondModeFromString, bondOptionSupported, emptyIpDraft, type InterfaceKind, ipFamily, isUuid, parseDomainValue, parseIpValue, parseMacValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
 import { scalarOf } from '../bash/evaluate.js';
 import { parseBondValue, SYSFS_BOND_OPTIONS } from './bond-options.js';
 import { BRIDGE_PORT_ROWS, BRIDGE_ROWS, parseSysfsValue } from './bridge-options.js';
-import { type Draft, emptyIp, type ProfileKind } from './draft.js';
+import type { Draft } from './draft.js';
 import { arrayItems, configEntries, type ConfigEntry, parseConfigEntry, parseRoute, wordsOf } from './items.js';
 import { at, Problem, yesNo } from './problem.js';
-import { familyOf, parseDomain, parseIp, parseMac, parseUint } from './values.js';
 import { INTERFACE_KEYS, lookup, type NamedVariable, type VariableIndex } from './variables.js';
 
 export interface Iface {
   name: string;
   ifvar: string;
-  kind: ProfileKind;
+  kind: InterfaceKind;
   ports: string[];
   portsFrom?: NamedVariable;
   vlan?: { id: number; parent: string; from: NamedVariable };
@@ -27,7 +26,7 @@ export interface Iface {
 export function buildDraft(iface: Iface, index: VariableIndex): Draft {
   const v = (key: string) => lookup(index, key, iface.ifvar);
   const origin = v('config') ?? iface.portsFrom ?? iface.controller?.from ?? iface.vlan?.from ?? INTERFACE_KEYS.map(v).find(Boolean);
-  const d: Draft = { name: iface.name, kind: iface.kind, autoconnect: true, ipv4: emptyIp('disabled'), ipv6: emptyIp('ignore'), key: origin?.name ?? '', line: origin?.v.line ?? 0 };
+  const d: Draft = { name: iface.name, kind: iface.kind, autoconnect: true, ipv4: emptyIpDraft('disabled'), ipv6: emptyIpDraft('ignore'), key: origin?.name ?? '', line: origin?.v.line ?? 0 };
   const auto = v('auto');
   if (auto) d.autoconnect = yesNo(auto);
   const uuid = v('uuid');
@@ -41,9 +40,9 @@ export function buildDraft(iface: Iface, index: VariableIndex): Draft {
 
   readIp(d, iface, v);
   const mtu = v('mtu');
-  if (mtu) d.mtu = at(mtu, () => parseUint(scalarOf(mtu.v).trim(), 68, 65535, 'MTU'));
+  if (mtu) d.mtu = at(mtu, () => parseUintValue(scalarOf(mtu.v).trim(), 68, 65535, 'MTU'));
   const mac = v('mac');
-  if (mac) d.mac = at(mac, () => parseMac(scalarOf(mac.v).trim()));
+  if (mac) d.mac = at(mac, () => parseMacValue(scalarOf(mac.v).trim()));
 
   if (iface.kind === 'bond') {
     const options: Record<string, string> = { mode: 'balance-rr' };
@@ -116,16 +115,16 @@ function readIp(d: Draft, iface: Iface, v: (key: string) => NamedVariable | unde
   }
   const dns = v('dns_servers');
   for (const word of dns ? wordsOf(scalarOf(dns.v)) : []) {
-    const family = familyOf(word);
+    const family = ipFamily(word);
     if (!family) throw new Problem(dns!.v.line, dns!.name, `invalid nameserver '${word}'`);
-    const server = at(dns!, () => parseIp(word, family));
+    const server = at(dns!, () => parseIpValue(word, family));
     const list = family === 4 ? d.ipv4.dns : d.ipv6.dns;
     if (!list.includes(server)) list.push(server);
   }
   const search = v('dns_search');
   const target = d.ipv4.method === 'disabled' && d.ipv6.method !== 'ignore' ? d.ipv6 : d.ipv4;
   for (const word of search ? wordsOf(scalarOf(search.v)) : []) {
-    const domain = at(search!, () => parseDomain(word));
+    const domain = at(search!, () => parseDomainValue(word));
     if (!target.search.includes(domain)) target.search.push(domain);
   }
 }

@@ -14,9 +14,8 @@
  *   [metric N]", DEST being default or an address with prefix; "DEST GW"
  *   means via GW.
  */
-import type { IpRoute } from '../../../sdk/index.js';
+import { BadValue, type IpFamily, ipFamily, type IpRoute, parseCidrValue, parseIpValue, parseNetmaskValue, parseUintValue } from '../../../sdk/index.js';
 import { itemsOf, type Variable } from '../bash/evaluate.js';
-import { BadValue, type Family, familyOf, parseCidr, parseIp, parseNetmask, parseUint } from './values.js';
 
 export interface Item {
   text: string;
@@ -44,7 +43,7 @@ export function wordsOf(text: string): string[] {
 
 export type ConfigEntry =
   | { kind: 'dhcp' | 'apipa' | 'null' | 'noop'; line: number }
-  | { kind: 'address'; family: Family; address: string; prefix: number; line: number };
+  | { kind: 'address'; family: IpFamily; address: string; prefix: number; line: number };
 
 /** Modules that provide "dhcp" in netifrc. */
 const DHCP_MODULES = new Set(['dhcp', 'dhcpcd', 'dhclient', 'udhcpc', 'pump']);
@@ -64,9 +63,9 @@ export function parseConfigEntry(item: Item): ConfigEntry {
   if (DHCP_MODULES.has(first!)) return { kind: 'dhcp', line: item.line };
   if (!/^[0-9]/.test(first!) && !first!.includes(':')) throw new BadValue(`'${first}' is not something nmk can configure (expected an address, dhcp, null or noop)`);
   const slash = first!.indexOf('/');
-  const family = familyOf(slash < 0 ? first! : first!.slice(0, slash));
+  const family = ipFamily(slash < 0 ? first! : first!.slice(0, slash));
   if (!family) throw new BadValue(`invalid address '${first}'`);
-  const cidr = parseCidr(first!, family);
+  const cidr = parseCidrValue(first!, family);
   let prefix = cidr.prefix;
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i]!;
@@ -74,10 +73,10 @@ export function parseConfigEntry(item: Item): ConfigEntry {
     if (value === undefined) throw new BadValue(`'${word}' needs a value`);
     if (word === 'netmask') {
       if (prefix !== undefined) throw new BadValue(`too many netmasks: ${item.text}`);
-      prefix = parseNetmask(value, family);
+      prefix = parseNetmaskValue(value, family);
     } else if (word === 'broadcast' || word === 'brd') {
       if (family === 6) throw new BadValue('broadcast is not valid with an IPv6 address');
-      if (value !== '+' && value !== '-') parseIp(value, 4); // the kernel derives it; NetworkManager has no property for it
+      if (value !== '+' && value !== '-') parseIpValue(value, 4); // the kernel derives it; NetworkManager has no property for it
     } else throw new BadValue(`address option '${word}' is not supported`);
     i++;
   }
@@ -85,7 +84,7 @@ export function parseConfigEntry(item: Item): ConfigEntry {
 }
 
 export interface RouteEntry {
-  family: Family;
+  family: IpFamily;
   route: IpRoute;
   /** A default route ("default" or a zero prefix). */
   isDefault: boolean;
@@ -95,7 +94,7 @@ const ROUTE_TYPES = new Set(['blackhole', 'prohibit', 'throw', 'unreachable']);
 
 export function parseRoute(item: Item): RouteEntry {
   let words = wordsOf(item.text);
-  let forced: Family | undefined;
+  let forced: IpFamily | undefined;
   if (words[0] === '-4' || words[0] === '-6') {
     forced = words[0] === '-4' ? 4 : 6;
     words = words.slice(1);
@@ -113,14 +112,14 @@ export function parseRoute(item: Item): RouteEntry {
       const [word, value] = [rest[i]!, rest[i + 1]];
       if (value === undefined) throw new BadValue(`'${word}' needs a value`);
       if (word === 'via' || word === 'gw') gateway = value;
-      else if (word === 'metric') metric = parseUint(value, 0, 2 ** 32 - 1, 'metric');
+      else if (word === 'metric') metric = parseUintValue(value, 0, 2 ** 32 - 1, 'metric');
       else if (word === 'netmask') netmask = value;
       else throw new BadValue(`route option '${word}' is not supported`);
     }
   }
-  const gwFamily = gateway !== undefined ? familyOf(gateway) : undefined;
+  const gwFamily = gateway !== undefined ? ipFamily(gateway) : undefined;
   if (gateway !== undefined && !gwFamily) throw new BadValue(`invalid gateway '${gateway}'`);
-  let family: Family;
+  let family: IpFamily;
   let address: string;
   let prefix: number;
   if (dest === 'default') {
@@ -129,17 +128,17 @@ export function parseRoute(item: Item): RouteEntry {
     prefix = 0;
   } else {
     const slash = dest.indexOf('/');
-    const f = familyOf(slash < 0 ? dest : dest.slice(0, slash));
+    const f = ipFamily(slash < 0 ? dest : dest.slice(0, slash));
     if (!f) throw new BadValue(`invalid route destination '${dest}'`);
     family = f;
-    const cidr = parseCidr(dest, f);
+    const cidr = parseCidrValue(dest, f);
     address = cidr.address;
-    prefix = netmask !== undefined ? parseNetmask(netmask, f) : (cidr.prefix ?? (f === 4 ? 32 : 128));
+    prefix = netmask !== undefined ? parseNetmaskValue(netmask, f) : (cidr.prefix ?? (f === 4 ? 32 : 128));
   }
   if (forced && forced !== family) throw new BadValue(`-${forced} contradicts ${dest}`);
   if (gwFamily && gwFamily !== family) throw new BadValue(`gateway ${gateway} is not of the same family as ${dest}`);
   const route: IpRoute = { dest: address, prefix };
-  if (gateway !== undefined) route.nextHop = parseIp(gateway, family);
+  if (gateway !== undefined) route.nextHop = parseIpValue(gateway, family);
   if (metric !== undefined) route.metric = metric;
   return { family, route, isDefault: prefix === 0 };
 }

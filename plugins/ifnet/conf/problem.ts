@@ -2,8 +2,8 @@
  * The one way the conf.d/net readers report a problem: thrown with the line
  * and variable to blame, caught per interface and turned into an NmkError.
  */
+import { BadValue } from '../../../sdk/index.js';
 import { scalarOf } from '../bash/evaluate.js';
-import { BadValue } from './values.js';
 import type { NamedVariable } from './variables.js';
 
 export class Problem extends Error {

@@ -18,13 +18,12 @@
  * An interface with a problem yields one error (file, line, variable) and no
  * profile; ports and VLANs of an interface that failed are left out.
  */
-import { NmkError } from '../../../sdk/index.js';
+import { NmkError, parseIfnameValue, parseUintValue } from '../../../sdk/index.js';
 import { scalarOf, type Variable } from '../bash/evaluate.js';
 import type { Draft } from './draft.js';
 import { buildDraft, type Iface } from './interface-draft.js';
 import { arrayItems, wordsOf } from './items.js';
 import { at, Problem, yesNo } from './problem.js';
-import { parseIfname, parseUint } from './values.js';
 import { indexVariables, INTERFACE_KEYS, lookup, type NamedVariable, shellVar } from './variables.js';
 
 export const PLUGIN = 'ifnet';
@@ -68,13 +67,13 @@ export function readConf(vars: Map<string, Variable>, file: string): ConfOutput 
     const parent = named.get(ifvar)!;
     guarded(parent, () => {
       for (const word of wordsOf(scalarOf(nv.v))) {
-        const id = at(nv, () => parseUint(word, 0, Number.MAX_SAFE_INTEGER, 'VLAN id'));
+        const id = at(nv, () => parseUintValue(word, 0, Number.MAX_SAFE_INTEGER, 'VLAN id'));
         // netifrc hands the word to "ip link ... id", which reads a leading 0 as octal.
         if (/^0[0-9]/.test(word)) throw new Problem(nv.v.line, nv.name, `VLAN id '${word}' has a leading zero, which ip reads as octal; write it without`);
         if (id > VLAN_ID_MAX) throw new Problem(nv.v.line, nv.name, `VLAN id ${id} is out of range (0 to ${VLAN_ID_MAX})`);
         const custom = index.vlanNames.get(`${ifvar}:${id}`) ?? index.vlanNames.get(`:${id}`);
-        const name = custom ? at(custom, () => parseIfname(scalarOf(custom.v))) : `${parent}.${word}`;
-        at(nv, () => parseIfname(name));
+        const name = custom ? at(custom, () => parseIfnameValue(scalarOf(custom.v))) : `${parent}.${word}`;
+        at(nv, () => parseIfnameValue(name));
         const v = ensure(name);
         v.kind = 'vlan';
         v.vlan = { id, parent, from: nv };
@@ -98,7 +97,7 @@ export function readConf(vars: Map<string, Variable>, file: string): ConfOutput 
         c.portsFrom = nv;
         for (const item of arrayItems(nv.v)) {
           for (const word of wordsOf(item.text)) {
-            const port = at(nv, () => parseIfname(word), item.line);
+            const port = at(nv, () => parseIfnameValue(word), item.line);
             if (port === name) throw new Problem(item.line, nv.name, `${name} cannot be a port of itself`);
             c.ports.push(port);
             claim(port, name, kind, nv);
@@ -110,7 +109,7 @@ export function readConf(vars: Map<string, Variable>, file: string): ConfOutput 
   for (const [ifvar, nv] of index.byKey.get('bridge_add') ?? []) {
     const port = named.get(ifvar)!;
     guarded(port, () => {
-      const bridge = at(nv, () => parseIfname(scalarOf(nv.v).trim()));
+      const bridge = at(nv, () => parseIfnameValue(scalarOf(nv.v).trim()));
       if (!lookup(index, 'bridge', shellVar(bridge))) throw new Problem(nv.v.line, nv.name, `bridge ${bridge} is not configured (no bridge_${shellVar(bridge)})`);
       claim(port, bridge, 'bridge', nv);
       ensure(bridge).ports.push(port);

@@ -13,13 +13,15 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { NmkError } from '../../../sdk/index.js';
+import { NmkError, readTextFile } from '../../../sdk/index.js';
 import { type EniDocument, parseDocument, PLUGIN, type Stanza, syntaxError, valueError } from './document.js';
-import { readTextFile } from './files.js';
 import { expandPattern, unsupportedExpansion } from './glob.js';
 
 export const MAIN_FILE = '/etc/network/interfaces';
 const SOURCE_DIRECTORY_NAME = /^[a-zA-Z0-9_-]+$/;
+
+/** Ten thousand VLAN stanzas are well under a megabyte; a file over this is refused (runaway or hostile). */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface PlacedStanza {
   doc: EniDocument;
@@ -71,7 +73,7 @@ export async function loadTree(mainFile: string, under: (p: string) => string): 
     const st = await fsp.stat(real).catch(() => undefined);
     if (fromDirectory && st && !st.isFile()) return; // directories and devices in interfaces.d are not config
     seen.add(real);
-    const read = await readTextFile(file, PLUGIN);
+    const read = await readTextFile(file, { plugin: PLUGIN, maxBytes: MAX_FILE_BYTES });
     if ('missing' in read) return;
     if ('error' in read) {
       tree.errors.push(read.error);

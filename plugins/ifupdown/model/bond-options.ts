@@ -6,9 +6,7 @@
  * Choices accept the kernel's numbers too (ifenslave writes the value to
  * sysfs as given) and are stored by name.
  */
-import { BOND_OPTIONS, bondChoiceIndex, type BondOptionDefinition, normalizeMac } from '../../../sdk/index.js';
-import { BadValue, parseIfname, parseIp, parseUint } from './values.js';
-
+import { BOND_OPTIONS, type BondOptionDefinition, parseBondOptionWords } from '../../../sdk/index.js';
 
 /** ifenslave options with a meaning of their own, handled by the reader rather than the table. */
 export const BOND_SPECIAL_KEYS = new Set(['bond-slaves', 'bond-master']);
@@ -30,25 +28,10 @@ export function bondOptionForKey(key: string): BondOptionDefinition | undefined 
   return BY_KEY.get(key);
 }
 
-/** The option's value as NetworkManager stores it, from the words after the key. */
+/** The option's value as NetworkManager stores it, from the words after the key. Throws BadValue. */
 export function parseBondValue(def: BondOptionDefinition, words: string[]): string {
-  if (def.kind === 'ip') return words.map((w) => parseIp(w, 4)).join(',');
   // bond-primary may list several ports (ifenslave picks the first present); NetworkManager keeps one.
-  const text = def.name === 'primary' ? words[0]! : words.join(' ');
-  switch (def.kind) {
-    case 'int':
-      return String(parseUint(text, def.min ?? 0, def.max ?? 2 ** 31 - 1, def.name));
-    case 'choice': {
-      const i = bondChoiceIndex(def, text);
-      if (i === undefined) throw new BadValue(`invalid ${def.name} '${text}': expected one of ${def.choices?.join(', ')}`);
-      return def.choices![i]!;
-    }
-    case 'ifname':
-      return parseIfname(text);
-    case 'mac':
-      if (!normalizeMac(text, 6)) throw new BadValue(`invalid ${def.name} '${text}': expected a MAC address`);
-      return text; // NetworkManager keeps the option's text as given
-  }
+  return parseBondOptionWords(def, def.name === 'primary' ? words.slice(0, 1) : words);
 }
 
 /** The words to write after the key for a stored option value. */

@@ -5,8 +5,7 @@
  * (nm-setting-bridge.c); NetworkManager holds times in whole seconds, so a
  * fractional time (which brctl accepts) is refused rather than rounded.
  */
-import type { SettingValue } from '../../../sdk/index.js';
-import { BadValue, parseUint } from './values.js';
+import { BadValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
 
 export type BridgeValue = { kind: 'seconds' | 'uint'; min: number; max: number } | { kind: 'on-off' } | { kind: 'yes-no' };
 
@@ -60,9 +59,9 @@ export function parseBridgeValue(row: BridgeRow, text: string): SettingValue {
       if (/^[0-9]+\.[0-9]*$/.test(text) && Number(text) !== Math.trunc(Number(text))) {
         throw new BadValue(`invalid ${row.key} '${text}': nmk holds bridge times in whole seconds`);
       }
-      return parseUint(text.replace(/\.0*$/, ''), v.min, v.max, row.key);
+      return parseUintValue(text.replace(/\.0*$/, ''), v.min, v.max, row.key);
     case 'uint':
-      return parseUint(text, v.min, v.max, row.key);
+      return parseUintValue(text, v.min, v.max, row.key);
   }
 }
 

@@ -4,6 +4,8 @@
  * (the nmcli we test against) puts on D-Bus: connection.master and
  * connection.slave-type.
  */
+import { INTERFACE_CONNECTION_TYPES, type InterfaceKind } from '../../../sdk/index.js';
+
 export const Setting = {
   connection: 'connection',
   ethernet: '802-3-ethernet',
@@ -38,14 +40,9 @@ export const Prop = {
 } as const;
 
 /** connection.type for each kind of profile this plugin handles. */
-export const ConnectionType = {
-  ethernet: '802-3-ethernet',
-  bond: 'bond',
-  bridge: 'bridge',
-  vlan: 'vlan',
-} as const;
+export const ConnectionType = INTERFACE_CONNECTION_TYPES;
 
-export type ProfileKind = keyof typeof ConnectionType;
+export type ProfileKind = InterfaceKind;
 
 export function kindOfType(type: unknown): ProfileKind | undefined {
   return (Object.keys(ConnectionType) as ProfileKind[]).find((k) => ConnectionType[k] === type);

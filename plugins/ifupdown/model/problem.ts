@@ -2,7 +2,7 @@
  * The one way the stanza readers report a problem: thrown with the stanza,
  * line and key to blame, caught by readGroup and turned into an NmkError.
  */
-import { BadValue } from './values.js';
+import { BadValue } from '../../../sdk/index.js';
 import type { IfaceStanza } from './stanzas.js';
 
 /** Thrown inside the readers only, with the stanza and line to blame. */

@@ -10,17 +10,15 @@
  * a bond; bridge_ports makes a bridge. Addresses: read-ip.ts; VLANs:
  * read-vlan.ts.
  */
-import { bondModeFromString, bondOptionSupported, type NmkError, type SettingValue } from '../../../sdk/index.js';
+import { BadValue, bondModeFromString, bondOptionSupported, emptyIpDraft, type IpDraft, type NmkError, parseIfnameValue, parseMacValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
 import { valueError } from '../eni/document.js';
 import { bondOptionForKey, parseBondValue } from './bond-options.js';
 import { BRIDGE_PORTS_KEY, bridgeRowForKey, parseBridgeValue } from './bridge-options.js';
-import { emptyIp, type IpDraft } from './draft.js';
 import { ABSENT_METHOD, classifyOption, METHODS, REPEATABLE_KEYS } from './iface-options.js';
 import type { IfaceGroup, IfaceStanza, Opt } from './stanzas.js';
 import { at, Problem, where } from './problem.js';
 import { readIp } from './read-ip.js';
 import { readVlan, VLAN_ID_MAX } from './read-vlan.js';
-import { BadValue, parseIfname, parseMac, parseUint } from './values.js';
 
 export { VLAN_ID_MAX };
 
@@ -61,13 +59,13 @@ export function readGroup(group: IfaceGroup): GroupResult {
 
 function readValidGroup(group: IfaceGroup): GroupInfo {
   const first = group.stanzas[0]!;
-  at(first, first.line, 'iface', () => parseIfname(group.name));
+  at(first, first.line, 'iface', () => parseIfnameValue(group.name));
   const info: GroupInfo = {
     name: group.name,
     stanzas: group.stanzas,
     first,
-    ipv4: emptyIp(ABSENT_METHOD.inet),
-    ipv6: emptyIp(ABSENT_METHOD.inet6),
+    ipv4: emptyIpDraft(ABSENT_METHOD.inet),
+    ipv6: emptyIpDraft(ABSENT_METHOD.inet6),
     kind: 'ethernet',
     bondOptions: new Map(),
     bridge: {},
@@ -123,7 +121,7 @@ function portNames(st: IfaceStanza, opt: Opt, what: string): string[] {
     if (word === 'all' || word === 'regex' || word === 'noregex') {
       throw new Problem(st, opt.line, opt.key, `'${word}' picks ${what} when ifup runs; nmk needs them named`);
     }
-    const name = at(st, opt.line, opt.key, () => parseIfname(word));
+    const name = at(st, opt.line, opt.key, () => parseIfnameValue(word));
     if (names.includes(name)) throw new Problem(st, opt.line, opt.key, `${name} is listed twice`);
     names.push(name);
   }
@@ -135,7 +133,7 @@ function readLink(info: GroupInfo, link: Map<string, { opt: Opt; stanza: IfaceSt
   const master = get('bond-master');
   if (master) {
     if (master.opt.words.length !== 1) throw new Problem(master.stanza, master.opt.line, master.opt.key, 'expected one bond');
-    info.bondMaster = { name: at(master.stanza, master.opt.line, master.opt.key, () => parseIfname(master.opt.words[0]!)), ...master };
+    info.bondMaster = { name: at(master.stanza, master.opt.line, master.opt.key, () => parseIfnameValue(master.opt.words[0]!)), ...master };
   }
   const slaves = get('bond-slaves');
   if (slaves && !master) info.bondSlaves = { names: portNames(slaves.stanza, slaves.opt, 'ports'), ...slaves };
@@ -166,7 +164,7 @@ function readLink(info: GroupInfo, link: Map<string, { opt: Opt; stanza: IfaceSt
     }
   }
   const mtu = get('mtu');
-  if (mtu) info.mtu = at(mtu.stanza, mtu.opt.line, 'mtu', () => parseUint(mtu.opt.words.join(' '), 68, 65535, 'MTU'));
+  if (mtu) info.mtu = at(mtu.stanza, mtu.opt.line, 'mtu', () => parseUintValue(mtu.opt.words.join(' '), 68, 65535, 'MTU'));
   const hw = get('hwaddress');
   if (hw) info.mac = at(hw.stanza, hw.opt.line, 'hwaddress', () => parseHwaddress(hw.opt.words));
 }
@@ -175,7 +173,7 @@ function readLink(info: GroupInfo, link: Map<string, { opt: Opt; stanza: IfaceSt
 function parseHwaddress(words: string[]): string {
   const w = words[0] === 'ether' ? words.slice(1) : words;
   if (w.length !== 1) throw new BadValue(`invalid hwaddress '${words.join(' ')}'`);
-  return w[0] === 'random' ? 'random' : parseMac(w[0]!);
+  return w[0] === 'random' ? 'random' : parseMacValue(w[0]!);
 }
 
 /** A bond's options checked against its mode, as NetworkManager's option table allows them. */

@@ -9,10 +9,10 @@
  * An interface with a problem yields one error and no profile; ports of a
  * controller that failed are left out without a second error.
  */
-import type { NmkError } from '../../../sdk/index.js';
+import { emptyIpDraft, type NmkError } from '../../../sdk/index.js';
 import { valueError } from '../eni/document.js';
 import type { EniTree } from '../eni/include.js';
-import { type Draft, emptyIp } from './draft.js';
+import type { Draft } from './draft.js';
 import { ABSENT_METHOD } from './iface-options.js';
 import { checkBondModes, type GroupInfo, readGroup, VLAN_ID_MAX } from './read-group.js';
 import { indexStanzas, type IfaceStanza, type Opt } from './stanzas.js';
@@ -167,8 +167,8 @@ function synthesizedPort(name: string, c: Claim, controllerAuto: boolean): Draft
     kind: 'ethernet',
     autoconnect: controllerAuto,
     controller: { name: c.controller.name, kind: c.kind },
-    ipv4: emptyIp(ABSENT_METHOD.inet),
-    ipv6: emptyIp(ABSENT_METHOD.inet6),
+    ipv4: emptyIpDraft(ABSENT_METHOD.inet),
+    ipv6: emptyIpDraft(ABSENT_METHOD.inet6),
     file: c.stanza.doc.file,
     line: c.opt.line,
     ownStanza: false,

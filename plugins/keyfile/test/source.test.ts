@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NmkError, Tokens, type ConfigView, type ConnectionSettings, type PluginContext, type SettingsSource } from '../../../sdk/index.js';
+import { NmkError, type ConnectionSettings, type SettingsSource } from '../../../sdk/index.js';
+import { expectSettingsManifest, settingsSourceOf } from '../../../test/harness/settings-plugins.js';
 import plugin from '../index.js';
 import { makeTempRoot, recordingLogger, type TempRoot } from './support.js';
 
@@ -218,37 +219,14 @@ describe('delete', () => {
 });
 
 describe('the plugin', () => {
-  function context(config: Record<string, string>, provided: Array<[string, unknown]>): PluginContext {
-    const view: ConfigView = {
-      get: (s, k) => config[`${s}.${k}`],
-      getString: (s, k, f) => config[`${s}.${k}`] ?? f,
-      getBoolean: (_s, _k, f) => f,
-      getInteger: (_s, _k, f) => f,
-      getList: () => [],
-      sections: () => [],
-      origin: () => undefined,
-    };
-    const under = (p: string) => path.join(t.root, p);
-    return {
-      name: 'keyfile',
-      manifest: JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../nmk-plugin.json'), 'utf8')),
-      logger: recordingLogger([]),
-      config: view,
-      paths: { root: t.root, configFile: under('/etc/nmk/nmk.conf'), configDir: under('/etc/nmk/conf.d'), etcDir: under('/etc/nmk'), runDir: under('/run/nmk'), stateDir: under('/var/lib/nmk'), under },
-      events: undefined as never,
-      resolve: () => undefined as never,
-      resolveAll: () => [],
-      provide: (token, value) => void provided.push([token, value]),
-      providePrivate: () => undefined,
-      onStop: () => undefined,
-    };
+  const PLUGIN_DIR = path.join(import.meta.dirname, '..');
+
+  function setUp(config: Record<string, string>): Promise<SettingsSource> {
+    return settingsSourceOf(plugin, { pluginDir: PLUGIN_DIR, root: t.root, config, logger: recordingLogger([]) });
   }
 
   it('provides a SettingsSource named keyfile with the default directories under the state root', async () => {
-    const provided: Array<[string, unknown]> = [];
-    await plugin.setup(context({}, provided));
-    expect(provided.map(([token]) => token)).toEqual([Tokens.SettingsSource]);
-    const source = provided[0]![1] as SettingsSource & { directories: Record<string, string> };
+    const source = (await setUp({})) as SettingsSource & { directories: Record<string, string> };
     expect(source.name).toBe('keyfile');
     expect(source.directories).toEqual({
       persistent: path.join(t.root, 'etc/nmk/system-connections'),
@@ -258,14 +236,11 @@ describe('the plugin', () => {
   });
 
   it('takes the persistent directory from [keyfile] path=, re-rooted', async () => {
-    const provided: Array<[string, unknown]> = [];
-    await plugin.setup(context({ 'keyfile.path': '/srv/profiles' }, provided));
-    const source = provided[0]![1] as { directories: Record<string, string> };
+    const source = (await setUp({ 'keyfile.path': '/srv/profiles' })) as SettingsSource & { directories: Record<string, string> };
     expect(source.directories.persistent).toBe(path.join(t.root, 'srv/profiles'));
   });
 
   it('has the manifest the loader expects', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../nmk-plugin.json'), 'utf8'));
-    expect(manifest).toMatchObject({ name: 'keyfile', kind: 'settings', provides: ['contrib.settings-source'], entry: 'index.ts' });
+    expectSettingsManifest(PLUGIN_DIR, 'keyfile');
   });
 });
