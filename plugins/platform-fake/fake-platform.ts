@@ -1,0 +1,248 @@
+/**
+ * The fake platform: the Platform contract kept in memory with the kernel's
+ * semantics (fake-kernel.ts), for unit tests of everything above the
+ * platform. Events are delivered asynchronously and in order, one microtask
+ * after the change, so a test that awaits a call has seen its events.
+ *
+ * Test helpers:
+ * - simulateOverflow(): events not yet delivered are lost and one
+ *   {type:'resync', snapshot} follows, as after a kernel ENOBUFS;
+ * - injectExternal(change): another tool (or the hardware) changed
+ *   something: the change happens and its events arrive, but nothing is
+ *   recorded in `calls` and failNext does not apply;
+ * - failNext(op, errno, times?): the next call(s) of that method reject with
+ *   PlatformError(errno) and change nothing;
+ * - calls: every Platform call made, in order, with its arguments.
+ */
+import {
+  Errno,
+  type Address,
+  type AddressSpec,
+  type Family,
+  type Link,
+  type LinkChange,
+  type LinkSpec,
+  type Platform,
+  type PlatformEvent,
+  type PlatformListener,
+  type PlatformSnapshot,
+  type Route,
+  type RouteSpec,
+} from '../../sdk/index.js';
+import { copyLink, FakeKernel, type ExternalLinkSpec } from './fake-kernel.js';
+import { fail } from './fake-values.js';
+
+export type { ExternalLinkSpec } from './fake-kernel.js';
+
+/** The Platform methods, by name, as failNext and calls name them. */
+export type FakeOperation = Exclude<keyof Platform, 'start' | 'stop'> | 'start';
+
+/** Something that changed behind nmk's back. */
+export type ExternalChange =
+  | { type: 'add-link'; link: ExternalLinkSpec }
+  | { type: 'set-link'; ifindex: number; change: LinkChange & { carrier?: boolean } }
+  | { type: 'delete-link'; ifindex: number }
+  | { type: 'add-address'; address: AddressSpec }
+  | { type: 'remove-address'; address: AddressSpec }
+  | { type: 'add-route'; route: RouteSpec }
+  | { type: 'remove-route'; route: RouteSpec }
+  /** Set (or create) a sysctl. */
+  | { type: 'sysctl'; name: string; value: string }
+  /** Set (or create) a file under /sys/class/net/IFNAME/. */
+  | { type: 'sysfs'; ifname: string; attribute: string; value: string };
+
+export interface FakeCall {
+  op: FakeOperation;
+  args: unknown[];
+}
+
+export class FakePlatform implements Platform {
+  /** Every Platform call made (not injectExternal), in order. */
+  readonly calls: FakeCall[] = [];
+
+  private readonly kernel = new FakeKernel((ev) => this.queue(ev));
+  private listener: PlatformListener | undefined;
+  private pending: PlatformEvent[] = [];
+  private drainScheduled = false;
+  private failures = new Map<FakeOperation, number[]>();
+
+  // ---- test helpers -------------------------------------------------------------
+
+  /** Lose the events not yet delivered and deliver one resync with the current state. */
+  simulateOverflow(): void {
+    if (!this.listener) return;
+    this.pending = [{ type: 'resync', snapshot: this.kernel.snapshot() }];
+    this.scheduleDrain();
+  }
+
+  /** Apply a change made by someone else; returns the new link for 'add-link'. Throws PlatformError like the kernel would. */
+  injectExternal(change: ExternalChange): Link | undefined {
+    const op = `external ${change.type}`;
+    switch (change.type) {
+      case 'add-link': return this.kernel.addExternalLink(change.link, op);
+      case 'set-link': {
+        const { carrier, ...rest } = change.change;
+        this.kernel.setLink(change.ifindex, rest, op, carrier);
+        return undefined;
+      }
+      case 'delete-link': this.kernel.deleteLink(change.ifindex, op); return undefined;
+      case 'add-address': this.kernel.addAddress(change.address, op); return undefined;
+      case 'remove-address': this.kernel.removeAddress(change.address, op); return undefined;
+      case 'add-route': this.kernel.addRoute(change.route, op); return undefined;
+      case 'remove-route': this.kernel.removeRoute(change.route, op); return undefined;
+      case 'sysctl': this.kernel.writeSysctl(change.name, change.value, op, true); return undefined;
+      case 'sysfs': this.kernel.writeSysfs(change.ifname, change.attribute, change.value, op, true); return undefined;
+    }
+  }
+
+  /** Make the next `times` calls of `op` reject with PlatformError(errno) and change nothing. */
+  failNext(op: FakeOperation, errno: number = Errno.EIO, times = 1): void {
+    const queue = this.failures.get(op) ?? [];
+    for (let i = 0; i < times; i++) queue.push(errno);
+    this.failures.set(op, queue);
+  }
+
+  // ---- events ---------------------------------------------------------------------
+
+  async start(listener: PlatformListener): Promise<PlatformSnapshot> {
+    this.enter('start', [], 'start');
+    if (this.listener) throw new Error('FakePlatform.start: already started');
+    this.listener = listener;
+    this.pending = [];
+    return this.kernel.snapshot();
+  }
+
+  async stop(): Promise<void> {
+    this.listener = undefined;
+    this.pending = [];
+  }
+
+  private queue(ev: PlatformEvent): void {
+    if (!this.listener) return;
+    this.pending.push(ev);
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    queueMicrotask(() => {
+      this.drainScheduled = false;
+      const events = this.pending;
+      this.pending = [];
+      for (const ev of events) {
+        if (!this.listener) return;
+        try {
+          this.listener(ev);
+        } catch {
+          // A throwing listener must not stop the others' events (the Linux platform logs it).
+        }
+      }
+    });
+  }
+
+  /** Record the call and apply a failNext, if one is pending. */
+  private enter(op: FakeOperation, args: unknown[], operation: string): void {
+    this.calls.push({ op, args });
+    const queue = this.failures.get(op);
+    const errno = queue?.shift();
+    if (queue && queue.length === 0) this.failures.delete(op);
+    if (errno !== undefined) throw fail(errno, operation, 'failNext');
+  }
+
+  private describe(ifindex: number): string {
+    const name = this.kernel.nameOf(ifindex);
+    return name ? `${name} (ifindex ${ifindex})` : `ifindex ${ifindex}`;
+  }
+
+  // ---- reading ----------------------------------------------------------------------
+
+  async links(): Promise<Link[]> {
+    this.enter('links', [], 'dump links');
+    return this.kernel.linkList();
+  }
+
+  async link(ifindexOrName: number | string): Promise<Link | undefined> {
+    this.enter('link', [ifindexOrName], `get link ${ifindexOrName}`);
+    const l = this.kernel.find(ifindexOrName);
+    return l && copyLink(l);
+  }
+
+  async addresses(ifindex?: number): Promise<Address[]> {
+    this.enter('addresses', [ifindex], 'dump addresses');
+    return this.kernel.addressList(ifindex);
+  }
+
+  async routes(filter?: { family?: Family; table?: number }): Promise<Route[]> {
+    this.enter('routes', [filter], 'dump routes');
+    return this.kernel.routeList(filter);
+  }
+
+  // ---- changing ---------------------------------------------------------------------
+
+  async createLink(spec: LinkSpec): Promise<Link> {
+    const op = `create link ${spec?.name} (${spec?.kind})`;
+    this.enter('createLink', [spec], op);
+    return this.kernel.createLink(spec, op);
+  }
+
+  async deleteLink(ifindex: number): Promise<void> {
+    const op = `delete link ${this.describe(ifindex)}`;
+    this.enter('deleteLink', [ifindex], op);
+    this.kernel.deleteLink(ifindex, op);
+  }
+
+  async setLink(ifindex: number, change: LinkChange): Promise<void> {
+    const op = `set link ${this.describe(ifindex)}`;
+    this.enter('setLink', [ifindex, change], op);
+    this.kernel.setLink(ifindex, change, op);
+  }
+
+  async addAddress(spec: AddressSpec): Promise<void> {
+    const op = `add address ${spec.address}/${spec.prefixlen} to ${this.describe(spec.ifindex)}`;
+    this.enter('addAddress', [spec], op);
+    this.kernel.addAddress(spec, op);
+  }
+
+  async removeAddress(spec: AddressSpec): Promise<void> {
+    const op = `remove address ${spec.address}/${spec.prefixlen} from ${this.describe(spec.ifindex)}`;
+    this.enter('removeAddress', [spec], op);
+    this.kernel.removeAddress(spec, op);
+  }
+
+  async addRoute(spec: RouteSpec): Promise<void> {
+    const op = `add route ${spec.dst}/${spec.dstLen}${spec.ifindex ? ` dev ${this.describe(spec.ifindex)}` : ''}`;
+    this.enter('addRoute', [spec], op);
+    this.kernel.addRoute(spec, op);
+  }
+
+  async removeRoute(spec: RouteSpec): Promise<void> {
+    const op = `remove route ${spec.dst}/${spec.dstLen}${spec.ifindex ? ` dev ${this.describe(spec.ifindex)}` : ''}`;
+    this.enter('removeRoute', [spec], op);
+    this.kernel.removeRoute(spec, op);
+  }
+
+  async readSysctl(name: string): Promise<string> {
+    const op = `read sysctl ${name}`;
+    this.enter('readSysctl', [name], op);
+    return this.kernel.readSysctl(name, op);
+  }
+
+  async writeSysctl(name: string, value: string): Promise<void> {
+    const op = `write sysctl ${name}=${value}`;
+    this.enter('writeSysctl', [name, value], op);
+    this.kernel.writeSysctl(name, value, op);
+  }
+
+  async readSysfs(ifname: string, attribute: string): Promise<string> {
+    const op = `read sysfs ${ifname}/${attribute}`;
+    this.enter('readSysfs', [ifname, attribute], op);
+    return this.kernel.readSysfs(ifname, attribute, op);
+  }
+
+  async writeSysfs(ifname: string, attribute: string, value: string): Promise<void> {
+    const op = `write sysfs ${ifname}/${attribute}=${value}`;
+    this.enter('writeSysfs', [ifname, attribute, value], op);
+    this.kernel.writeSysfs(ifname, attribute, value, op);
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * The Linux platform: the Platform contract over rtnetlink, sysctl and sysfs.
+ *
+ * Requests and dumps go through one socket, pipelined (netlink-socket.ts);
+ * notifications come through another, kept in a relay process
+ * (netlink-events.ts), and become events in event-stream.ts. Option tables
+ * for bond, bridge, vlan, macvlan and vxlan are under link-info/.
+ */
+import { closeSync, openSync } from 'node:fs';
+import {
+  Errno,
+  PlatformError,
+  type Address,
+  type AddressSpec,
+  type Family,
+  type Link,
+  type LinkChange,
+  type LinkSpec,
+  type Logger,
+  type Platform,
+  type PlatformListener,
+  type PlatformSnapshot,
+  type Route,
+  type RouteSpec,
+} from '../../sdk/index.js';
+import { EventStream } from './event-stream.js';
+import { InvalidValue } from './ip-text.js';
+import { KIND_CODECS } from './link-info/kinds.js';
+import type { OptionRow, OptionValue } from './link-info/option-row.js';
+import { REPLY_OBJECT, RtnlRequestSocket, type ReplyHandler } from './netlink-socket.js';
+import { asPlatformError, platformError } from './platform-errors.js';
+import { DEFAULT_ROOTS, readValue, sysctlPath, sysfsPath, writeValue, type ProcRoots } from './proc-files.js';
+import { AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from './rtnl-constants.js';
+import { decodeAddress, decodeLink, decodeRoute, linkFamily } from './rtnl-decode.js';
+import {
+  addressRequest,
+  checkLinkName,
+  deleteLinkRequest,
+  dumpAddressesRequest,
+  dumpLinksRequest,
+  dumpRoutesRequest,
+  getLinkRequest,
+  newLinkRequest,
+  routeRequest,
+  setLinkRequest,
+} from './rtnl-requests.js';
+
+export interface LinuxPlatformOptions {
+  logger?: Logger;
+  /**
+   * Bytes of notifications the event path holds while we do not read
+   * (default 8 MiB): the kernel socket's SO_RCVBUF (capped by
+   * net.core.rmem_max, then doubled by the kernel) and, separately, the
+   * relay's queue (netlink-events.ts). Beyond that, events count as lost and
+   * a resync follows. Tests pass a small value to provoke exactly that.
+   */
+  eventBufferBytes?: number;
+  /** SO_RCVBUF asked for the request socket (default 4 MiB); bounds the replies in flight. */
+  requestBufferBytes?: number;
+  /** Most requests in flight at once (default 4096). */
+  maxInFlight?: number;
+  /** Where sysctls live (default /proc/sys). */
+  procSysRoot?: string;
+  /** Where per-link sysfs directories live (default /sys/class/net). */
+  sysClassNetRoot?: string;
+}
+
+const DUMP_ATTEMPTS = 5;
+const STOP_GRACE_MS = 5000;
+
+export class LinuxPlatform implements Platform {
+  private readonly requests: RtnlRequestSocket;
+  private readonly roots: ProcRoots;
+
+  private readonly stream: EventStream;
+  /** Names from any source (events, dumps, our own requests), for operation texts. */
+  private names = new Map<number, string>();
+
+  constructor(opts: LinuxPlatformOptions = {}) {
+    this.roots = { procSys: opts.procSysRoot ?? DEFAULT_ROOTS.procSys, sysClassNet: opts.sysClassNetRoot ?? DEFAULT_ROOTS.sysClassNet };
+    this.requests = new RtnlRequestSocket({
+      logger: opts.logger,
+      recvBufferBytes: opts.requestBufferBytes ?? 4 * 1024 * 1024,
+      maxInFlight: opts.maxInFlight ?? 4096,
+    });
+    this.stream = new EventStream({
+      logger: opts.logger,
+      bufferBytes: opts.eventBufferBytes ?? 8 * 1024 * 1024,
+      dumpAll: () => this.dumpAll(),
+      dumpIpv4Routes: () => this.dumpRoutes(4),
+      named: (ifindex, name) => {
+        if (name === undefined) this.names.delete(ifindex);
+        else this.names.set(ifindex, name);
+      },
+    });
+  }
+
+  // ---- events ---------------------------------------------------------------
+
+  async start(listener: PlatformListener): Promise<PlatformSnapshot> {
+    if (this.stream.started) throw new Error('LinuxPlatform.start: already started');
+    try {
+      return await this.stream.start(listener);
+    } catch (e) {
+      throw asPlatformError(e, 'start: subscribe and dump');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stream.stop();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.requests.idle(), new Promise<void>((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
+    clearTimeout(timer);
+    this.requests.close();
+  }
+
+  // ---- dumps and lookups ----------------------------------------------------
+
+  private async dumpList<T>(build: () => Buffer, operation: string, decode: (type: number, buf: Buffer, at: number, len: number) => T | undefined): Promise<T[]> {
+    for (let attempt = 1; ; attempt++) {
+      const out: T[] = [];
+      const onReply: ReplyHandler = (type, buf, at, len) => {
+        const v = decode(type, buf, at, len);
+        if (v !== undefined) out.push(v);
+      };
+      const interrupted = await this.requests.dump(build(), operation, onReply);
+      if (!interrupted) return out;
+      if (attempt >= DUMP_ATTEMPTS) {
+        throw platformError(Errno.EBUSY, operation, `the kernel interrupted the dump ${attempt} times (the table kept changing)`);
+      }
+    }
+  }
+
+  private dumpLinks(): Promise<Link[]> {
+    return this.dumpList(dumpLinksRequest, 'dump links', (type, buf, at, len) =>
+      type === RTM_NEWLINK && linkFamily(buf, at) === AF_UNSPEC ? decodeLink(buf, at, len) : undefined,
+    );
+  }
+
+  private dumpAddresses(): Promise<Address[]> {
+    return this.dumpList(dumpAddressesRequest, 'dump addresses', (type, buf, at, len) => (type === RTM_NEWADDR ? decodeAddress(buf, at, len) : undefined));
+  }
+
+  private dumpRoutes(family?: Family): Promise<Route[]> {
+    return this.dumpList(() => dumpRoutesRequest(family ?? 0), 'dump routes', (type, buf, at, len) => (type === RTM_NEWROUTE ? decodeRoute(buf, at, len) : undefined));
+  }
+
+  private async dumpAll(): Promise<PlatformSnapshot> {
+    // The socket runs one dump at a time; queueing all three at once saves two round trips.
+    const [links, addresses, routes] = await Promise.all([this.dumpLinks(), this.dumpAddresses(), this.dumpRoutes()]);
+    return { links, addresses, routes };
+  }
+
+  async links(): Promise<Link[]> {
+    const links = await this.dumpLinks();
+    for (const l of links) this.names.set(l.ifindex, l.name);
+    return links;
+  }
+
+  async link(ifindexOrName: number | string): Promise<Link | undefined> {
+    if (typeof ifindexOrName === 'string') {
+      try {
+        checkLinkName(ifindexOrName);
+      } catch {
+        return undefined; // no link can have that name
+      }
+    } else if (!Number.isInteger(ifindexOrName) || ifindexOrName <= 0 || ifindexOrName > 0x7fffffff) {
+      return undefined;
+    }
+    let found: Link | undefined;
+    try {
+      await this.requests.request(getLinkRequest(ifindexOrName), `get link ${ifindexOrName}`, REPLY_OBJECT, (type, buf, at, len) => {
+        if (type === RTM_NEWLINK) found = decodeLink(buf, at, len);
+      });
+    } catch (e) {
+      if (e instanceof PlatformError && e.errno === Errno.ENODEV) return undefined;
+      throw e;
+    }
+    if (found) this.names.set(found.ifindex, found.name);
+    return found;
+  }
+
+  async addresses(ifindex?: number): Promise<Address[]> {
+    const all = await this.dumpAddresses();
+    return ifindex === undefined ? all : all.filter((a) => a.ifindex === ifindex);
+  }
+
+  async routes(filter: { family?: Family; table?: number } = {}): Promise<Route[]> {
+    const all = await this.dumpRoutes(filter.family);
+    return filter.table === undefined ? all : all.filter((r) => r.table === filter.table);
+  }
+
+  // ---- links ------------------------------------------------------------------
+
+  async createLink(spec: LinkSpec): Promise<Link> {
+    const operation = `create link ${spec?.name} (${spec?.kind})`;
+    let fd: number | undefined;
+    try {
+      checkLinkName(spec.name);
+      if (typeof spec.kind !== 'string' || !/^[a-z0-9_-]+$/.test(spec.kind)) throw new InvalidValue(`kind: '${String(spec.kind)}' is not a link kind`);
+      const parent = spec.parent === undefined ? undefined : await this.ifindexOf(spec.parent, operation);
+      const options = await this.kindOptions(spec, operation);
+      let peerNetns: { fd: number } | { pid: number } | undefined;
+      if (spec.peer?.netns !== undefined) {
+        if (typeof spec.peer.netns === 'number') peerNetns = { pid: spec.peer.netns };
+        else peerNetns = { fd: (fd = openSync(spec.peer.netns, 'r')) };
+      }
+      const request = newLinkRequest({ spec, parent, options, peerNetns });
+
+      // Ask for the new link right behind the creation: the kernel handles both
+      // in order, so the answer to the second is the link the first made.
+      let link: Link | undefined;
+      const created = this.requests.request(request, operation);
+      const readBack = this.requests.request(getLinkRequest(spec.name), `${operation}: read back`, REPLY_OBJECT, (type, buf, at, len) => {
+        if (type === RTM_NEWLINK) link = decodeLink(buf, at, len);
+      });
+      const [c, r] = await Promise.allSettled([created, readBack]);
+      if (c.status === 'rejected') throw c.reason;
+      if (r.status === 'rejected') throw r.reason;
+      if (!link) throw platformError(Errno.EIO, operation, 'the kernel acknowledged but did not return the link');
+      this.names.set(link.ifindex, link.name);
+      return link;
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  private async kindOptions(spec: LinkSpec, operation: string): Promise<Array<[OptionRow, OptionValue]>> {
+    const info = spec.info ?? {};
+    if (Object.values(info).every((v) => v === undefined)) return [];
+    const codec = KIND_CODECS.get(spec.kind);
+    if (!codec) throw new InvalidValue(`kind ${spec.kind} takes no options (got ${Object.keys(info).join(', ')})`);
+    const resolved = new Map<string, number>();
+    for (const name of codec.table.namesToResolve(info)) resolved.set(name, await this.ifindexOf(name, operation));
+    return codec.table.normalize(info, (name) => resolved.get(name));
+  }
+
+  private async ifindexOf(ref: number | string, operation: string): Promise<number> {
+    if (typeof ref === 'number') {
+      if (!Number.isInteger(ref) || ref <= 0) throw new InvalidValue(`parent: ${ref} is not an ifindex`);
+      return ref;
+    }
+    const link = await this.link(ref);
+    if (!link) throw platformError(Errno.ENODEV, operation, `no link named ${ref}`);
+    return link.ifindex;
+  }
+
+  async deleteLink(ifindex: number): Promise<void> {
+    const operation = `delete link ${this.describe(ifindex)}`;
+    try {
+      checkIfindex(ifindex);
+      await this.requests.request(deleteLinkRequest(ifindex), operation);
+      this.names.delete(ifindex);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async setLink(ifindex: number, change: LinkChange): Promise<void> {
+    const operation = `set link ${this.describe(ifindex)}: ${describeChange(change)}`;
+    try {
+      checkIfindex(ifindex);
+      await this.requests.request(setLinkRequest(ifindex, change), operation);
+      if (change.name !== undefined) this.names.set(ifindex, change.name);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  // ---- addresses and routes ---------------------------------------------------
+
+  async addAddress(spec: AddressSpec): Promise<void> {
+    const operation = `add address ${spec.address}/${spec.prefixlen} to ${this.describe(spec.ifindex)}`;
+    await this.send(operation, () => addressRequest(true, spec));
+  }
+
+  async removeAddress(spec: AddressSpec): Promise<void> {
+    const operation = `remove address ${spec.address}/${spec.prefixlen} from ${this.describe(spec.ifindex)}`;
+    await this.send(operation, () => addressRequest(false, spec));
+  }
+
+  async addRoute(spec: RouteSpec): Promise<void> {
+    await this.send(`add route ${this.describeRoute(spec)}`, () => routeRequest(true, spec));
+  }
+
+  async removeRoute(spec: RouteSpec): Promise<void> {
+    await this.send(`remove route ${this.describeRoute(spec)}`, () => routeRequest(false, spec));
+  }
+
+  private async send(operation: string, build: () => Buffer): Promise<void> {
+    try {
+      await this.requests.request(build(), operation);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  // ---- sysctl and sysfs -------------------------------------------------------
+
+  async readSysctl(name: string): Promise<string> {
+    const operation = `read sysctl ${name}`;
+    try {
+      return await readValue(sysctlPath(this.roots, name));
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async writeSysctl(name: string, value: string): Promise<void> {
+    const operation = `write sysctl ${name}=${value}`;
+    try {
+      await writeValue(sysctlPath(this.roots, name), value);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async readSysfs(ifname: string, attribute: string): Promise<string> {
+    const operation = `read sysfs ${ifname}/${attribute}`;
+    try {
+      return await readValue(sysfsPath(this.roots, ifname, attribute));
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async writeSysfs(ifname: string, attribute: string, value: string): Promise<void> {
+    const operation = `write sysfs ${ifname}/${attribute}=${value}`;
+    try {
+      await writeValue(sysfsPath(this.roots, ifname, attribute), value);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  // ---- texts ------------------------------------------------------------------
+
+  /** "eth0 (ifindex 3)", or "ifindex 3" when the name is not known. */
+  private describe(ifindex: number): string {
+    const name = this.names.get(ifindex);
+    return name ? `${name} (ifindex ${ifindex})` : `ifindex ${ifindex}`;
+  }
+
+  private describeRoute(r: RouteSpec): string {
+    let s = `${r.dst}/${r.dstLen}`;
+    if (r.type !== undefined && r.type !== 1) s = `type ${r.type} ${s}`;
+    if (r.gateway !== undefined) s += ` via ${r.gateway}`;
+    if (r.ifindex) s += ` dev ${this.describe(r.ifindex)}`;
+    s += ` table ${r.table ?? 254}`;
+    if (r.metric !== undefined) s += ` metric ${r.metric}`;
+    return s;
+  }
+}
+
+function checkIfindex(ifindex: number): void {
+  if (!Number.isInteger(ifindex) || ifindex <= 0 || ifindex > 0x7fffffff) throw new InvalidValue(`ifindex: ${String(ifindex)} is not an ifindex`);
+}
+
+function describeChange(c: LinkChange): string {
+  const parts: string[] = [];
+  if (c.up !== undefined) parts.push(c.up ? 'up' : 'down');
+  if (c.mtu !== undefined) parts.push(`mtu ${c.mtu}`);
+  if (c.mac !== undefined) parts.push(`mac ${c.mac}`);
+  if (c.master !== undefined) parts.push(c.master === 0 ? 'nomaster' : `master ${c.master}`);
+  if (c.name !== undefined) parts.push(`name ${c.name}`);
+  return parts.length ? parts.join(', ') : 'no change';
+}

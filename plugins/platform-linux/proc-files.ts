@@ -1,0 +1,60 @@
+/**
+ * sysctl (/proc/sys) and per-link sysfs (/sys/class/net/IFNAME/ATTR) files.
+ *
+ * A sysctl name is dotted ("net.ipv4.ip_forward") or slashed
+ * ("net/ipv6/conf/eth0.100/disable_ipv6"). Dots in a dotted name are all
+ * separators, like sysctl(8) reads them, so a name with an interface that
+ * contains dots must be given slashed. Values are read without their
+ * trailing newline and written in one write(2), as the kernel wants.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { InvalidValue } from './ip-text.js';
+import { checkLinkName } from './rtnl-requests.js';
+
+export interface ProcRoots {
+  /** Default /proc/sys. */
+  procSys: string;
+  /** Default /sys/class/net. */
+  sysClassNet: string;
+}
+
+export const DEFAULT_ROOTS: ProcRoots = { procSys: '/proc/sys', sysClassNet: '/sys/class/net' };
+
+function checkSegments(segments: string[], what: string, original: string): void {
+  if (segments.length === 0 || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    throw new InvalidValue(`${what}: '${original}' is not a valid name`);
+  }
+}
+
+export function sysctlPath(roots: ProcRoots, name: string): string {
+  if (typeof name !== 'string') throw new InvalidValue(`sysctl: ${String(name)} is not a name`);
+  let rel = name.trim();
+  if (rel.startsWith(`${roots.procSys}/`)) rel = rel.slice(roots.procSys.length + 1);
+  rel = rel.replace(/^\/+/, '');
+  const segments = rel.includes('/') ? rel.split('/') : rel.split('.');
+  checkSegments(segments, 'sysctl', name);
+  return path.join(roots.procSys, ...segments);
+}
+
+export function sysfsPath(roots: ProcRoots, ifname: string, attribute: string): string {
+  checkLinkName(ifname, 'interface');
+  if (typeof attribute !== 'string') throw new InvalidValue(`sysfs attribute: ${String(attribute)} is not a name`);
+  const segments = attribute.split('/');
+  checkSegments(segments, 'sysfs attribute', attribute);
+  return path.join(roots.sysClassNet, ifname, ...segments);
+}
+
+export async function readValue(file: string): Promise<string> {
+  const text = await fs.readFile(file, 'utf8');
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+export async function writeValue(file: string, value: string): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    await handle.write(String(value));
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs inside a network namespace (Netns.runScript): the netlink sockets
+ * belong to the namespace of the process that opens them, and node cannot
+ * switch namespaces, so the Linux platform is driven from here and the
+ * Vitest test reads the outcome from the last line, `RESULT <json>`.
+ *
+ * Modes:
+ *   scenarios            the conformance scenarios; RESULT is their results
+ *   make                 creates a known set of links, addresses and routes
+ *                        through the platform and leaves them for the test
+ *                        to check with ip and sysfs; RESULT is what the
+ *                        platform returned
+ *   dump                 RESULT is links(), addresses() and routes()
+ *   overflow-busy        tiny event buffer, a burst of link changes from
+ *                        `ip -batch` while this loop busy-waits; RESULT is
+ *                        the resync count and the links as the events left them
+ *   overflow-relay       the same, with the event relay process stopped
+ *                        (SIGSTOP) so that the kernel socket itself overflows
+ *   peer-netns PATH      a veth whose peer is created in the namespace at PATH
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Logger } from '../../sdk/index.js';
+import { LinuxPlatform } from '../../plugins/platform-linux/linux-platform.js';
+import { strictAssert } from './assert.js';
+import { EventView } from './event-view.js';
+import { runConformance } from './scenarios.js';
+
+const [mode, arg] = process.argv.slice(2);
+
+/** Warnings and errors go to stderr, which the test shows when a run fails. */
+const logger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (msg, fields) => console.error(`warn: ${msg} ${JSON.stringify(fields ?? {})}`),
+  error: (msg, fields) => console.error(`error: ${msg} ${JSON.stringify(fields ?? {})}`),
+  child: () => logger,
+  isEnabled: (level) => level === 'warn' || level === 'error',
+};
+
+function result(value: unknown): void {
+  console.log(`RESULT ${JSON.stringify(value)}`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The event relay is our only child started with `node -e`. */
+function relayPid(): number {
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const pid = children.find((c) => {
+    try {
+      return readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0').includes('-e');
+    } catch {
+      return false;
+    }
+  });
+  if (!pid) throw new Error(`no event relay among the children ${children.join(' ')}`);
+  return pid;
+}
+
+async function overflow(stopRelay: boolean): Promise<void> {
+  // A buffer this small cannot hold even a few link messages.
+  const platform = new LinuxPlatform({ eventBufferBytes: 4096, logger });
+  const view = new EventView();
+  view.load(await platform.start(view.listener));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nmk-overflow-'));
+  const batch = path.join(dir, 'batch');
+  const done = path.join(dir, 'done');
+  const lines: string[] = [];
+  for (let i = 0; i < 300; i++) lines.push(`link add ov${i} type veth peer name ow${i}`);
+  for (let i = 0; i < 300; i += 2) lines.push(`link set ov${i} up`, `link set ow${i} mtu 1400`);
+  for (let i = 0; i < 300; i += 3) lines.push(`link del ov${i}`);
+  writeFileSync(batch, `${lines.join('\n')}\n`);
+  const eventsBefore = view.log.length;
+  let relay = 0;
+  if (stopRelay) {
+    relay = relayPid();
+    process.kill(relay, 'SIGSTOP');
+  }
+  spawn('sh', ['-c', `ip -batch ${batch} && touch ${done}`], { stdio: 'inherit' });
+  // Busy-wait: the event loop is blocked while the kernel makes the burst.
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(done) && Date.now() < deadline) {
+    /* spin */
+  }
+  if (stopRelay) process.kill(relay, 'SIGCONT');
+  for (let i = 0; i < 200 && view.resyncs === 0; i++) await sleep(50);
+  // Let the resync and what follows it land.
+  const diff = await view.converge(platform, 10_000);
+  const links = [...view.links.values()].map((l) => ({ ifindex: l.ifindex, name: l.name, up: l.up, mtu: l.mtu }));
+  result({ resyncs: view.resyncs, eventsDuringBurst: view.log.length - eventsBefore, converged: diff === undefined, diff, links, relayBefore: relay, relayAfter: stopRelay ? relayPid() : 0 });
+  await platform.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function make(): Promise<void> {
+  const p = new LinuxPlatform({ logger });
+  const br = await p.createLink({ name: 'br0', kind: 'bridge', info: { stp: true, forward_delay: 4, hello_time: 1, priority: 4096, multicast_snooping: false }, up: true });
+  const va = await p.createLink({ name: 'va', kind: 'veth', peer: { name: 'vb' }, mac: '02:00:00:aa:bb:01' });
+  const vb = (await p.link('vb'))!;
+  await p.setLink(va.ifindex, { master: br.ifindex, up: true });
+  await p.setLink(vb.ifindex, { up: true, mtu: 1400 });
+  const mv = await p.createLink({ name: 'mv0', kind: 'macvlan', parent: 'vb', info: { mode: 'private' }, mtu: 1300, mac: '02:00:00:aa:bb:02' });
+  const vx = await p.createLink({ name: 'vx0', kind: 'vxlan', parent: vb.ifindex, info: { id: 4242, remote: '10.99.0.2', local: '10.99.0.1', destination_port: 4789, ttl: 10, learning: false } });
+  await p.addAddress({ family: 4, ifindex: br.ifindex, address: '10.99.0.1', prefixlen: 24, broadcast: '10.99.0.255' });
+  await p.addAddress({ family: 6, ifindex: br.ifindex, address: '2001:db8:99::1', prefixlen: 64, flags: 0x02 | 0x200, validLifetime: 7200, preferredLifetime: 3600 });
+  await p.addRoute({ family: 4, dst: '10.98.0.0', dstLen: 16, gateway: '10.99.0.254', metric: 123, protocol: 4, table: 100 });
+  await p.addRoute({ family: 6, dst: '2001:db8:98::', dstLen: 48, ifindex: br.ifindex, metric: 77 });
+  result({ br, va, vb, mv, vx });
+  await p.stop();
+}
+
+async function dump(): Promise<void> {
+  const p = new LinuxPlatform({ logger });
+  result({ links: await p.links(), addresses: await p.addresses(), routes: await p.routes() });
+  await p.stop();
+}
+
+async function peerNetns(nsPath: string): Promise<void> {
+  const p = new LinuxPlatform({ logger });
+  const link = await p.createLink({ name: 'vhere', kind: 'veth', peer: { name: 'vthere', netns: nsPath } });
+  result({ link, peerHere: (await p.link('vthere')) ?? null, ipSaysHere: execFileSync('ip', ['-o', 'link', 'show', 'vhere']).toString() });
+  await p.stop();
+}
+
+switch (mode) {
+  case 'scenarios':
+    result(await runConformance(new LinuxPlatform({ logger }), strictAssert));
+    break;
+  case 'make':
+    await make();
+    break;
+  case 'dump':
+    await dump();
+    break;
+  case 'overflow-busy':
+    await overflow(false);
+    break;
+  case 'overflow-relay':
+    await overflow(true);
+    break;
+  case 'peer-netns':
+    await peerNetns(arg!);
+    break;
+  default:
+    throw new Error(`unknown mode ${mode}`);
+}

@@ -1,0 +1,471 @@
+/**
+ * Platform conformance: one set of scenarios that both platforms must pass,
+ * the fake in the unit lane (test/unit/platform-fake.test.ts) and the Linux
+ * platform inside a network namespace in the integration lane
+ * (test/integration/platform-linux.test.ts, through run-linux.ts).
+ *
+ * runConformance(platform, assert) starts the platform once, runs the
+ * scenarios in order and stops it. Each scenario uses its own link names
+ * and its own 10.<n>.0.0/16 and 2001:db8:<n>::/48, deletes what it made
+ * even when it fails, and may assume nothing about what other scenarios or
+ * the kernel (IPv6 link-local addresses, local-table routes) added.
+ */
+import { Errno, type Link, type Platform, type PlatformEvent } from '../../sdk/index.js';
+import type { ConformanceAssert } from './assert.js';
+import { EventView } from './event-view.js';
+
+const IFA_F_NODAD = 0x02;
+const IFA_F_PERMANENT = 0x80;
+const FOREVER = 0xffffffff;
+// errno values the SDK's Errno table does not name.
+const ENETDOWN = 100;
+
+export interface ScenarioContext {
+  platform: Platform;
+  assert: ConformanceAssert;
+  /** Everything the events said since start(). */
+  view: EventView;
+  /** A link name unique to this scenario, at most 15 bytes. */
+  name(suffix: string): string;
+  /** 10.<n>.<c>.<d>, n unique to this scenario. */
+  v4(c: number, d: number): string;
+  /** 2001:db8:<n>:<group>::<last>. */
+  v6(group: number, last: number | string): string;
+  /** Remember a link to delete after the scenario (by name, so renames and peers are fine). */
+  track(name: string): void;
+}
+
+export interface Scenario {
+  name: string;
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+export interface ScenarioResult {
+  name: string;
+  ok: boolean;
+  error?: string;
+  ms: number;
+}
+
+const isLink = (name: string, action: 'new' | 'del', extra: (l: Link) => boolean = () => true) => (ev: PlatformEvent) =>
+  ev.type === 'link' && ev.action === action && ev.link.name === name && extra(ev.link);
+
+async function mustLink(ctx: ScenarioContext, ref: number | string): Promise<Link> {
+  const l = await ctx.platform.link(ref);
+  ctx.assert.ok(l, `link ${ref} exists`);
+  return l!;
+}
+
+export const scenarios: Scenario[] = [
+  {
+    name: 'the start snapshot holds lo, up, at ifindex 1, and lookups agree with it',
+    async run({ platform, assert, view }) {
+      const lo = view.links.get(1);
+      assert.ok(lo, 'the snapshot has ifindex 1');
+      assert.equal({ name: lo!.name, kind: lo!.kind, arptype: lo!.arptype, up: lo!.up, mtu: lo!.mtu, master: lo!.master }, { name: 'lo', kind: '', arptype: 772, up: true, mtu: 65536, master: 0 }, 'lo as the snapshot has it');
+      const links = await platform.links();
+      assert.ok(links.some((l) => l.ifindex === 1 && l.name === 'lo'), 'links() lists lo');
+      assert.equal((await platform.link(1))?.name, 'lo', 'link(1)');
+      assert.equal((await platform.link('lo'))?.ifindex, 1, "link('lo')");
+      assert.equal(await platform.link('nosuchlink0'), undefined, 'an unknown name is undefined');
+      assert.equal(await platform.link(999999), undefined, 'an unknown ifindex is undefined');
+    },
+  },
+  {
+    name: 'a bridge is created with its options, shows them in info and sysfs, and goes away',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const name = ctx.name('br');
+      ctx.track(name);
+      const br = await platform.createLink({ name, kind: 'bridge', info: { stp: true, forward_delay: 4, priority: 4096 } });
+      assert.equal({ name: br.name, kind: br.kind, up: br.up, master: br.master }, { name, kind: 'bridge', up: false, master: 0 }, 'the returned link');
+      assert.equal({ stp: br.info?.stp, forward_delay: br.info?.forward_delay, priority: br.info?.priority }, { stp: true, forward_delay: 4, priority: 4096 }, 'bridge options in info');
+      assert.equal(br.info?.hello_time, 2, 'an option not given keeps the kernel default');
+      assert.equal(await platform.readSysfs(name, 'bridge/stp_state'), '1', 'sysfs stp_state');
+      assert.equal(await platform.readSysfs(name, 'bridge/forward_delay'), '400', 'sysfs forward_delay (centiseconds)');
+      await view.waitFor(`link new ${name}`, isLink(name, 'new'), from);
+      await platform.writeSysfs(name, 'bridge/stp_state', '0');
+      assert.equal((await mustLink(ctx, name)).info?.stp, false, 'stp off after writing sysfs');
+      await platform.deleteLink(br.ifindex);
+      await view.waitFor(`link del ${name}`, isLink(name, 'del'), from);
+      assert.equal(await platform.link(name), undefined, 'gone after deleteLink');
+    },
+  },
+  {
+    name: 'a veth pair: both ends, pointing at each other, carrier when both are up, both deleted together',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.name('a');
+      const b = ctx.name('b');
+      ctx.track(a);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b } });
+      const vb = await mustLink(ctx, b);
+      assert.equal({ kind: va.kind, parent: va.parent }, { kind: 'veth', parent: vb.ifindex }, 'the end points at its peer');
+      assert.equal({ kind: vb.kind, parent: vb.parent }, { kind: 'veth', parent: va.ifindex }, 'the peer points back');
+      assert.ok(vb.ifindex < va.ifindex, 'the peer is registered first, with the lower ifindex');
+      await platform.setLink(va.ifindex, { up: true });
+      const half = await mustLink(ctx, va.ifindex);
+      assert.equal({ up: half.up, carrier: half.carrier }, { up: true, carrier: false }, 'one end up: no carrier');
+      await platform.setLink(vb.ifindex, { up: true });
+      await view.waitFor(`${a} with carrier`, isLink(a, 'new', (l) => l.carrier && l.operstate === 'up'), from);
+      await view.waitFor(`${b} with carrier`, isLink(b, 'new', (l) => l.carrier && l.operstate === 'up'), from);
+      await platform.deleteLink(va.ifindex);
+      await view.waitFor(`link del ${a}`, isLink(a, 'del'), from);
+      await view.waitFor(`link del ${b}`, isLink(b, 'del'), from);
+      assert.equal(await platform.link(b), undefined, 'the peer went with it');
+    },
+  },
+  {
+    name: 'refusals carry the errno and name the operation and the link',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const br = ctx.name('br');
+      const a = ctx.name('a');
+      ctx.track(br);
+      ctx.track(a);
+      await platform.createLink({ name: br, kind: 'bridge' });
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') } });
+      await assert.rejects(platform.createLink({ name: br, kind: 'bridge' }), Errno.EEXIST, 'a second link with the same name', [`create link ${br}`, 'bridge']);
+      await assert.rejects(platform.createLink({ name: ctx.name('x'), kind: 'veth', peer: { name: a } }), Errno.EEXIST, 'a veth whose peer name is taken');
+      await assert.rejects(platform.createLink({ name: 'this-name-is-too-long', kind: 'bridge' }), Errno.EINVAL, 'a name longer than 15 bytes');
+      await assert.rejects(platform.createLink({ name: ctx.name('k'), kind: 'nosuchkind' }), Errno.EOPNOTSUPP, 'an unknown kind');
+      await assert.rejects(platform.createLink({ name: ctx.name('f'), kind: 'bridge', info: { forward_delay: 99 } }), Errno.EINVAL, 'a bridge option out of range');
+      await assert.rejects(platform.deleteLink(999999), Errno.ENODEV, 'deleting an unknown ifindex', ['999999']);
+      await assert.rejects(platform.setLink(999999, { up: true }), Errno.ENODEV, 'changing an unknown ifindex');
+      await assert.rejects(platform.deleteLink(1), Errno.EOPNOTSUPP, 'deleting lo');
+      await assert.rejects(platform.setLink(va.ifindex, { mtu: 10 }), Errno.EINVAL, 'an MTU below the minimum', [a, `ifindex ${va.ifindex}`]);
+      await assert.rejects(platform.setLink(va.ifindex, { mac: '01:00:5e:00:00:01' }), Errno.EADDRNOTAVAIL, 'a multicast MAC');
+      await assert.rejects(platform.setLink(va.ifindex, { name: br }), Errno.EEXIST, 'renaming onto a taken name');
+      await assert.rejects(platform.addAddress({ family: 4, ifindex: 999999, address: ctx.v4(0, 1), prefixlen: 24 }), Errno.ENODEV, 'an address on an unknown link');
+    },
+  },
+  {
+    name: 'setLink changes MTU, MAC, name and controller, and releases with master 0',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const br = ctx.name('br');
+      const a = ctx.name('a');
+      const b = ctx.name('b');
+      const renamed = ctx.name('n');
+      ctx.track(br);
+      ctx.track(a);
+      ctx.track(renamed);
+      const bridge = await platform.createLink({ name: br, kind: 'bridge' });
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b } });
+      const vb = await mustLink(ctx, b);
+      await platform.setLink(va.ifindex, { mtu: 1400, mac: '02:11:22:33:44:55' });
+      let now = await mustLink(ctx, va.ifindex);
+      assert.equal({ mtu: now.mtu, mac: now.mac }, { mtu: 1400, mac: '02:11:22:33:44:55' }, 'MTU and MAC');
+      await platform.setLink(va.ifindex, { name: renamed });
+      assert.equal((await mustLink(ctx, renamed)).ifindex, va.ifindex, 'renamed in place');
+      assert.equal(await platform.link(a), undefined, 'the old name is free');
+      await platform.setLink(va.ifindex, { master: bridge.ifindex });
+      now = await mustLink(ctx, va.ifindex);
+      assert.equal({ master: now.master, portKind: now.portKind }, { master: bridge.ifindex, portKind: 'bridge' }, 'a bridge port');
+      await platform.setLink(va.ifindex, { master: 0 });
+      now = await mustLink(ctx, va.ifindex);
+      assert.equal({ master: now.master, portKind: now.portKind }, { master: 0, portKind: undefined }, 'released');
+      await assert.rejects(platform.setLink(va.ifindex, { master: vb.ifindex }), Errno.EOPNOTSUPP, 'a veth cannot be a controller');
+      await assert.rejects(platform.setLink(va.ifindex, { master: 999999 }), Errno.EINVAL, 'an unknown controller');
+    },
+  },
+  {
+    name: 'deleting a bridge releases its ports',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const br = ctx.name('br');
+      const a = ctx.name('a');
+      ctx.track(br);
+      ctx.track(a);
+      const bridge = await platform.createLink({ name: br, kind: 'bridge', up: true });
+      assert.equal(bridge.up, true, 'created up');
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') } });
+      await platform.setLink(va.ifindex, { master: bridge.ifindex, up: true });
+      // Events may trail the ACKs: look for "released" only after "joined".
+      const joined = await view.waitFor(`${a} joined`, isLink(a, 'new', (l) => l.master === bridge.ifindex), from);
+      await platform.deleteLink(bridge.ifindex);
+      await view.waitFor(`${a} released`, isLink(a, 'new', (l) => l.master === 0), view.log.indexOf(joined) + 1);
+      assert.equal((await mustLink(ctx, va.ifindex)).master, 0, 'the port has no controller');
+    },
+  },
+  {
+    name: 'an IPv4 address brings its prefix route, and takes it when removed',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.name('a');
+      ctx.track(a);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
+      const spec = { family: 4 as const, ifindex: va.ifindex, address: ctx.v4(1, 1), prefixlen: 24 };
+      await platform.addAddress(spec);
+      const addrs = await platform.addresses(va.ifindex);
+      const got = addrs.find((x) => x.address === spec.address);
+      assert.ok(got, 'addresses() has it');
+      assert.equal(
+        { prefixlen: got!.prefixlen, scope: got!.scope, permanent: (got!.flags & IFA_F_PERMANENT) !== 0, valid: got!.validLifetime, preferred: got!.preferredLifetime, label: got!.label },
+        { prefixlen: 24, scope: 0, permanent: true, valid: FOREVER, preferred: FOREVER, label: a },
+        'the address as listed',
+      );
+      const prefix = (await platform.routes({ family: 4, table: 254 })).find((r) => r.dst === ctx.v4(1, 0) && r.dstLen === 24);
+      assert.equal(prefix && { ifindex: prefix.ifindex, protocol: prefix.protocol, scope: prefix.scope, type: prefix.type, prefsrc: prefix.prefsrc, metric: prefix.metric }, { ifindex: va.ifindex, protocol: 2, scope: 253, type: 1, prefsrc: spec.address, metric: 0 }, 'the prefix route');
+      await view.waitFor('address new', (ev) => ev.type === 'address' && ev.action === 'new' && ev.address.address === spec.address, from);
+      await assert.rejects(platform.addAddress(spec), Errno.EEXIST, 'the same address twice', [spec.address, a]);
+      await platform.removeAddress(spec);
+      await view.waitFor('address del', (ev) => ev.type === 'address' && ev.action === 'del' && ev.address.address === spec.address, from);
+      assert.equal((await platform.addresses(va.ifindex)).some((x) => x.address === spec.address), false, 'removed');
+      assert.equal((await platform.routes({ family: 4 })).some((r) => r.dst === ctx.v4(1, 0) && r.dstLen === 24), false, 'the prefix route went too');
+      await assert.rejects(platform.removeAddress(spec), Errno.EADDRNOTAVAIL, 'removing it again');
+    },
+  },
+  {
+    name: 'an IPv6 address keeps its flags and lifetimes and brings a metric-256 prefix route',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const a = ctx.name('a');
+      const b = ctx.name('b');
+      ctx.track(a);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
+      await platform.setLink((await mustLink(ctx, b)).ifindex, { up: true });
+      const spec = { family: 6 as const, ifindex: va.ifindex, address: ctx.v6(1, 1), prefixlen: 64, flags: IFA_F_NODAD, validLifetime: 3600, preferredLifetime: 1800 };
+      await platform.addAddress(spec);
+      const got = (await platform.addresses(va.ifindex)).find((x) => x.address === spec.address);
+      assert.ok(got, 'addresses() has it');
+      assert.equal({ family: got!.family, prefixlen: got!.prefixlen, nodad: (got!.flags & IFA_F_NODAD) !== 0, permanent: (got!.flags & IFA_F_PERMANENT) !== 0 }, { family: 6, prefixlen: 64, nodad: true, permanent: false }, 'flags');
+      assert.ok(got!.validLifetime <= 3600 && got!.validLifetime > 3500, `valid lifetime about 3600 (${got!.validLifetime})`);
+      assert.ok(got!.preferredLifetime <= 1800 && got!.preferredLifetime > 1700, `preferred lifetime about 1800 (${got!.preferredLifetime})`);
+      const prefix = (await platform.routes({ family: 6, table: 254 })).find((r) => r.dst === ctx.v6(1, '') && r.dstLen === 64);
+      assert.equal(prefix && { ifindex: prefix.ifindex, metric: prefix.metric, protocol: prefix.protocol }, { ifindex: va.ifindex, metric: 256, protocol: 2 }, 'the prefix route');
+      await platform.removeAddress(spec);
+      assert.equal((await platform.addresses(va.ifindex)).some((x) => x.address === spec.address), false, 'removed');
+    },
+  },
+  {
+    name: 'routes: gateway, table, blackhole and IPv6; duplicates and missing ones refused',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.name('a');
+      const down = ctx.name('d');
+      ctx.track(a);
+      ctx.track(down);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
+      const dn = await platform.createLink({ name: down, kind: 'bridge' });
+      await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(2, 1), prefixlen: 24 });
+
+      const viaGateway = { family: 4 as const, dst: ctx.v4(50, 0), dstLen: 24, gateway: ctx.v4(2, 254), metric: 100, protocol: 4 };
+      await platform.addRoute(viaGateway);
+      const r1 = (await platform.routes({ family: 4, table: 254 })).find((r) => r.dst === viaGateway.dst && r.dstLen === 24);
+      assert.equal(r1 && { ifindex: r1.ifindex, gateway: r1.gateway, metric: r1.metric, protocol: r1.protocol, scope: r1.scope, type: r1.type }, { ifindex: va.ifindex, gateway: viaGateway.gateway, metric: 100, protocol: 4, scope: 0, type: 1 }, 'the gateway route, its link found from the gateway');
+      await view.waitFor('route new', (ev) => ev.type === 'route' && ev.action === 'new' && ev.route.dst === viaGateway.dst, from);
+      await assert.rejects(platform.addRoute(viaGateway), Errno.EEXIST, 'the same route twice', [viaGateway.dst]);
+
+      const inTable = { family: 4 as const, dst: ctx.v4(60, 0), dstLen: 24, ifindex: va.ifindex, table: 1000 };
+      await platform.addRoute(inTable);
+      const r2 = (await platform.routes({ table: 1000 })).find((r) => r.dst === inTable.dst);
+      assert.equal(r2 && { table: r2.table, ifindex: r2.ifindex, scope: r2.scope, protocol: r2.protocol }, { table: 1000, ifindex: va.ifindex, scope: 253, protocol: 3 }, 'a route in table 1000');
+      assert.equal((await platform.routes({ table: 254 })).some((r) => r.dst === inTable.dst), false, 'not in main');
+
+      const blackhole = { family: 4 as const, dst: ctx.v4(70, 0), dstLen: 24, type: 6 };
+      await platform.addRoute(blackhole);
+      const r3 = (await platform.routes({ family: 4 })).find((r) => r.dst === blackhole.dst);
+      assert.equal(r3 && { type: r3.type, ifindex: r3.ifindex }, { type: 6, ifindex: 0 }, 'a blackhole route has no link');
+
+      const v6 = { family: 6 as const, dst: ctx.v6(99, ''), dstLen: 64, ifindex: va.ifindex, metric: 100 };
+      await platform.addRoute(v6);
+      const r4 = (await platform.routes({ family: 6 })).find((r) => r.dst === v6.dst && r.dstLen === 64);
+      assert.equal(r4 && { ifindex: r4.ifindex, metric: r4.metric, protocol: r4.protocol, table: r4.table }, { ifindex: va.ifindex, metric: 100, protocol: 3, table: 254 }, 'an IPv6 route');
+
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(80, 0), dstLen: 24, gateway: '192.0.2.1' }), Errno.ENETUNREACH, 'a gateway on no connected network');
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(81, 0), dstLen: 24, ifindex: dn.ifindex }), ENETDOWN, 'a route through a link that is down');
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(82, 1), dstLen: 24, ifindex: va.ifindex }), Errno.EINVAL, 'an IPv4 destination with host bits');
+
+      for (const spec of [viaGateway, inTable, blackhole, v6]) await platform.removeRoute(spec);
+      const left = await platform.routes();
+      assert.equal(left.filter((r) => [viaGateway.dst, inTable.dst, blackhole.dst, v6.dst].includes(r.dst)), [], 'all removed');
+      await assert.rejects(platform.removeRoute(viaGateway), Errno.ESRCH, 'removing a route that is not there');
+      await assert.rejects(platform.removeRoute(v6), Errno.ESRCH, 'removing an IPv6 route that is not there');
+    },
+  },
+  {
+    name: 'a link going down loses its IPv4 routes and IPv6 addresses, and gets its prefix route back when up',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.name('a');
+      const b = ctx.name('b');
+      ctx.track(a);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
+      await platform.setLink((await mustLink(ctx, b)).ifindex, { up: true });
+      await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(3, 1), prefixlen: 24 });
+      await platform.addAddress({ family: 6, ifindex: va.ifindex, address: ctx.v6(3, 1), prefixlen: 64, flags: IFA_F_NODAD });
+      await platform.addRoute({ family: 4, dst: ctx.v4(90, 0), dstLen: 24, gateway: ctx.v4(3, 254) });
+      await platform.setLink(va.ifindex, { up: false });
+      // The kernel flushes these without a word; the platform must still say so.
+      await view.waitFor('the static route deleted', (ev) => ev.type === 'route' && ev.action === 'del' && ev.route.dst === ctx.v4(90, 0), from);
+      await view.waitFor('the prefix route deleted', (ev) => ev.type === 'route' && ev.action === 'del' && ev.route.dst === ctx.v4(3, 0), from);
+      const v4Routes = (await platform.routes({ family: 4, table: 254 })).filter((r) => r.ifindex === va.ifindex);
+      assert.equal(v4Routes, [], 'no IPv4 route through a link that is down');
+      const addrs = await platform.addresses(va.ifindex);
+      assert.ok(addrs.some((x) => x.address === ctx.v4(3, 1)), 'the IPv4 address stays');
+      assert.ok(!addrs.some((x) => x.address === ctx.v6(3, 1)), 'the IPv6 address goes');
+      await platform.setLink(va.ifindex, { up: true });
+      const routes = (await platform.routes({ family: 4, table: 254 })).filter((r) => r.ifindex === va.ifindex);
+      assert.equal(routes.map((r) => `${r.dst}/${r.dstLen}`), [`${ctx.v4(3, 0)}/24`], 'the prefix route is back, the static one is not');
+      const diff = await view.converge(platform);
+      assert.equal(diff, undefined, 'events agree with the dumps');
+    },
+  },
+  {
+    name: 'deleting a link takes its addresses and routes',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.name('a');
+      ctx.track(a);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
+      await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(4, 1), prefixlen: 24 });
+      await platform.addRoute({ family: 4, dst: ctx.v4(91, 0), dstLen: 24, gateway: ctx.v4(4, 254), metric: 7 });
+      await platform.deleteLink(va.ifindex);
+      await view.waitFor('address del', (ev) => ev.type === 'address' && ev.action === 'del' && ev.address.address === ctx.v4(4, 1), from);
+      await view.waitFor('route del', (ev) => ev.type === 'route' && ev.action === 'del' && ev.route.dst === ctx.v4(91, 0), from);
+      assert.equal(await platform.addresses(va.ifindex), [], 'no addresses left on the ifindex');
+      assert.equal((await platform.routes()).filter((r) => r.ifindex === va.ifindex), [], 'no routes left through it');
+    },
+  },
+  {
+    name: 'sysctl and sysfs: dotted and slashed names, a name with a dot, missing files',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const before = await platform.readSysctl('net.ipv4.ip_forward');
+      assert.ok(before === '0' || before === '1', `ip_forward reads 0 or 1 (${before})`);
+      await platform.writeSysctl('net/ipv4/ip_forward', '1');
+      assert.equal(await platform.readSysctl('net.ipv4.ip_forward'), '1', 'written slashed, read dotted');
+      await platform.writeSysctl('net.ipv4.ip_forward', before);
+      const dotted = `${ctx.name('')}.x`;
+      ctx.track(dotted);
+      const link = await platform.createLink({ name: dotted, kind: 'bridge' });
+      assert.equal(await platform.readSysctl(`net/ipv6/conf/${dotted}/disable_ipv6`), '0', 'slashed name with a dotted interface');
+      await platform.writeSysctl(`net/ipv6/conf/${dotted}/disable_ipv6`, '1');
+      assert.equal(await platform.readSysctl(`/proc/sys/net/ipv6/conf/${dotted}/disable_ipv6`), '1', 'read back (with the /proc/sys prefix)');
+      await assert.rejects(platform.readSysctl(`net.ipv6.conf.${dotted}.disable_ipv6`), Errno.ENOENT, 'the dotted form splits the interface name');
+      await assert.rejects(platform.readSysctl('net.nosuch.key'), Errno.ENOENT, 'an unknown sysctl', ['net.nosuch.key']);
+      assert.equal(await platform.readSysfs(dotted, 'mtu'), '1500', 'sysfs mtu');
+      await platform.writeSysfs(dotted, 'mtu', '1400');
+      assert.equal((await mustLink(ctx, link.ifindex)).mtu, 1400, 'writing sysfs mtu changes the link');
+      await assert.rejects(platform.readSysfs(dotted, 'no_such_attribute'), Errno.ENOENT, 'an unknown attribute');
+      await assert.rejects(platform.readSysfs('nosuchlink0', 'mtu'), Errno.ENOENT, 'an unknown link', ['nosuchlink0']);
+    },
+  },
+  {
+    name: 'macvlan and vxlan on a parent, which takes them along when deleted',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.name('a');
+      const b = ctx.name('b');
+      const mv = ctx.name('mv');
+      const vx = ctx.name('vx');
+      ctx.track(a);
+      ctx.track(mv);
+      ctx.track(vx);
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b } });
+      const vb = await mustLink(ctx, b);
+      const macvlan = await platform.createLink({ name: mv, kind: 'macvlan', parent: b, info: { mode: 'bridge' } });
+      assert.equal({ kind: macvlan.kind, parent: macvlan.parent, mode: macvlan.info?.mode }, { kind: 'macvlan', parent: vb.ifindex, mode: 'bridge' }, 'the macvlan');
+      const vxlan = await platform.createLink({ name: vx, kind: 'vxlan', parent: va.ifindex, info: { id: 42, destination_port: 4789, remote: ctx.v4(5, 2), local: ctx.v4(5, 1) } });
+      assert.equal({ kind: vxlan.kind, parent: vxlan.parent, id: vxlan.info?.id, port: vxlan.info?.destination_port, remote: vxlan.info?.remote, local: vxlan.info?.local }, { kind: 'vxlan', parent: va.ifindex, id: 42, port: 4789, remote: ctx.v4(5, 2), local: ctx.v4(5, 1) }, 'the vxlan');
+      await assert.rejects(platform.createLink({ name: ctx.name('nv'), kind: 'macvlan', parent: 'nosuchlink0' }), Errno.ENODEV, 'a parent that does not exist');
+      await platform.deleteLink(va.ifindex);
+      await view.waitFor(`link del ${mv}`, isLink(mv, 'del'), from);
+      await view.waitFor(`link del ${vx}`, isLink(vx, 'del'), from);
+      assert.equal(await platform.link(mv), undefined, 'the macvlan went with its parent');
+      assert.equal(await platform.link(vx), undefined, 'the vxlan went with its parent');
+    },
+  },
+  {
+    name: 'fifty veth pairs created and deleted concurrently',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const names = Array.from({ length: 50 }, (_, i) => [ctx.name(`p${i}`), ctx.name(`q${i}`)] as const);
+      for (const [a] of names) ctx.track(a);
+      const links = await Promise.all(names.map(([a, b]) => platform.createLink({ name: a, kind: 'veth', peer: { name: b } })));
+      assert.equal(links.map((l) => l.name), names.map(([a]) => a), 'each call got its own link');
+      assert.equal(new Set(links.map((l) => l.ifindex)).size, 50, 'fifty different ifindexes');
+      await Promise.all(links.map((l) => platform.deleteLink(l.ifindex)));
+      const left = (await platform.links()).filter((l) => names.some(([a, b]) => l.name === a || l.name === b));
+      assert.equal(left, [], 'all gone');
+    },
+  },
+  {
+    name: 'events tell NEW from DEL and, applied to the start snapshot, match the dumps',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const br = ctx.name('br');
+      const a = ctx.name('a');
+      const b = ctx.name('b');
+      const gone = ctx.name('g');
+      ctx.track(br);
+      ctx.track(a);
+      const bridge = await platform.createLink({ name: br, kind: 'bridge', up: true });
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
+      await platform.setLink(va.ifindex, { master: bridge.ifindex, mtu: 1450 });
+      await platform.addAddress({ family: 4, ifindex: bridge.ifindex, address: ctx.v4(6, 1), prefixlen: 24 });
+      await platform.addRoute({ family: 4, dst: ctx.v4(92, 0), dstLen: 24, gateway: ctx.v4(6, 2), table: 254, metric: 5 });
+      const tmp = await platform.createLink({ name: gone, kind: 'bridge' });
+      await platform.addAddress({ family: 4, ifindex: tmp.ifindex, address: ctx.v4(7, 1), prefixlen: 24 });
+      await platform.deleteLink(tmp.ifindex);
+      await platform.removeRoute({ family: 4, dst: ctx.v4(92, 0), dstLen: 24, metric: 5 });
+      const diff = await view.converge(platform);
+      assert.equal(diff, undefined, 'the event view equals links(), addresses() and routes()');
+      assert.ok(!view.links.has(tmp.ifindex), 'a deleted link is not in the view');
+    },
+  },
+];
+
+export const scenarioNames = scenarios.map((s) => s.name);
+
+/**
+ * Start the platform, run the scenarios (all, or those named in `only`) in
+ * order, and stop it. Never throws for a failing scenario: each result says.
+ */
+export async function runConformance(platform: Platform, assert: ConformanceAssert, only?: readonly string[]): Promise<ScenarioResult[]> {
+  const view = new EventView();
+  view.load(await platform.start(view.listener));
+  const results: ScenarioResult[] = [];
+  try {
+    let index = 0;
+    for (const scenario of scenarios) {
+      index++;
+      if (only && !only.includes(scenario.name)) continue;
+      const tracked: string[] = [];
+      const n = index;
+      const ctx: ScenarioContext = {
+        platform,
+        assert,
+        view,
+        name: (suffix) => `c${n}${suffix}`,
+        v4: (c, d) => `10.${n}.${c}.${d}`,
+        v6: (group, last) => `2001:db8:${n}:${group}::${last}`,
+        track: (name) => void tracked.push(name),
+      };
+      const t0 = Date.now();
+      try {
+        await scenario.run(ctx);
+        results.push({ name: scenario.name, ok: true, ms: Date.now() - t0 });
+      } catch (e) {
+        results.push({ name: scenario.name, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), ms: Date.now() - t0 });
+      } finally {
+        for (const name of tracked.reverse()) {
+          const l = await platform.link(name).catch(() => undefined);
+          if (l) await platform.deleteLink(l.ifindex).catch(() => undefined);
+        }
+      }
+    }
+  } finally {
+    await platform.stop();
+  }
+  return results;
+}
