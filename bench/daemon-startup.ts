@@ -14,9 +14,15 @@ import { Netns, REPO_ROOT } from '../test/harness/netns.js';
 const NMKD = path.join(REPO_ROOT, 'dist/core/main.js');
 if (!fs.existsSync(NMKD)) throw new Error(`${NMKD} is missing: run npm run build first`);
 
+/** RSS of the process and all its descendants (the platform's event relay is a child). */
 function rssMB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  let kb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    const kids = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(/\s+/).filter(Boolean);
+    for (const k of kids) kb += rssMB(Number(k)) * 1024;
+  }
+  return kb / 1024;
 }
 
 async function once(links: number): Promise<{ readyMs: number; internalMs: number; rss: number; rssSettled: number }> {

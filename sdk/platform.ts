@@ -46,10 +46,10 @@ export interface Link {
 export interface Address {
   family: Family;
   ifindex: number;
-  /** IFA_ADDRESS (IPv4: the local address unless point-to-point). */
+  /** The link's own address: IFA_LOCAL, or IFA_ADDRESS when there is no IFA_LOCAL (NetworkManager's meaning). */
   address: string;
   prefixlen: number;
-  /** IFA_LOCAL when it differs from IFA_ADDRESS (point-to-point). */
+  /** The far end of a point-to-point address: IFA_ADDRESS when it differs from IFA_LOCAL. */
   peer?: string;
   broadcast?: string;
   label?: string;
