@@ -25,11 +25,23 @@ function rssMB(pid: number): number {
   return kb / 1024;
 }
 
-async function once(links: number): Promise<{ readyMs: number; internalMs: number; rss: number; rssSettled: number }> {
+/** N static-IPv4 ethernet keyfiles, as `nmcli connection add` would write them. */
+function writeProfiles(root: string, n: number): void {
+  const dir = path.join(root, 'etc/nmk/system-connections');
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n; i++) {
+    const uuid = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+    const text = `[connection]\nid=p${i}\nuuid=${uuid}\ntype=ethernet\ninterface-name=p${i}\n\n[ipv4]\naddress1=10.${(i >> 8) & 255}.${i & 255}.1/24\nmethod=manual\n\n[ipv6]\nmethod=disabled\n`;
+    fs.writeFileSync(path.join(dir, `p${i}.nmconnection`), text, { mode: 0o600 });
+  }
+}
+
+async function once(links: number, profiles = 0): Promise<{ readyMs: number; internalMs: number; rss: number; rssSettled: number }> {
   const ns = await Netns.create('bst');
   const bus = await startPrivateBus();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-bench-'));
   try {
+    if (profiles > 0) writeProfiles(root, profiles);
     if (links > 0) {
       const batch = Array.from({ length: links / 2 }, (_, i) => `link add b${i}a type veth peer name b${i}b`).join('\n') + '\n';
       const f = path.join(root, 'batch');
@@ -68,9 +80,9 @@ async function once(links: number): Promise<{ readyMs: number; internalMs: numbe
   }
 }
 
-for (const links of [0, 2000]) {
-  const r = await once(links);
+for (const [links, profiles] of [[0, 0], [2000, 0], [0, 10_000]] as const) {
+  const r = await once(links, profiles);
   console.log(
-    `daemon-start links=${links}: exec-to-ready ${(r.readyMs / 1000).toFixed(2)} s (in-process ${(r.internalMs / 1000).toFixed(2)} s), RSS at ready ${r.rss.toFixed(1)} MB, 2 s later ${r.rssSettled.toFixed(1)} MB`,
+    `daemon-start links=${links} profiles=${profiles}: exec-to-ready ${(r.readyMs / 1000).toFixed(2)} s (in-process ${(r.internalMs / 1000).toFixed(2)} s), RSS at ready ${r.rss.toFixed(1)} MB, 2 s later ${r.rssSettled.toFixed(1)} MB`,
   );
 }
