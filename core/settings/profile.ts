@@ -12,6 +12,11 @@ export interface Profile {
   stored: SourceProfile;
   /** Bumped on every change; caches of the D-Bus form key on it. */
   version: number;
+  /**
+   * The persistent copy a runtime profile hides (nmcli modify --temporary):
+   * kept untouched on disk, and where a later Save writes back to.
+   */
+  shadowed?: { source: SettingsSource; stored: SourceProfile };
 }
 
 export function profileId(s: ConnectionSettings): string {

@@ -24,6 +24,12 @@ import {
 import { checkIncoming } from './validate.js';
 import { profileId, profileUuid, type Profile } from './profile.js';
 
+interface Found {
+  source: SettingsSource;
+  stored: SourceProfile;
+  shadowed?: { source: SettingsSource; stored: SourceProfile };
+}
+
 export const SETTINGS_PATH_PREFIX = '/org/freedesktop/NetworkManager/Settings/';
 
 export interface LoadReport {
@@ -71,7 +77,7 @@ export class SettingsStore {
   /** Read every source again; announce what was added, changed or removed. */
   async loadAll(): Promise<LoadReport> {
     const errors: NmkError[] = [];
-    const found = new Map<string, { source: SettingsSource; stored: SourceProfile }>();
+    const found = new Map<string, Found>();
     for (const source of this.sources()) {
       let result;
       try {
@@ -86,9 +92,9 @@ export class SettingsStore {
     this.dropOrphanPorts(found, errors);
 
     const seen = new Set<string>();
-    for (const [uuid, { source, stored }] of found) {
+    for (const [uuid, f] of found) {
       seen.add(uuid);
-      this.put(uuid, source, stored);
+      this.put(uuid, f.source, f.stored, f.shadowed);
     }
     for (const [uuid, p] of this.byUuid) {
       // Runtime profiles added over D-Bus live only in memory unless a source keeps them.
@@ -109,9 +115,9 @@ export class SettingsStore {
         handled = true;
         for (const e of r.errors) this.logger.warn(e.message, { code: e.code });
         if (r.errors.length || r.profiles.length === 0) failures.push(file);
-        const found = new Map<string, { source: SettingsSource; stored: SourceProfile }>();
+        const found = new Map<string, Found>();
         for (const stored of r.profiles) this.collect(found, source, stored);
-        for (const [uuid, { stored }] of found) this.put(uuid, source, stored);
+        for (const [uuid, f] of found) this.put(uuid, source, f.stored, f.shadowed);
         break;
       }
       if (!handled) {
@@ -122,9 +128,18 @@ export class SettingsStore {
     return { ok: failures.length === 0, failures };
   }
 
-  private collect(found: Map<string, { source: SettingsSource; stored: SourceProfile }>, source: SettingsSource, stored: SourceProfile): void {
+  private collect(found: Map<string, Found>, source: SettingsSource, stored: SourceProfile): void {
     const uuid = profileUuid(stored.settings);
     const prior = found.get(uuid);
+    // A runtime profile hides a persistent one with its UUID, whatever the plugin order (NetworkManager's rule).
+    if (prior && stored.runtime && !prior.stored.runtime) {
+      found.set(uuid, { source, stored, shadowed: { source: prior.source, stored: prior.stored } });
+      return;
+    }
+    if (prior && !stored.runtime && prior.stored.runtime) {
+      prior.shadowed ??= { source, stored };
+      return;
+    }
     if (prior) {
       this.logger.warn(`two profiles with UUID ${uuid}: ${prior.stored.file} (${prior.source.name}) wins over ${stored.file} (${source.name})`);
       return;
@@ -133,7 +148,7 @@ export class SettingsStore {
   }
 
   /** A port must name an existing controller, by UUID or by interface name. */
-  private dropOrphanPorts(found: Map<string, { source: SettingsSource; stored: SourceProfile }>, errors: NmkError[]): void {
+  private dropOrphanPorts(found: Map<string, Found>, errors: NmkError[]): void {
     const names = new Set<string>();
     for (const { stored } of found.values()) {
       const n = stored.settings.connection?.['interface-name'];
@@ -150,9 +165,10 @@ export class SettingsStore {
     }
   }
 
-  private put(uuid: string, source: SettingsSource, stored: SourceProfile): Profile {
+  private put(uuid: string, source: SettingsSource, stored: SourceProfile, shadowed?: Profile['shadowed']): Profile {
     const existing = this.byUuid.get(uuid);
     if (existing) {
+      existing.shadowed = shadowed;
       const same = existing.source === source && JSON.stringify(existing.settings) === JSON.stringify(stored.settings) && existing.stored.file === stored.file;
       existing.source = source;
       existing.stored = stored;
@@ -164,7 +180,7 @@ export class SettingsStore {
       }
       return existing;
     }
-    const p: Profile = { uuid, id: profileId(stored.settings), path: `${SETTINGS_PATH_PREFIX}${this.nextId++}`, settings: stored.settings, source, stored, version: 1 };
+    const p: Profile = { uuid, id: profileId(stored.settings), path: `${SETTINGS_PATH_PREFIX}${this.nextId++}`, settings: stored.settings, source, stored, version: 1, shadowed };
     this.byUuid.set(uuid, p);
     this.byPathMap.set(p.path, p);
     this.events.emit('connection.added', { uuid, id: p.id, path: p.path });
@@ -198,17 +214,31 @@ export class SettingsStore {
     const settings = checkIncoming(input);
     if (profileUuid(settings) !== p.uuid) throw new NmkError('INVALID_ARGUMENT', `the UUID of a profile cannot change (${p.uuid})`, { key: 'connection.uuid' });
     const options: WriteOptions = { persist: persist === 'keep' ? (p.stored.runtime ? 'memory' : 'disk') : persist };
-    if (p.stored.readOnly) throw new NmkError('PERMISSION_DENIED', `profile '${p.id}' is read-only (${p.stored.file})`);
+    if (p.stored.readOnly && options.persist === 'disk') throw new NmkError('PERMISSION_DENIED', `profile '${p.id}' is read-only (${p.stored.file})`);
+
+    // To memory from disk: the runtime copy hides the file, which stays as it is.
+    if (options.persist === 'memory' && !p.stored.runtime) {
+      const source = this.writerFor(settings, options);
+      const stored = await source.write!(settings, options);
+      return this.put(p.uuid, source, stored, { source: p.source, stored: p.stored });
+    }
+    // Back to disk from memory: write where the hidden file came from, then drop the runtime copy.
+    if (options.persist === 'disk' && p.stored.runtime && p.shadowed && p.shadowed.source.write && (p.shadowed.source.canWrite?.(settings, options) ?? true)) {
+      const stored = await p.shadowed.source.write(settings, options, p.shadowed.stored);
+      await p.source.delete?.(p.stored);
+      return this.put(p.uuid, p.shadowed.source, stored);
+    }
     let source = p.source;
     if (!source.write || !(source.canWrite?.(settings, options) ?? true)) source = this.writerFor(settings, options);
     const stored = await source.write!(settings, options, source === p.source ? p.stored : undefined);
     if (source !== p.source) await p.source.delete?.(p.stored);
-    return this.put(p.uuid, source, stored);
+    return this.put(p.uuid, source, stored, p.shadowed);
   }
 
   async delete(p: Profile): Promise<void> {
     if (p.stored.readOnly) throw new NmkError('PERMISSION_DENIED', `profile '${p.id}' is read-only (${p.stored.file})`);
     await p.source.delete?.(p.stored);
+    if (p.shadowed && !p.shadowed.stored.readOnly) await p.shadowed.source.delete?.(p.shadowed.stored);
     this.remove(p);
   }
 

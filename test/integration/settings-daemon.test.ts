@@ -183,3 +183,80 @@ describe('a server profile that lists only one distro format', () => {
     }
   });
 });
+
+describe('several settings plugins at once', () => {
+  let ns: Netns;
+  beforeAll(async () => {
+    ns = await Netns.create('nmkm');
+  });
+  afterAll(async () => ns?.destroy());
+
+  const UUID = '5a5a5a5a-1b1a-4918-8716-151413121110';
+
+  it('writes new profiles with the first plugin in [main] plugins, lets the first source win a UUID clash, and makes a profile runtime on request', async () => {
+    const d = await startDaemon({
+      ns,
+      config: '[main]\nplugins=ifcfg-rh,keyfile\n',
+      files: {
+        'etc/sysconfig/network-scripts/ifcfg-dup': { text: `TYPE=Ethernet\nDEVICE=dup0\nNAME=from-ifcfg\nUUID=${UUID}\n`, mode: 0o644 },
+        [`${KEYFILE_DIR}/dup.nmconnection`]: `[connection]\nid=from-keyfile\nuuid=${UUID}\ntype=ethernet\n`,
+      },
+    });
+    try {
+      const names = parseTerse((await d.nmcli(['-t', '-f', 'NAME,UUID', 'connection', 'show'])).stdout);
+      expect(names).toEqual([['from-ifcfg', UUID]]);
+      const warn = d.logs.map((l) => l.msg).join('\n');
+      expect(warn).toMatch(new RegExp(`two profiles with UUID ${UUID}: .*ifcfg-dup \\(ifcfg-rh\\) wins over .*dup\\.nmconnection \\(keyfile\\)`));
+
+      const add = await d.nmcli(['connection', 'add', 'type', 'ethernet', 'con-name', 'web', 'ifname', 'eth5', 'ipv4.method', 'manual', 'ipv4.addresses', '192.0.2.5/24']);
+      expect(add.code, add.stderr).toBe(0);
+      const ifcfg = fs.readFileSync(path.join(d.root, 'etc/sysconfig/network-scripts/ifcfg-eth5'), 'utf8');
+      expect(ifcfg).toMatch(/^IPADDR=192\.0\.2\.5$/m);
+      expect(ifcfg).toMatch(/^PREFIX=24$/m);
+      expect(ifcfg).toMatch(/^NAME=web$/m);
+      // bash reads back what nmk wrote.
+      const { stdout } = await run('bash', ['-c', `set -a; . ${path.join(d.root, 'etc/sysconfig/network-scripts/ifcfg-eth5')}; printf '%s|%s' "$NAME" "$IPADDR"`]);
+      expect(stdout).toBe('web|192.0.2.5');
+
+      // A Wi-Fi profile cannot be stored as ifcfg here: the next plugin (keyfile) takes it.
+      const wifi = await d.nmcli(['connection', 'add', 'type', 'wifi', 'con-name', 'cafe', 'ifname', 'wlan0', 'ssid', 'Cafe', 'wifi-sec.key-mgmt', 'wpa-psk', 'wifi-sec.psk', 'p;a#ss word']);
+      expect(wifi.code, wifi.stderr).toBe(0);
+      const kf = fs.readFileSync(path.join(d.root, KEYFILE_DIR, 'cafe.nmconnection'), 'utf8');
+      expect(kf).toMatch(/^psk=p;a#ss word$/m);
+      // Secrets only through GetSecrets, and only for root.
+      expect((await d.nmcli(['-g', '802-11-wireless-security.psk', 'connection', 'show', 'cafe'])).stdout.trim()).toBe('<hidden>');
+      expect((await d.nmcli(['-s', '-g', '802-11-wireless-security.psk', 'connection', 'show', 'cafe'])).stdout.trim()).toBe('p;a#ss word');
+      const asNobody = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'nmcli', '-s', '-g', '802-11-wireless-security.psk', 'connection', 'show', 'cafe'], {
+        env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: d.busAddress },
+      }).catch((e) => e);
+      expect(String(asNobody.stdout ?? '')).not.toContain('p;a#ss word');
+
+      // --temporary: the change lives in memory (runtime), the file on disk is untouched.
+      expect((await d.nmcli(['connection', 'modify', '--temporary', 'web', 'ipv4.addresses', '192.0.2.6/24'])).code).toBe(0);
+      expect(fs.readFileSync(path.join(d.root, 'etc/sysconfig/network-scripts/ifcfg-eth5'), 'utf8')).toMatch(/^IPADDR=192\.0\.2\.5$/m);
+      expect((await d.nmcli(['-g', 'ipv4.addresses', 'connection', 'show', 'web'])).stdout.trim()).toBe('192.0.2.6/24');
+      expect(fs.readdirSync(path.join(d.root, 'run/nmk/system-connections'))).toEqual(['web.nmconnection']);
+      // Saved again without --temporary: back into the ifcfg file, and the runtime copy is gone.
+      expect((await d.nmcli(['connection', 'modify', 'web', 'ipv4.addresses', '192.0.2.7/24'])).code).toBe(0);
+      expect(fs.readFileSync(path.join(d.root, 'etc/sysconfig/network-scripts/ifcfg-eth5'), 'utf8')).toMatch(/^IPADDR=192\.0\.2\.7$/m);
+      expect(fs.readdirSync(path.join(d.root, 'run/nmk/system-connections'))).toEqual([]);
+    } finally {
+      await d.cleanup();
+    }
+  });
+
+  it('does not read profiles at start-up with [main] load-connections=false, until asked', async () => {
+    const d = await startDaemon({
+      ns,
+      config: '[main]\nload-connections=false\n',
+      files: { [`${KEYFILE_DIR}/a.nmconnection`]: `[connection]\nid=a\nuuid=${UUID}\ntype=ethernet\n` },
+    });
+    try {
+      expect((await d.nmcli(['-t', '-f', 'NAME', 'connection', 'show'])).stdout.trim()).toBe('');
+      expect((await d.nmcli(['connection', 'reload'])).code).toBe(0);
+      expect((await d.nmcli(['-t', '-f', 'NAME', 'connection', 'show'])).stdout.trim()).toBe('a');
+    } finally {
+      await d.cleanup();
+    }
+  });
+});
