@@ -56,7 +56,7 @@ export class VmRunError extends Error {
 
 /** The host side of the writable export; the guest sees it at GUEST_EXCHANGE. */
 const CACHE_DIR = path.join(REPO_ROOT, '.cache/vm');
-const GUEST_EXCHANGE = '/tmp/nmk-vm';
+const GUEST_EXCHANGE = '/run/nmk-vm';
 const CONSOLE_TAIL = 16_000;
 
 function scenarioName(file: string): string {

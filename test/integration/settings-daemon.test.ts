@@ -178,6 +178,14 @@ describe('a server profile that lists only one distro format', () => {
       expect(names.map((r) => r[1])).toEqual(['802-3-ethernet']);
       const id = names[0]![0]!;
       expect((await d.nmcli(['-g', 'ipv4.addresses,ipv4.gateway', 'connection', 'show', id])).stdout.trim().split('\n')).toEqual(['10.8.0.2/24', '10.8.0.1']);
+
+      // A new profile is written as a stanza into /etc/network/interfaces; the rest of the file stays.
+      const add = await d.nmcli(['connection', 'add', 'type', 'ethernet', 'con-name', 'eth3-static', 'ifname', 'eth3', 'ipv4.method', 'manual', 'ipv4.addresses', '10.9.0.3/24']);
+      expect(add.code, add.stderr).toBe(0);
+      const eni = fs.readFileSync(path.join(d.root, 'etc/network/interfaces'), 'utf8');
+      expect(eni).toMatch(/^iface eth3 inet static$/m);
+      expect(eni).toMatch(/^\s+address 10\.9\.0\.3\/24$/m);
+      expect(eni).toContain('iface eth0 inet static\n  address 10.8.0.2/24\n  gateway 10.8.0.1\n');
     } finally {
       await d.cleanup();
     }

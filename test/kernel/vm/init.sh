@@ -36,14 +36,15 @@ mount9p hostroot /host ro,cache=loose || die "cannot mount the host root (9p tag
 mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys
 mount -t devtmpfs devtmpfs /host/dev
-mount -t tmpfs tmpfs /host/tmp
+# The host's /tmp stays visible (read-only): the repository may live there
+# (CI clones can). Writable scratch space and the exchange live under /run.
 mount -t tmpfs tmpfs /host/run
-mkdir -p /host/tmp/nmk-vm
-mount9p nmkvm /host/tmp/nmk-vm rw || die "cannot mount the exchange directory (9p tag nmkvm)"
+mkdir -p /host/run/nmk-vm /host/run/tmp
+mount9p nmkvm /host/run/nmk-vm rw || die "cannot mount the exchange directory (9p tag nmkvm)"
 
 run=$(sed -n 's/.*nmk_run=\([A-Za-z0-9_-]*\).*/\1/p' /proc/cmdline)
 [ -n "$run" ] || die "no nmk_run=<id> on the kernel command line"
-job=/tmp/nmk-vm/runs/$run/job.sh
+job=/run/nmk-vm/runs/$run/job.sh
 [ -f "/host$job" ] || die "no job at $job"
 
 say "booted"
