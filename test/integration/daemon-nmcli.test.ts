@@ -141,6 +141,19 @@ describe('nmkd seen by nmcli and D-Bus clients', () => {
     expect(dns).toBe('default');
   });
 
+  it('the nmk CLI lists the same devices and manager state as nmcli', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { JITI_CLI, REPO_ROOT } = await import('../harness/netns.js');
+    const nmk = (args: string[]) =>
+      promisify(execFile)(process.execPath, [JITI_CLI, path.join(REPO_ROOT, 'cli/main.ts'), ...args], { env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: daemon.busAddress } });
+    const ours = parseTerse((await nmk(['-t', '-f', 'DEVICE,TYPE,STATE', 'device'])).stdout).sort();
+    const theirs = parseTerse((await daemon.nmcli(['-t', '-f', 'DEVICE,TYPE,STATE', 'device'])).stdout).sort();
+    expect(ours).toEqual(theirs);
+    const general = parseTerse((await nmk(['-t', '-f', 'STATE,VERSION', 'general'])).stdout);
+    expect(general).toEqual([['disconnected', '1.42.4']]);
+  });
+
   it('refuses a Set on a read-only property and leaves it unchanged', async () => {
     const veth0 = (await deviceByName('veth0'))!;
     const { Variant } = await import('dbus-next');
