@@ -123,6 +123,8 @@ export class Daemon {
       events,
       this.logger.child({ component: 'settings' }),
       this.configHolder,
+      // Settings plugins can mark devices unmanaged (NM_CONTROLLED=no): re-evaluate after each load.
+      () => this.devices?.configure(this.configHolder),
     );
     this.devices = new DeviceManager(this.kinds, events, this.logger.child({ component: 'devices' }), this.configHolder, () => this.settings.unmanagedSpecs());
     registerValue(this.container, Tokens.Devices, this.devices);
@@ -163,7 +165,6 @@ export class Daemon {
     if (this.settings.loadAtStartup) {
       const r = await this.settings.loadAll();
       this.logger.info('profiles loaded', { profiles: r.profiles, errors: r.errors.length });
-      this.devices.configure(this.configHolder);
     } else {
       this.logger.info('profiles not loaded at start-up ([main] load-connections=false)');
     }

@@ -47,6 +47,8 @@ export class SettingsStore {
     private events: EventBus,
     private logger: Logger,
     private config: ConfigView,
+    /** Called after every full or partial load, e.g. so devices follow NM_CONTROLLED=no. */
+    private onLoaded: () => void = () => undefined,
   ) {}
 
   profiles(): Iterable<Profile> {
@@ -101,6 +103,7 @@ export class SettingsStore {
       if (!seen.has(uuid)) this.remove(p);
     }
     for (const e of errors) this.logger.warn(e.message, { code: e.code });
+    this.onLoaded();
     return { profiles: this.byUuid.size, errors };
   }
 
@@ -125,6 +128,7 @@ export class SettingsStore {
         failures.push(file);
       }
     }
+    this.onLoaded();
     return { ok: failures.length === 0, failures };
   }
 

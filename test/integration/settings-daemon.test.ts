@@ -158,6 +158,13 @@ describe('a server profile that lists only one distro format', () => {
       expect(devs).toContainEqual(['eth0', 'unavailable']);
       const errs = d.logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => l.msg).join('\n');
       expect(errs).toMatch(/ifcfg-bad:3: (plugin ifcfg-rh: )?key 'IPADDR'/);
+
+      // NM_CONTROLLED=no written later takes effect on a connection reload.
+      write(d.root, 'etc/sysconfig/network-scripts/ifcfg-eth0', 'TYPE=Ethernet\nDEVICE=eth0\nNM_CONTROLLED=no\n', 0o644);
+      expect((await d.nmcli(['connection', 'reload'])).code).toBe(0);
+      const after = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout);
+      expect(after).toContainEqual(['eth0', 'unmanaged']);
+      expect(parseTerse((await d.nmcli(['-t', '-f', 'NAME', 'connection', 'show'])).stdout).flat()).toEqual([]);
     } finally {
       await d.cleanup();
     }
