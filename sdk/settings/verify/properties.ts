@@ -6,7 +6,7 @@
  */
 import { describeValue } from '../issues.js';
 import { isValidMac } from '../mac.js';
-import { settingDefinition } from '../registry.js';
+import { propertyDefinition, settingDefinition } from '../registry.js';
 import type { PropertyDefinition } from '../schema.js';
 import { isPlainObject, isValueOfType, TYPE_NAMES } from '../values.js';
 import type { VerifyContext } from './context.js';
@@ -55,10 +55,10 @@ export function verifyProperties(ctx: VerifyContext): void {
       ctx.error(name, undefined, `expected an object of properties, got ${describeValue(values)}`);
       continue;
     }
-    const rows = new Map(def.properties.map((p) => [p.name, p]));
     for (const [prop, value] of Object.entries(values)) {
       if (value === undefined) continue;
-      const row = rows.get(prop);
+      // The registry's index, not a Map built per call: this runs for every profile loaded.
+      const row = propertyDefinition(name, prop);
       if (!row) ctx.error(name, prop, 'unknown property', value);
       else checkRow(ctx, row, value);
     }
