@@ -74,8 +74,9 @@ export class LiveNetworkModel implements NetworkModel {
   }
 
   routes(ifindex?: number): readonly Route[] {
+    if (ifindex !== undefined) return [...(this.routesByIf.get(ifindex) ?? [])].map((k) => this.routeMap.get(k)!);
     this.routeArray ??= [...this.routeMap.values()];
-    return ifindex === undefined ? this.routeArray : this.routeArray.filter((r) => r.ifindex === ifindex);
+    return this.routeArray;
   }
 
   // ---- feeding --------------------------------------------------------------

@@ -12,6 +12,7 @@
  * Each profile gets a D-Bus path that is never reused.
  */
 import {
+  connectionsEqual,
   NmkError,
   type ConfigView,
   type ConnectionSettings,
@@ -173,7 +174,7 @@ export class SettingsStore {
     const existing = this.byUuid.get(uuid);
     if (existing) {
       existing.shadowed = shadowed;
-      const same = existing.source === source && JSON.stringify(existing.settings) === JSON.stringify(stored.settings) && existing.stored.file === stored.file;
+      const same = existing.source === source && existing.stored.file === stored.file && connectionsEqual(existing.settings, stored.settings);
       existing.source = source;
       existing.stored = stored;
       if (!same) {
