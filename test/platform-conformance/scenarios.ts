@@ -33,6 +33,8 @@ export interface ScenarioContext {
   v6(group: number, last: number | string): string;
   /** Remember a link to delete after the scenario (by name, so renames and peers are fine). */
   track(name: string): void;
+  /** name(suffix), remembered for deletion after the scenario. */
+  own(suffix: string): string;
 }
 
 export interface Scenario {
@@ -76,8 +78,7 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const name = ctx.name('br');
-      ctx.track(name);
+      const name = ctx.own('br');
       const br = await platform.createLink({ name, kind: 'bridge', info: { stp: true, forward_delay: 4, priority: 4096 } });
       assert.equal({ name: br.name, kind: br.kind, up: br.up, master: br.master }, { name, kind: 'bridge', up: false, master: 0 }, 'the returned link');
       assert.equal({ stp: br.info?.stp, forward_delay: br.info?.forward_delay, priority: br.info?.priority }, { stp: true, forward_delay: 4, priority: 4096 }, 'bridge options in info');
@@ -97,9 +98,8 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const a = ctx.name('a');
+      const a = ctx.own('a');
       const b = ctx.name('b');
-      ctx.track(a);
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b } });
       const vb = await mustLink(ctx, b);
       assert.equal({ kind: va.kind, parent: va.parent }, { kind: 'veth', parent: vb.ifindex }, 'the end points at its peer');
@@ -121,10 +121,8 @@ export const scenarios: Scenario[] = [
     name: 'refusals carry the errno and name the operation and the link',
     async run(ctx) {
       const { platform, assert } = ctx;
-      const br = ctx.name('br');
-      const a = ctx.name('a');
-      ctx.track(br);
-      ctx.track(a);
+      const br = ctx.own('br');
+      const a = ctx.own('a');
       await platform.createLink({ name: br, kind: 'bridge' });
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') } });
       await assert.rejects(platform.createLink({ name: br, kind: 'bridge' }), Errno.EEXIST, 'a second link with the same name', [`create link ${br}`, 'bridge']);
@@ -145,13 +143,10 @@ export const scenarios: Scenario[] = [
     name: 'setLink changes MTU, MAC, name and controller, and releases with master 0',
     async run(ctx) {
       const { platform, assert } = ctx;
-      const br = ctx.name('br');
-      const a = ctx.name('a');
+      const br = ctx.own('br');
+      const a = ctx.own('a');
       const b = ctx.name('b');
-      const renamed = ctx.name('n');
-      ctx.track(br);
-      ctx.track(a);
-      ctx.track(renamed);
+      const renamed = ctx.own('n');
       const bridge = await platform.createLink({ name: br, kind: 'bridge' });
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b } });
       const vb = await mustLink(ctx, b);
@@ -176,10 +171,8 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const br = ctx.name('br');
-      const a = ctx.name('a');
-      ctx.track(br);
-      ctx.track(a);
+      const br = ctx.own('br');
+      const a = ctx.own('a');
       const bridge = await platform.createLink({ name: br, kind: 'bridge', up: true });
       assert.equal(bridge.up, true, 'created up');
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') } });
@@ -196,8 +189,7 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const a = ctx.name('a');
-      ctx.track(a);
+      const a = ctx.own('a');
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
       const spec = { family: 4 as const, ifindex: va.ifindex, address: ctx.v4(1, 1), prefixlen: 24 };
       await platform.addAddress(spec);
@@ -224,9 +216,8 @@ export const scenarios: Scenario[] = [
     name: 'an IPv6 address keeps its flags and lifetimes and brings a metric-256 prefix route',
     async run(ctx) {
       const { platform, assert } = ctx;
-      const a = ctx.name('a');
+      const a = ctx.own('a');
       const b = ctx.name('b');
-      ctx.track(a);
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
       await platform.setLink((await mustLink(ctx, b)).ifindex, { up: true });
       const spec = { family: 6 as const, ifindex: va.ifindex, address: ctx.v6(1, 1), prefixlen: 64, flags: IFA_F_NODAD, validLifetime: 3600, preferredLifetime: 1800 };
@@ -247,10 +238,8 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const a = ctx.name('a');
-      const down = ctx.name('d');
-      ctx.track(a);
-      ctx.track(down);
+      const a = ctx.own('a');
+      const down = ctx.own('d');
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
       const dn = await platform.createLink({ name: down, kind: 'bridge' });
       await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(2, 1), prefixlen: 24 });
@@ -294,9 +283,8 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const a = ctx.name('a');
+      const a = ctx.own('a');
       const b = ctx.name('b');
-      ctx.track(a);
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
       await platform.setLink((await mustLink(ctx, b)).ifindex, { up: true });
       await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(3, 1), prefixlen: 24 });
@@ -323,8 +311,7 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const a = ctx.name('a');
-      ctx.track(a);
+      const a = ctx.own('a');
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
       await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(4, 1), prefixlen: 24 });
       await platform.addRoute({ family: 4, dst: ctx.v4(91, 0), dstLen: 24, gateway: ctx.v4(4, 254), metric: 7 });
@@ -364,13 +351,10 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       const { platform, assert, view } = ctx;
       const from = view.log.length;
-      const a = ctx.name('a');
+      const a = ctx.own('a');
       const b = ctx.name('b');
-      const mv = ctx.name('mv');
-      const vx = ctx.name('vx');
-      ctx.track(a);
-      ctx.track(mv);
-      ctx.track(vx);
+      const mv = ctx.own('mv');
+      const vx = ctx.own('vx');
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b } });
       const vb = await mustLink(ctx, b);
       const macvlan = await platform.createLink({ name: mv, kind: 'macvlan', parent: b, info: { mode: 'bridge' } });
@@ -403,12 +387,10 @@ export const scenarios: Scenario[] = [
     name: 'events tell NEW from DEL and, applied to the start snapshot, match the dumps',
     async run(ctx) {
       const { platform, assert, view } = ctx;
-      const br = ctx.name('br');
-      const a = ctx.name('a');
+      const br = ctx.own('br');
+      const a = ctx.own('a');
       const b = ctx.name('b');
       const gone = ctx.name('g');
-      ctx.track(br);
-      ctx.track(a);
       const bridge = await platform.createLink({ name: br, kind: 'bridge', up: true });
       const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
       await platform.setLink(va.ifindex, { master: bridge.ifindex, mtu: 1450 });
@@ -450,6 +432,11 @@ export async function runConformance(platform: Platform, assert: ConformanceAsse
         v4: (c, d) => `10.${n}.${c}.${d}`,
         v6: (group, last) => `2001:db8:${n}:${group}::${last}`,
         track: (name) => void tracked.push(name),
+        own: (suffix) => {
+          const name = `c${n}${suffix}`;
+          tracked.push(name);
+          return name;
+        },
       };
       const t0 = Date.now();
       try {
