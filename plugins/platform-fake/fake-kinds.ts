@@ -50,6 +50,15 @@ const BRIDGE_OPTIONS: readonly FakeOption[] = [
 
 const BOND_MODES = ['balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'] as const;
 
+const MACVLAN: FakeKind = {
+  defaults: { mode: 'vepa' },
+  options: [{ name: 'mode', type: 'enum', values: ['private', 'vepa', 'bridge', 'passthru', 'source'] }],
+  needsParent: true,
+  carrier: 'parent',
+  upState: 'up',
+  noCarrierState: 'lowerlayerdown',
+};
+
 export const FAKE_KINDS: ReadonlyMap<string, FakeKind> = new Map<string, FakeKind>([
   ['bridge', {
     defaults: { stp: false, priority: 32768, forward_delay: 15, hello_time: 2, max_age: 20, ageing_time: 300, vlan_filtering: false, multicast_snooping: true },
@@ -71,22 +80,9 @@ export const FAKE_KINDS: ReadonlyMap<string, FakeKind> = new Map<string, FakeKin
     noCarrierState: 'down',
   }],
   ['veth', { defaults: {}, options: [], carrier: 'peer', upState: 'up', noCarrierState: 'lowerlayerdown' }],
-  ['macvlan', {
-    defaults: { mode: 'vepa' },
-    options: [{ name: 'mode', type: 'enum', values: ['private', 'vepa', 'bridge', 'passthru', 'source'] }],
-    needsParent: true,
-    carrier: 'parent',
-    upState: 'up',
-    noCarrierState: 'lowerlayerdown',
-  }],
-  ['macvtap', {
-    defaults: { mode: 'vepa' },
-    options: [{ name: 'mode', type: 'enum', values: ['private', 'vepa', 'bridge', 'passthru', 'source'] }],
-    needsParent: true,
-    carrier: 'parent',
-    upState: 'up',
-    noCarrierState: 'lowerlayerdown',
-  }],
+  ['macvlan', MACVLAN],
+  // A macvtap is a macvlan with a tap device: the same options and carrier rule.
+  ['macvtap', MACVLAN],
   ['vlan', {
     defaults: { protocol: '802.1Q' },
     options: [
