@@ -17,6 +17,13 @@ export interface SourceProfile {
   runtime?: boolean;
   /** Read-only: the source cannot write it back (e.g. a read-only keyfile directory, ifnet). */
   readOnly?: boolean;
+  /**
+   * What the source read but does not model (groups, keys or variables a newer
+   * NetworkManager or another tool wrote), kept so that rewriting the profile
+   * writes them back unchanged. Opaque to core: only the source that made it
+   * reads it, when it gets this profile back as `previous` in write().
+   */
+  preserved?: unknown;
 }
 
 export interface SourceLoadResult {
