@@ -17,6 +17,8 @@ export const ErrorCodes = {
   INVALID_ARGUMENT: { dbus: 'org.freedesktop.NetworkManager.Failed' },
   UNKNOWN_DEVICE: { dbus: 'org.freedesktop.NetworkManager.UnknownDevice' },
   UNKNOWN_CONNECTION: { dbus: 'org.freedesktop.NetworkManager.UnknownConnection' },
+  CONNECTION_NOT_AVAILABLE: { dbus: 'org.freedesktop.NetworkManager.ConnectionNotAvailable' },
+  CONNECTION_NOT_ACTIVE: { dbus: 'org.freedesktop.NetworkManager.ConnectionNotActive' },
   UNKNOWN_METHOD: { dbus: 'org.freedesktop.DBus.Error.UnknownMethod' },
   UNKNOWN_PROPERTY: { dbus: 'org.freedesktop.DBus.Error.UnknownProperty' },
   PROPERTY_READ_ONLY: { dbus: 'org.freedesktop.DBus.Error.PropertyReadOnly' },

@@ -27,6 +27,12 @@ export interface EventCatalogue {
   /** A device's properties changed (other than its state). */
   'device.changed': { device: DeviceView };
   'device.state-changed': { device: DeviceView; state: number; oldState: number; reason: number };
+  /**
+   * An active connection (a profile applied to a device) changed state
+   * (NMActiveConnectionState); `path` is its D-Bus object path. DEACTIVATED
+   * is the last event for that path.
+   */
+  'activation.state-changed': { path: string; uuid: string; device: DeviceView; state: number; oldState: number; reason: number };
 
   /** A profile appeared in the settings store (loaded, added over D-Bus...). */
   'connection.added': { uuid: string; id: string; path: string };

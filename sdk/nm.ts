@@ -118,3 +118,38 @@ export const NMDeviceStateReason = {
   NETWORKING_OFF: 78,
 } as const;
 export type NMDeviceStateReasonValue = (typeof NMDeviceStateReason)[keyof typeof NMDeviceStateReason];
+
+/** NMActiveConnectionState. */
+export const NMActiveConnectionState = { UNKNOWN: 0, ACTIVATING: 1, ACTIVATED: 2, DEACTIVATING: 3, DEACTIVATED: 4 } as const;
+
+/** NMActiveConnectionStateReason. */
+export const NMActiveConnectionStateReason = {
+  UNKNOWN: 0,
+  NONE: 1,
+  USER_DISCONNECTED: 2,
+  DEVICE_DISCONNECTED: 3,
+  SERVICE_STOPPED: 4,
+  IP_CONFIG_INVALID: 5,
+  CONNECT_TIMEOUT: 6,
+  SERVICE_START_TIMEOUT: 7,
+  SERVICE_START_FAILED: 8,
+  NO_SECRETS: 9,
+  LOGIN_FAILED: 10,
+  CONNECTION_REMOVED: 11,
+  DEPENDENCY_FAILED: 12,
+  DEVICE_REALIZE_FAILED: 13,
+  DEVICE_REMOVED: 14,
+} as const;
+
+/** NMActivationStateFlags. */
+export const NMActivationStateFlags = {
+  NONE: 0,
+  IS_CONTROLLER: 0x1,
+  IS_PORT: 0x2,
+  LAYER2_READY: 0x4,
+  IP4_READY: 0x8,
+  IP6_READY: 0x10,
+  CONTROLLER_HAS_PORTS: 0x20,
+  LIFETIME_BOUND_TO_PROFILE_VISIBILITY: 0x40,
+  EXTERNAL: 0x80,
+} as const;

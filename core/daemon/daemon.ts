@@ -24,6 +24,7 @@ import { createRootContainer, registerValue, resolveEvery, type DependencyContai
 import { ConfigHolder } from '../config/config-holder.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { makePaths } from '../config/paths.js';
+import { ActivationManager } from '../activation/activation-manager.js';
 import { DeviceManager } from '../devices/device-manager.js';
 import { KindRegistry } from '../devices/kind-registry.js';
 import { LocalEventBus } from '../events/event-bus.js';
@@ -63,6 +64,7 @@ export class Daemon {
   private platform?: Platform;
   private model!: LiveNetworkModel;
   private devices!: DeviceManager;
+  private activation!: ActivationManager;
   private kinds!: KindRegistry;
   private settings!: SettingsStore;
   private dbus?: DBusFrontend;
@@ -176,6 +178,8 @@ export class Daemon {
     }
     if (platforms.length > 1) this.logger.warn('more than one platform plugin is loaded; the first is used');
     this.platform = platforms[0]!;
+    const platform = this.platform;
+    this.activation = new ActivationManager(this.devices, () => platform, this.model, events, this.logger.child({ component: 'activation' }));
 
     events.on('link.added', ({ link }) => this.devices.addLink(link));
     events.on('link.changed', ({ link, previous }) => this.devices.changeLink(link, previous));
@@ -199,6 +203,7 @@ export class Daemon {
       logger: this.logger.child({ component: 'dbus' }),
       events,
       devices: this.devices,
+      activation: this.activation,
       settings: this.settings,
       model: this.model,
       config: this.configHolder,

@@ -5,10 +5,14 @@
  * object per tick), then owns the name. The bus is required: failing to reach
  * it or to own the name stops start-up with a message naming the address.
  */
-import { type ConfigView, type EventBus, type Logger, type NetworkModel } from '../../sdk/index.js';
+import { NMActiveConnectionState, type ConfigView, type EventBus, type Logger, type NetworkModel } from '../../sdk/index.js';
 import { connectBus } from '../dbus/connection.js';
 import { ObjectTree } from '../dbus/object-tree.js';
-import { deviceInterfaces, LINK_DRIVEN_PROPERTIES } from '../dbus/nm/device-object.js';
+import { ACTIVATION_DRIVEN_PROPERTIES, deviceInterfaces, LINK_DRIVEN_PROPERTIES, type DeviceControl } from '../dbus/nm/device-object.js';
+import { ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES, activeConnectionInterface } from '../dbus/nm/active-connection-object.js';
+import { ACTIVATION_MANAGER_PROPERTIES, activationRows, mergeRows } from '../dbus/nm/activation-rows.js';
+import { IP4_CONFIG_IFACE, IP6_CONFIG_IFACE, IP_CONFIG_PROPERTIES, ipConfigInterface } from '../dbus/nm/ip-config-object.js';
+import type { ActivationManager } from '../activation/activation-manager.js';
 import { dnsManagerInterface } from '../dbus/nm/dns-manager-object.js';
 import { managerInterface, managerState } from '../dbus/nm/manager-object.js';
 import { DEVICE_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFACE, NM_PATH, SETTINGS_IFACE, SETTINGS_PATH } from '../dbus/nm/paths.js';
@@ -24,6 +28,7 @@ export interface DBusFrontendOptions {
   logger: Logger;
   events: EventBus;
   devices: DeviceManager;
+  activation: ActivationManager;
   settings: SettingsStore;
   model: NetworkModel;
   config: ConfigView;
@@ -42,8 +47,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   const devices = o.devices;
   let level = 'INFO';
 
+  const activation = o.activation;
   tree.export(NM_PATH, [
-    managerInterface({
+    mergeRows(managerInterface({
       version: o.version,
       devices: () => devices.all(),
       deviceByName: (n) => devices.byName(n),
@@ -55,7 +61,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       },
       logLevel: () => level,
       reload: o.reload,
-    }),
+    }), activationRows({ activation, devices, settings: o.settings })),
   ]);
   const store = o.settings;
   tree.export(SETTINGS_PATH, [settingsInterface(store)]);
@@ -71,7 +77,18 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     tree.emitSignal(NM_PATH, NM_IFACE, 'StateChanged', [s]);
   };
 
-  const exportDevice = (d: Device) => tree.export(d.path, deviceInterfaces(d, devices, devices));
+  const control: DeviceControl = {
+    setManaged: (d, managed) => devices.setManaged(d, managed),
+    disconnect: async (d) => {
+      if (d.active) await activation.deactivate(d.active);
+    },
+  };
+  const exportDevice = (d: Device) => tree.export(d.path, deviceInterfaces(d, devices, control));
+  /** The IP config objects of the device on this link, when an active connection gives it some. */
+  const markIpConfig = (ifindex: number, family: 4 | 6) => {
+    const ac = devices.byIfindex(ifindex)?.active;
+    if (ac) tree.changed(family === 4 ? ac.ip4Path : ac.ip6Path, family === 4 ? IP4_CONFIG_IFACE : IP6_CONFIG_IFACE, IP_CONFIG_PROPERTIES);
+  };
   /** Everything a link change can alter on a device object (typed interfaces included). */
   const markDevice = (d: Device) => {
     tree.changed(d.path, DEVICE_IFACE, [...LINK_DRIVEN_PROPERTIES, 'Managed', 'State', 'StateReason']);
@@ -123,6 +140,29 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
       tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'ConnectionRemoved', [path]);
     }),
+    o.events.on('activation.state-changed', ({ path, device, state, oldState, reason }) => {
+      const ac = activation.get(path);
+      if (oldState === NMActiveConnectionState.UNKNOWN && ac) {
+        const ifindex = () => ac.device.ifindex;
+        tree.export(path, [activeConnectionInterface(ac)]);
+        tree.export(ac.ip4Path, [ipConfigInterface(4, o.model, ifindex)]);
+        tree.export(ac.ip6Path, [ipConfigInterface(6, o.model, ifindex)]);
+      }
+      tree.changed(path, ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES);
+      tree.emitSignal(path, ACTIVE_IFACE, 'StateChanged', [state, reason]);
+      tree.changed(device.path, DEVICE_IFACE, ACTIVATION_DRIVEN_PROPERTIES);
+      tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);
+      if (state === NMActiveConnectionState.DEACTIVATED) {
+        tree.unexport(path);
+        tree.unexport(path.replace('/ActiveConnection/', '/IP4Config/'));
+        tree.unexport(path.replace('/ActiveConnection/', '/IP6Config/'));
+      }
+      refreshManagerState();
+    }),
+    o.events.on('address.added', ({ address }) => markIpConfig(address.ifindex, address.family)),
+    o.events.on('address.removed', ({ address }) => markIpConfig(address.ifindex, address.family)),
+    o.events.on('route.added', ({ route }) => markIpConfig(route.ifindex, route.family)),
+    o.events.on('route.removed', ({ route }) => markIpConfig(route.ifindex, route.family)),
     o.events.on('link.changed', ({ link, previous }) => {
       if (link.master === previous.master) return;
       if (previous.master) markPorts(previous.master);

@@ -4,9 +4,9 @@
  * it when the link goes. Decides whether a device is managed from the config
  * ([keyfile] unmanaged-devices, then [device*] sections in order).
  *
- * This issue's devices do not activate anything: a managed device is
- * DISCONNECTED with carrier and UNAVAILABLE without; nothing is written to
- * the kernel.
+ * An idle managed device is DISCONNECTED with carrier and UNAVAILABLE
+ * without; while an active connection is applied, the activation manager
+ * owns the device's state (setState) and hands it back with settle().
  */
 import {
   ArpType,
@@ -148,6 +148,8 @@ export class DeviceManager implements DeviceRegistry {
   }
 
   private refreshState(d: Device, reason: number): void {
+    // The activation's state machine owns an active device's state.
+    if (d.active) return;
     const m = this.decideManaged(d.link, d.kind);
     const managedChanged = d.managed !== m.managed;
     d.managed = m.managed;
@@ -160,6 +162,21 @@ export class DeviceManager implements DeviceRegistry {
     d.state = next;
     d.stateReason = m.managed ? reason : m.reason;
     this.events.emit('device.state-changed', { device: d, state: next, oldState: old, reason: d.stateReason });
+  }
+
+  /** Move a device to a state (the activation manager's steps), announcing the change. */
+  setState(d: Device, state: number, reason: number): void {
+    if (d.state === state && d.stateReason === reason) return;
+    const old = d.state;
+    d.state = state;
+    d.stateReason = reason;
+    this.events.emit('device.state-changed', { device: d, state, oldState: old, reason });
+  }
+
+  /** After a deactivation: back to the idle state the device's link and config call for. */
+  settle(d: Device, reason: number): void {
+    if (d.active || !this.byIndex.has(d.ifindex)) return;
+    this.setState(d, this.idleState(d), reason);
   }
 
   /** A user's request (D-Bus Managed=...): takes effect at once and holds until the link goes. */

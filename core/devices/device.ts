@@ -1,10 +1,13 @@
 /** A device: one per kernel link, the kind that claimed it, and its NetworkManager state. */
 import type { DeviceKind, DeviceView, Link } from '../../sdk/index.js';
+import type { ActiveConnection } from '../activation/active-connection.js';
 
 export class Device implements DeviceView {
   state: number;
   stateReason: number;
   managed: boolean;
+  /** The active connection applied to this device, while there is one; its state machine owns the device's state then. */
+  active?: ActiveConnection;
 
   constructor(
     readonly path: string,

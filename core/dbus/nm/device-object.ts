@@ -5,6 +5,7 @@
  */
 import { NMDeviceCap, NMDeviceStateReason, type DeviceLookup, type DeviceView } from '../../../sdk/index.js';
 import type { Device } from '../../devices/device.js';
+import { DBusError } from '../errors.js';
 import type { InterfaceDef, PropertyRow } from '../rows.js';
 import { requirePrivileged } from './auth.js';
 import { DEVICE_IFACE, NO_OBJECT } from './paths.js';
@@ -18,6 +19,8 @@ const DRIVERS: Record<string, string> = { bond: 'bonding', vlan: '8021q', bridge
 export interface DeviceControl {
   /** Make the device managed or unmanaged at a user's request. */
   setManaged(device: DeviceView, managed: boolean): void;
+  /** Deactivate the device's active connection (Device.Disconnect); resolves when it is down. */
+  disconnect(device: Device): Promise<void>;
 }
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -39,10 +42,10 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
       ro('Ip4Address', 'u', () => 0),
       ro('State', 'u', () => d.state),
       ro('StateReason', '(uu)', () => [d.state, d.stateReason]),
-      ro('ActiveConnection', 'o', () => NO_OBJECT),
-      ro('Ip4Config', 'o', () => NO_OBJECT),
+      ro('ActiveConnection', 'o', () => d.active?.path ?? NO_OBJECT),
+      ro('Ip4Config', 'o', () => (d.active ? d.active.ip4Path : NO_OBJECT)),
       ro('Dhcp4Config', 'o', () => NO_OBJECT),
-      ro('Ip6Config', 'o', () => NO_OBJECT),
+      ro('Ip6Config', 'o', () => (d.active ? d.active.ip6Path : NO_OBJECT)),
       ro('Dhcp6Config', 'o', () => NO_OBJECT),
       {
         name: 'Managed',
@@ -79,6 +82,18 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
       ro('HwAddress', 's', () => d.link.mac.toUpperCase()),
       ro('Ports', 'ao', () => lookup.portsOf(d.ifindex).map((p) => p.path)),
     ],
+    methods: [
+      {
+        name: 'Disconnect',
+        in: [],
+        out: [],
+        handler: async (_a, caller) => {
+          requirePrivileged(caller, `disconnect ${d.name}`);
+          if (!d.active) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
+          await control.disconnect(d);
+        },
+      },
+    ],
     signals: [{ name: 'StateChanged', args: [['new_state', 'u'], ['old_state', 'u'], ['reason', 'u']] }],
   };
   const typed = kind.dbus.map<InterfaceDef>((iface) => ({
@@ -90,3 +105,6 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
 
 /** Property names of the common interface that follow the kernel link. */
 export const LINK_DRIVEN_PROPERTIES = ['Interface', 'IpInterface', 'Mtu', 'HwAddress', 'InterfaceFlags', 'Udi'] as const;
+
+/** Property names of the common interface that follow the device's activation. */
+export const ACTIVATION_DRIVEN_PROPERTIES = ['ActiveConnection', 'Ip4Config', 'Ip6Config'] as const;

@@ -1,0 +1,256 @@
+/**
+ * Activation: takes a device and a profile from DISCONNECTED to ACTIVATED
+ * through NetworkManager's states (prepare, config, ip-config, ip-check,
+ * secondaries), and back through DEACTIVATING. Each activation is its own
+ * async chain; a step checks `cancelled` so that a deactivation requested
+ * half-way stops it, and whatever it added is removed again.
+ *
+ * What this version carries out: profiles of existing devices (ethernet,
+ * veth, bridge, macvlan, vxlan... that the kernel already has), MTU and a
+ * literal cloned MAC, link up, static IPv4/IPv6 addresses and routes with
+ * NetworkManager's metrics and tables, the gateway's default route unless
+ * never-default, and the IPv6 sysctls of the manual, link-local and disabled
+ * methods. DHCP, SLAAC and sharing fail their family (may-fail decides
+ * whether the connection still activates); creating software links and
+ * ports come with the rest of the activation issue.
+ */
+import {
+  NMActiveConnectionState as AC,
+  NMActiveConnectionStateReason as ACReason,
+  NMDeviceState as DS,
+  NMDeviceStateReason as DSReason,
+  NmkError,
+  PlatformError,
+  Errno,
+  type EventBus,
+  type Family,
+  type Logger,
+  type NetworkModel,
+  type Platform,
+} from '../../sdk/index.js';
+import type { Device } from '../devices/device.js';
+import type { DeviceManager } from '../devices/device-manager.js';
+import type { Profile } from '../settings/profile.js';
+import { ActiveConnection } from './active-connection.js';
+import { incompatibility } from './compatibility.js';
+import { ipOutcome, planIp, type IpPlan } from './ip-plan.js';
+
+/** RTPROT_STATIC: what NetworkManager marks the routes of a profile with. */
+const RTPROT_STATIC = 4;
+
+/** Errors from removing something that is already gone: the goal is reached. */
+const ALREADY_GONE: ReadonlySet<number> = new Set([Errno.ENOENT, Errno.ESRCH, Errno.EADDRNOTAVAIL, Errno.ENODEV]);
+
+export class ActivationManager {
+  private byPath = new Map<string, ActiveConnection>();
+  private byDevice = new Map<Device, ActiveConnection>();
+  private nextId = 1;
+
+  constructor(
+    private devices: DeviceManager,
+    private platform: () => Platform,
+    private model: NetworkModel,
+    private events: EventBus,
+    private logger: Logger,
+  ) {
+    events.on('device.removed', ({ device }) => {
+      const ac = this.byDevice.get(device as Device);
+      if (ac) this.finish(ac, ACReason.DEVICE_REMOVED);
+    });
+    events.on('connection.removed', ({ uuid }) => {
+      for (const ac of [...this.byPath.values()]) if (ac.uuid === uuid) void this.deactivate(ac, ACReason.CONNECTION_REMOVED, DSReason.CONNECTION_REMOVED);
+    });
+  }
+
+  all(): Iterable<ActiveConnection> {
+    return this.byPath.values();
+  }
+  get(path: string): ActiveConnection | undefined {
+    return this.byPath.get(path);
+  }
+  ofDevice(device: Device): ActiveConnection | undefined {
+    return this.byDevice.get(device);
+  }
+
+  /**
+   * Start activating `profile` on `device` (or on the device its interface
+   * name names). Resolves with the active connection as soon as the request
+   * is accepted; the states follow on the bus. Throws an NmkError naming the
+   * problem when the request cannot even start.
+   */
+  async activate(profile: Profile, device?: Device): Promise<ActiveConnection> {
+    const settings = profile.settings;
+    const target = device ?? this.deviceFor(profile);
+    const why = incompatibility(settings, target);
+    if (why) throw new NmkError('UNKNOWN_DEVICE', `no suitable device found for '${profile.id}': ${why}`);
+    if (!target.managed) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': device ${target.name} is not managed`);
+
+    const previous = this.byDevice.get(target);
+    if (previous) await this.deactivate(previous, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
+    // One profile active on one device at a time (connection.multi-connect single, NetworkManager's default).
+    for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
+
+    const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
+    this.byPath.set(ac.path, ac);
+    this.byDevice.set(target, ac);
+    target.active = ac;
+    this.logger.info('activation requested', { device: target.name, connection: profile.id, uuid: profile.uuid });
+    this.setAcState(ac, AC.ACTIVATING, ACReason.NONE);
+    void this.run(ac).catch((err) => this.logger.error('activation failed unexpectedly', { device: target.name, err: String(err) }));
+    return ac;
+  }
+
+  /** The device a profile names by interface-name; an NmkError when there is none. */
+  deviceFor(profile: Profile): Device {
+    const ifname = profile.settings.connection?.['interface-name'];
+    if (typeof ifname !== 'string' || ifname === '') {
+      throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': it names no interface; give a device (nmcli connection up ID ifname DEV)`);
+    }
+    const d = this.devices.byName(ifname);
+    if (!d) throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': no device '${ifname}' exists`);
+    return d;
+  }
+
+  /** Take the connection down, removing what it added. Resolves when it is DEACTIVATED. */
+  async deactivate(ac: ActiveConnection, reason: number = ACReason.USER_DISCONNECTED, deviceReason: number = DSReason.USER_REQUESTED): Promise<void> {
+    if (ac.done || ac.state === AC.DEACTIVATING) return;
+    ac.cancelled = true;
+    this.setAcState(ac, AC.DEACTIVATING, reason);
+    this.setDeviceState(ac.device, DS.DEACTIVATING, deviceReason);
+    await this.undo(ac);
+    this.finish(ac, reason, deviceReason);
+  }
+
+  // ---- the activation chain -------------------------------------------------
+
+  private async run(ac: ActiveConnection): Promise<void> {
+    const d = ac.device;
+    const step = (state: number) => {
+      if (ac.cancelled) return false;
+      this.setDeviceState(d, state, DSReason.NONE);
+      return true;
+    };
+    if (!step(DS.PREPARE)) return;
+    if (!step(DS.CONFIG)) return;
+    try {
+      await this.configureLink(ac);
+    } catch (err) {
+      return this.fail(ac, DSReason.CONFIG_FAILED, err);
+    }
+    if (!step(DS.IP_CONFIG)) return;
+    const plans: IpPlan[] = [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
+    const ok = new Map<Family, boolean>();
+    for (const plan of plans) {
+      if (ac.cancelled) return;
+      ok.set(plan.family, await this.configureIp(ac, plan));
+    }
+    if (ac.cancelled) return;
+    const outcome = ipOutcome(plans, ok);
+    if (!outcome.activated) {
+      const plan = plans.find((p) => p.family === outcome.failedFamily);
+      const reason = plan && !plan.supported ? DSReason.IP_METHOD_UNSUPPORTED : DSReason.IP_CONFIG_UNAVAILABLE;
+      return this.fail(ac, reason, new Error(`IPv${outcome.failedFamily} could not be configured${plan && !plan.supported ? ` (method '${plan.method}' is not supported by this version of nmk)` : ''}`));
+    }
+    if (!step(DS.IP_CHECK)) return;
+    if (!step(DS.SECONDARIES)) return;
+    ac.isDefault4 = ac.ownedRoutes.some((r) => r.family === 4 && r.dstLen === 0);
+    ac.isDefault6 = ac.ownedRoutes.some((r) => r.family === 6 && r.dstLen === 0);
+    if (!step(DS.ACTIVATED)) return;
+    this.setAcState(ac, AC.ACTIVATED, ACReason.NONE);
+    this.logger.info('activated', { device: d.name, connection: ac.profile.id });
+  }
+
+  /** MTU, cloned MAC, link up: one request, as the kernel allows changing them together. */
+  private async configureLink(ac: ActiveConnection): Promise<void> {
+    const d = ac.device;
+    const wired = ac.applied['802-3-ethernet'] ?? {};
+    const change: { up: boolean; mtu?: number; mac?: string } = { up: true };
+    if (typeof wired.mtu === 'number' && wired.mtu > 0 && wired.mtu !== d.link.mtu) change.mtu = wired.mtu;
+    const cloned = wired['cloned-mac-address'];
+    // Only a literal address here; "random", "stable", "preserve", "permanent" are generated MACs for later.
+    if (typeof cloned === 'string' && /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/i.test(cloned) && cloned.toLowerCase() !== d.link.mac) change.mac = cloned.toLowerCase();
+    await this.platform().setLink(d.ifindex, change);
+  }
+
+  /** Sysctls, then addresses, then routes of one family. Resolves false when the family failed. */
+  private async configureIp(ac: ActiveConnection, plan: IpPlan): Promise<boolean> {
+    const d = ac.device;
+    if (!plan.supported) {
+      this.logger.warn(`IPv${plan.family} method '${plan.method}' is not supported by this version of nmk`, { device: d.name, connection: ac.profile.id });
+      return false;
+    }
+    const platform = this.platform();
+    try {
+      for (const [name, value] of plan.sysctls) await platform.writeSysctl(name, value);
+      const present = new Set(this.model.addresses(d.ifindex).map((a) => `${a.address}/${a.prefixlen}`));
+      await Promise.all(
+        plan.addresses.map(async (a) => {
+          const spec = { family: plan.family, ifindex: d.ifindex, address: a.address, prefixlen: a.prefixlen };
+          if (!present.has(`${a.address}/${a.prefixlen}`)) await platform.addAddress(spec);
+          ac.ownedAddresses.push(spec);
+        }),
+      );
+      // Routes after addresses: a gateway must be reachable through a prefix the link already has.
+      await Promise.all(
+        plan.routes.map(async (r) => {
+          const spec = { family: plan.family, dst: r.dst, dstLen: r.dstLen, gateway: r.gateway, ifindex: d.ifindex, metric: r.metric, table: r.table, protocol: RTPROT_STATIC, prefsrc: r.prefsrc };
+          try {
+            await platform.addRoute(spec);
+          } catch (err) {
+            if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
+          }
+          ac.ownedRoutes.push(spec);
+        }),
+      );
+      return true;
+    } catch (err) {
+      this.logger.warn(`IPv${plan.family} configuration failed: ${err instanceof Error ? err.message : String(err)}`, { device: d.name, connection: ac.profile.id });
+      return false;
+    }
+  }
+
+  private async fail(ac: ActiveConnection, deviceReason: number, err: unknown): Promise<void> {
+    if (ac.cancelled) return;
+    ac.cancelled = true;
+    const message = err instanceof Error ? err.message : String(err);
+    this.logger.warn(`activation of '${ac.profile.id}' on ${ac.device.name} failed: ${message}`, { device: ac.device.name, connection: ac.profile.id, reason: deviceReason });
+    this.setDeviceState(ac.device, DS.FAILED, deviceReason);
+    await this.undo(ac);
+    const acReason = deviceReason === DSReason.IP_CONFIG_UNAVAILABLE || deviceReason === DSReason.IP_METHOD_UNSUPPORTED ? ACReason.IP_CONFIG_INVALID : ACReason.DEVICE_DISCONNECTED;
+    this.finish(ac, acReason, deviceReason);
+  }
+
+  /** Remove what the activation added, routes first; what is already gone is fine. */
+  private async undo(ac: ActiveConnection): Promise<void> {
+    const platform = this.platform();
+    const quiet = (err: unknown) => {
+      if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
+      this.logger.warn(`cleaning up after '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
+    };
+    await Promise.all(ac.ownedRoutes.splice(0).map((r) => platform.removeRoute(r).catch(quiet)));
+    await Promise.all(ac.ownedAddresses.splice(0).map((a) => platform.removeAddress(a).catch(quiet)));
+  }
+
+  /** DEACTIVATED: the connection is gone; the device goes back to its idle state. */
+  private finish(ac: ActiveConnection, reason: number, deviceReason?: number): void {
+    if (ac.done) return;
+    ac.cancelled = true;
+    this.byPath.delete(ac.path);
+    if (this.byDevice.get(ac.device) === ac) this.byDevice.delete(ac.device);
+    if (ac.device.active === ac) ac.device.active = undefined;
+    ac.isDefault4 = ac.isDefault6 = false;
+    this.setAcState(ac, AC.DEACTIVATED, reason);
+    if (deviceReason !== undefined) this.devices.settle(ac.device, deviceReason);
+  }
+
+  private setAcState(ac: ActiveConnection, state: number, reason: number): void {
+    const old = ac.state;
+    ac.state = state;
+    ac.stateReason = reason;
+    this.events.emit('activation.state-changed', { path: ac.path, uuid: ac.uuid, device: ac.device, state, oldState: old, reason });
+  }
+
+  private setDeviceState(d: Device, state: number, reason: number): void {
+    this.devices.setState(d, state, reason);
+  }
+}

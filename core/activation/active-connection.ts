@@ -1,0 +1,54 @@
+/**
+ * One active connection: a profile applied to a device, from the request to
+ * DEACTIVATED. It remembers the settings as applied (later edits to the
+ * profile do not change it until a reapply) and every address and route it
+ * put in the kernel, so that deactivation removes exactly those and nothing
+ * another tool added.
+ */
+import { NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type RouteSpec } from '../../sdk/index.js';
+import type { Device } from '../devices/device.js';
+import type { Profile } from '../settings/profile.js';
+
+export const ACTIVE_PATH_PREFIX = '/org/freedesktop/NetworkManager/ActiveConnection/';
+export const IP4_CONFIG_PATH_PREFIX = '/org/freedesktop/NetworkManager/IP4Config/';
+export const IP6_CONFIG_PATH_PREFIX = '/org/freedesktop/NetworkManager/IP6Config/';
+
+export class ActiveConnection {
+  state: number = NMActiveConnectionState.UNKNOWN;
+  stateReason = 0;
+  stateFlags = 0;
+  /** Whether this connection carries the IPv4 / IPv6 default route (Default, Default6). */
+  isDefault4 = false;
+  isDefault6 = false;
+  /** What this activation added to the kernel, in the order it was added. */
+  readonly ownedAddresses: AddressSpec[] = [];
+  readonly ownedRoutes: RouteSpec[] = [];
+  /** Set when deactivation was asked for: the activation chain stops at its next step. */
+  cancelled = false;
+
+  constructor(
+    readonly id: number,
+    readonly profile: Profile,
+    readonly applied: ConnectionSettings,
+    readonly device: Device,
+  ) {}
+
+  get path(): string {
+    return `${ACTIVE_PATH_PREFIX}${this.id}`;
+  }
+  get ip4Path(): string {
+    return `${IP4_CONFIG_PATH_PREFIX}${this.id}`;
+  }
+  get ip6Path(): string {
+    return `${IP6_CONFIG_PATH_PREFIX}${this.id}`;
+  }
+  get uuid(): string {
+    return this.profile.uuid;
+  }
+  get type(): string {
+    return String(this.applied.connection?.type ?? '');
+  }
+  get done(): boolean {
+    return this.state >= NMActiveConnectionState.DEACTIVATED;
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The manager's activation API as rows (org.freedesktop.NetworkManager):
+ * ActivateConnection, AddAndActivateConnection(2), DeactivateConnection and
+ * the properties that name active connections. They are merged into the
+ * manager's interface by the D-Bus frontend, replacing the rows of the same
+ * name, so the manager object stays one interface.
+ */
+import { NMActiveConnectionState, type ConnectionSettings } from '../../../sdk/index.js';
+import { connectionTypeFor } from '../../activation/compatibility.js';
+import type { ActivationManager } from '../../activation/activation-manager.js';
+import type { ActiveConnection } from '../../activation/active-connection.js';
+import type { Device } from '../../devices/device.js';
+import type { DeviceManager } from '../../devices/device-manager.js';
+import type { Profile } from '../../settings/profile.js';
+import type { SettingsStore } from '../../settings/settings-store.js';
+import { settingsFromWire } from '../../settings/dbus-form.js';
+import { DBusError } from '../errors.js';
+import type { InterfaceDef, MethodRow, PropertyRow } from '../rows.js';
+import { requirePrivileged } from './auth.js';
+import { NO_OBJECT } from './paths.js';
+
+export interface ActivationBackend {
+  activation: ActivationManager;
+  devices: DeviceManager;
+  settings: SettingsStore;
+}
+
+const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
+
+const UNKNOWN_CONNECTION = 'org.freedesktop.NetworkManager.UnknownConnection';
+const UNKNOWN_DEVICE = 'org.freedesktop.NetworkManager.UnknownDevice';
+const CONNECTION_NOT_ACTIVE = 'org.freedesktop.NetworkManager.ConnectionNotActive';
+const INVALID_ARGUMENTS = 'org.freedesktop.NetworkManager.InvalidArguments';
+
+/** The connection that carries the default route with the lowest metric: IPv4 first, then IPv6 (NetworkManager's primary). */
+function primary(b: ActivationBackend): ActiveConnection | undefined {
+  const active = [...b.activation.all()].filter((ac) => ac.state === NMActiveConnectionState.ACTIVATED);
+  return active.find((ac) => ac.isDefault4) ?? active.find((ac) => ac.isDefault6);
+}
+
+export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'properties' | 'methods'> {
+  const deviceAt = (path: string): Device | undefined => {
+    if (path === NO_OBJECT || path === '') return undefined;
+    const d = [...b.devices.all()].find((x) => x.path === path) as Device | undefined;
+    if (!d) throw new DBusError(UNKNOWN_DEVICE, `no device at ${path}`);
+    return d;
+  };
+  /** ActivateConnection with "/" as connection: the best available profile for the device (highest autoconnect priority). */
+  const bestFor = (device: Device): Profile => {
+    let best: Profile | undefined;
+    for (const p of b.settings.profiles()) {
+      const ifname = p.settings.connection?.['interface-name'];
+      if (ifname !== device.name) continue;
+      const prio = Number(p.settings.connection?.['autoconnect-priority'] ?? 0);
+      if (!best || prio > Number(best.settings.connection?.['autoconnect-priority'] ?? 0)) best = p;
+    }
+    if (!best) throw new DBusError(UNKNOWN_CONNECTION, `no profile is available for device ${device.name}`);
+    return best;
+  };
+  const activate = async (connectionPath: string, devicePath: string): Promise<ActiveConnection> => {
+    const device = deviceAt(devicePath);
+    let profile: Profile | undefined;
+    if (connectionPath === NO_OBJECT || connectionPath === '') {
+      if (!device) throw new DBusError(INVALID_ARGUMENTS, 'give a connection, a device, or both');
+      profile = bestFor(device);
+    } else {
+      profile = b.settings.byPath(connectionPath);
+      if (!profile) throw new DBusError(UNKNOWN_CONNECTION, `no connection at ${connectionPath}`);
+    }
+    return b.activation.activate(profile, device);
+  };
+
+  const methods: MethodRow[] = [
+    {
+      name: 'ActivateConnection',
+      in: [['connection', 'o'], ['device', 'o'], ['specific_object', 'o']],
+      out: [['active_connection', 'o']],
+      handler: async ([connection, device], caller) => {
+        requirePrivileged(caller, 'activate a connection');
+        return (await activate(connection, device)).path;
+      },
+    },
+    {
+      name: 'AddAndActivateConnection',
+      in: [['connection', 'a{sa{sv}}'], ['device', 'o'], ['specific_object', 'o']],
+      out: [['path', 'o'], ['active_connection', 'o']],
+      handler: async ([connection, device], caller) => {
+        requirePrivileged(caller, 'add and activate a connection');
+        const p = await addFor(b, settingsFromWire(connection), deviceAt(device), 'disk');
+        return [p.path, (await activate(p.path, device)).path];
+      },
+    },
+    {
+      name: 'AddAndActivateConnection2',
+      in: [['connection', 'a{sa{sv}}'], ['device', 'o'], ['specific_object', 'o'], ['options', 'a{sv}']],
+      out: [['path', 'o'], ['active_connection', 'o'], ['result', 'a{sv}']],
+      handler: async ([connection, device, , options], caller) => {
+        requirePrivileged(caller, 'add and activate a connection');
+        const persist = options?.persist?.value ?? 'disk';
+        if (!['disk', 'memory', 'volatile'].includes(persist)) throw new DBusError(INVALID_ARGUMENTS, `persist must be disk, memory or volatile, not '${persist}'`);
+        const p = await addFor(b, settingsFromWire(connection), deviceAt(device), persist === 'disk' ? 'disk' : 'memory');
+        return [p.path, (await activate(p.path, device)).path, {}];
+      },
+    },
+    {
+      name: 'DeactivateConnection',
+      in: [['active_connection', 'o']],
+      out: [],
+      handler: async ([path], caller) => {
+        requirePrivileged(caller, 'deactivate a connection');
+        const ac = b.activation.get(path);
+        if (!ac) throw new DBusError(CONNECTION_NOT_ACTIVE, `${path} is not an active connection`);
+        await b.activation.deactivate(ac);
+      },
+    },
+  ];
+  const properties: PropertyRow[] = [
+    ro('ActiveConnections', 'ao', () => [...b.activation.all()].map((ac) => ac.path)),
+    ro('PrimaryConnection', 'o', () => primary(b)?.path ?? NO_OBJECT),
+    ro('PrimaryConnectionType', 's', () => primary(b)?.type ?? ''),
+    ro('ActivatingConnection', 'o', () => [...b.activation.all()].find((ac) => ac.state === NMActiveConnectionState.ACTIVATING)?.path ?? NO_OBJECT),
+  ];
+  return { properties, methods };
+}
+
+/** Names of the manager properties activation changes. */
+export const ACTIVATION_MANAGER_PROPERTIES = ['ActiveConnections', 'PrimaryConnection', 'PrimaryConnectionType', 'ActivatingConnection', 'State'] as const;
+
+/** AddAndActivate: fill what NetworkManager fills for a partial profile (type, interface name, id, uuid) from the device. */
+async function addFor(b: ActivationBackend, partial: ConnectionSettings, device: Device | undefined, persist: 'disk' | 'memory'): Promise<Profile> {
+  const settings: ConnectionSettings = structuredClone(partial);
+  const c = (settings.connection ??= {});
+  if (device) {
+    c.type ??= connectionTypeFor(device.deviceType);
+    c['interface-name'] ??= device.name;
+  }
+  c.uuid ??= crypto.randomUUID();
+  c.id ??= device ? device.name : String(c.type ?? 'connection');
+  return b.settings.add(settings, { persist });
+}
+
+/** Merge rows into an interface, replacing rows of the same name. */
+export function mergeRows(base: InterfaceDef, extra: Pick<InterfaceDef, 'properties' | 'methods'>): InterfaceDef {
+  const names = (rows: readonly { name: string }[] | undefined) => new Set((rows ?? []).map((r) => r.name));
+  const pNames = names(extra.properties);
+  const mNames = names(extra.methods);
+  return {
+    ...base,
+    properties: [...(base.properties ?? []).filter((r) => !pNames.has(r.name)), ...(extra.properties ?? [])],
+    methods: [...(base.methods ?? []).filter((r) => !mNames.has(r.name)), ...(extra.methods ?? [])],
+  };
+}

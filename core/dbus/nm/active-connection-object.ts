@@ -1,0 +1,46 @@
+/**
+ * An active connection's object, /org/freedesktop/NetworkManager/ActiveConnection/N:
+ * org.freedesktop.NetworkManager.Connection.Active as NetworkManager 1.42
+ * defines it (Controller and its older name Master both present).
+ */
+import { NMActiveConnectionState } from '../../../sdk/index.js';
+import type { ActiveConnection } from '../../activation/active-connection.js';
+import type { InterfaceDef, PropertyRow } from '../rows.js';
+import { NO_OBJECT } from './paths.js';
+
+export const ACTIVE_IFACE = 'org.freedesktop.NetworkManager.Connection.Active';
+/** Properties that follow the connection's state. */
+export const ACTIVE_STATE_PROPERTIES = ['State', 'StateFlags', 'Default', 'Default6', 'Ip4Config', 'Ip6Config', 'Devices'] as const;
+
+const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
+
+/** IP config objects exist from IP configuration on, as in NetworkManager, and go when the connection ends. */
+export function hasIpConfig(ac: ActiveConnection): boolean {
+  return ac.state >= NMActiveConnectionState.ACTIVATING && ac.state < NMActiveConnectionState.DEACTIVATED;
+}
+
+export function activeConnectionInterface(ac: ActiveConnection): InterfaceDef {
+  return {
+    name: ACTIVE_IFACE,
+    properties: [
+      ro('Connection', 'o', () => ac.profile.path),
+      ro('SpecificObject', 'o', () => NO_OBJECT),
+      ro('Id', 's', () => ac.profile.id),
+      ro('Uuid', 's', () => ac.uuid),
+      ro('Type', 's', () => ac.type),
+      ro('Devices', 'ao', () => (ac.done ? [] : [ac.device.path])),
+      ro('State', 'u', () => ac.state),
+      ro('StateFlags', 'u', () => ac.stateFlags),
+      ro('Default', 'b', () => ac.isDefault4),
+      ro('Ip4Config', 'o', () => (hasIpConfig(ac) ? ac.ip4Path : NO_OBJECT)),
+      ro('Dhcp4Config', 'o', () => NO_OBJECT),
+      ro('Default6', 'b', () => ac.isDefault6),
+      ro('Ip6Config', 'o', () => (hasIpConfig(ac) ? ac.ip6Path : NO_OBJECT)),
+      ro('Dhcp6Config', 'o', () => NO_OBJECT),
+      ro('Vpn', 'b', () => false),
+      ro('Controller', 'o', () => NO_OBJECT),
+      ro('Master', 'o', () => NO_OBJECT),
+    ],
+    signals: [{ name: 'StateChanged', args: [['state', 'u'], ['reason', 'u']] }],
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * IP4Config and IP6Config objects, as NetworkManager 1.42 fills them
+ * (nm-ip-config.c, NetworkManagerUtils.c nm_utils_ip_*_to_dbus): what the
+ * kernel has on the device's link, whoever added it, so an address another
+ * tool added is shown too. The gateway is the next hop of the best unicast
+ * default route in the main table. Name servers stay empty until the DNS
+ * plugins report them.
+ */
+import ipaddr from 'ipaddr.js';
+import { RouteTable, type Address, type Family, type NetworkModel, type Route } from '../../../sdk/index.js';
+import type { InterfaceDef, PropertyRow } from '../rows.js';
+import { vardict } from '../values.js';
+
+export const IP4_CONFIG_IFACE = 'org.freedesktop.NetworkManager.IP4Config';
+export const IP6_CONFIG_IFACE = 'org.freedesktop.NetworkManager.IP6Config';
+/** Every property name, for announcing a change of the kernel's state. */
+export const IP_CONFIG_PROPERTIES = ['Addresses', 'AddressData', 'Gateway', 'Routes', 'RouteData'] as const;
+
+const RTN_UNICAST = 1;
+const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
+
+/** IPv4 in network byte order as a host uint32 on a little-endian machine (NetworkManager's in_addr_t on the wire). */
+function ip4ToU32(text: string): number {
+  const b = ipaddr.IPv4.parse(text).toByteArray();
+  return ((b[3]! << 24) | (b[2]! << 16) | (b[1]! << 8) | b[0]!) >>> 0;
+}
+function ip6Bytes(text: string): Uint8Array {
+  return Uint8Array.from(ipaddr.IPv6.parse(text).toByteArray());
+}
+
+function familyAddresses(model: NetworkModel, ifindex: number, family: Family): Address[] {
+  return model.addresses(ifindex).filter((a) => a.family === family);
+}
+
+function familyRoutes(model: NetworkModel, ifindex: number, family: Family): Route[] {
+  return model.routes(ifindex).filter((r) => r.family === family && r.type === RTN_UNICAST);
+}
+
+function bestDefault(routes: readonly Route[]): Route | undefined {
+  let best: Route | undefined;
+  for (const r of routes) {
+    if (r.dstLen !== 0 || r.table !== RouteTable.main || !r.gateway) continue;
+    if (!best || r.metric < best.metric) best = r;
+  }
+  return best;
+}
+
+export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: () => number): InterfaceDef {
+  const v4 = family === 4;
+  const addresses = () => familyAddresses(model, ifindex(), family);
+  const routes = () => familyRoutes(model, ifindex(), family);
+  const gateway = () => bestDefault(routes())?.gateway ?? '';
+  const addressData = () =>
+    addresses().map((a) =>
+      vardict([
+        ['address', 's', a.address],
+        ['prefix', 'u', a.prefixlen],
+        ['peer', 's', a.peer && a.peer !== a.address ? a.peer : undefined],
+        ['label', 's', v4 && a.label ? a.label : undefined],
+      ]),
+    );
+  const routeData = () =>
+    routes().map((r) =>
+      vardict([
+        ['dest', 's', r.dst],
+        ['prefix', 'u', r.dstLen],
+        ['next-hop', 's', r.gateway],
+        ['metric', 'u', r.metric],
+        ['table', 'u', r.table !== RouteTable.main ? r.table : undefined],
+      ]),
+    );
+  // Legacy forms: the first address carries the gateway; default routes and other tables are left out.
+  const legacyAddresses = () => {
+    const gw = gateway();
+    return addresses().map((a, i) =>
+      v4 ? [ip4ToU32(a.address), a.prefixlen, i === 0 && gw ? ip4ToU32(gw) : 0] : [ip6Bytes(a.address), a.prefixlen, ip6Bytes(i === 0 && gw ? gw : '::')],
+    );
+  };
+  const legacyRoutes = () =>
+    routes()
+      .filter((r) => r.table === RouteTable.main && r.dstLen !== 0)
+      .map((r) => (v4 ? [ip4ToU32(r.dst), r.dstLen, ip4ToU32(r.gateway ?? '0.0.0.0'), r.metric] : [ip6Bytes(r.dst), r.dstLen, ip6Bytes(r.gateway ?? '::'), r.metric]));
+
+  const common: PropertyRow[] = [
+    ro('Addresses', v4 ? 'aau' : 'a(ayuay)', legacyAddresses),
+    ro('AddressData', 'aa{sv}', addressData),
+    ro('Gateway', 's', gateway),
+    ro('Routes', v4 ? 'aau' : 'a(ayuayu)', legacyRoutes),
+    ro('RouteData', 'aa{sv}', routeData),
+    ro('Nameservers', v4 ? 'au' : 'aay', () => []),
+    ro('Domains', 'as', () => []),
+    ro('Searches', 'as', () => []),
+    ro('DnsOptions', 'as', () => []),
+    ro('DnsPriority', 'i', () => 0),
+  ];
+  const only4: PropertyRow[] = [ro('NameserverData', 'aa{sv}', () => []), ro('WinsServers', 'au', () => []), ro('WinsServerData', 'as', () => [])];
+  return { name: v4 ? IP4_CONFIG_IFACE : IP6_CONFIG_IFACE, properties: v4 ? [...common, ...only4] : common };
+}

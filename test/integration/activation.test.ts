@@ -1,0 +1,154 @@
+/**
+ * Activation with the real nmcli against the real kernel: `nmcli connection
+ * up` of a static profile puts its addresses and routes (NetworkManager's
+ * metrics) on a veth, nmcli shows the device connected with its IP config,
+ * `down` removes exactly what the profile added (an address another tool
+ * added stays), and bad requests get NetworkManager's errors while the
+ * daemon and the other devices carry on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDaemon, type Daemon } from '../harness/daemon.js';
+import { Netns } from '../harness/netns.js';
+import { parseTerse } from '../harness/nmcli.js';
+
+const STATIC = `[connection]
+id=lan
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0001
+type=ethernet
+interface-name=veth0
+autoconnect=false
+
+[ipv4]
+method=manual
+address1=192.0.2.10/24,192.0.2.1
+route1=198.51.100.0/24,192.0.2.254
+route2=203.0.113.0/24,192.0.2.254,55
+
+[ipv6]
+method=manual
+address1=2001:db8::10/64
+`;
+
+const DHCP_ONLY = `[connection]
+id=dhcp
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0002
+type=ethernet
+interface-name=veth2
+autoconnect=false
+
+[ipv4]
+method=auto
+
+[ipv6]
+method=auto
+`;
+
+const MISSING = `[connection]
+id=ghost
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0003
+type=ethernet
+interface-name=nosuch0
+autoconnect=false
+
+[ipv4]
+method=manual
+address1=192.0.2.99/24
+`;
+
+const file = (text: string) => ({ text, mode: 0o600 });
+
+describe('activation of static profiles (veth, real nmcli)', () => {
+  let ns: Netns;
+  let d: Daemon;
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmka');
+    await ns.addVeth('veth0', 'veth1');
+    await ns.addVeth('veth2', 'veth3');
+    for (const l of ['veth0', 'veth1', 'veth2', 'veth3']) await ns.ip(['link', 'set', l, 'up']);
+    d = await startDaemon({
+      ns,
+      profile: 'server',
+      config: '[keyfile]\nunmanaged-devices=interface-name:veth1;interface-name:veth3\n',
+      files: {
+        'etc/nmk/system-connections/lan.nmconnection': file(STATIC),
+        'etc/nmk/system-connections/dhcp.nmconnection': file(DHCP_ONLY),
+        'etc/nmk/system-connections/ghost.nmconnection': file(MISSING),
+      },
+    });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await ns?.destroy();
+  });
+
+  const addrs = async (dev: string) => ((await ns.ipJson<any[]>(['addr', 'show', 'dev', dev]))[0]?.addr_info ?? []).filter((a: any) => a.scope === 'global').map((a: any) => `${a.local}/${a.prefixlen}`).sort();
+  const routes = async (fam: '-4' | '-6') => (await ns.ipJson<any[]>([fam, 'route', 'show', 'dev', 'veth0'])).map((r: any) => `${r.dst} ${r.gateway ?? '-'} ${r.metric ?? 0} ${r.protocol}`).sort();
+
+  it('nmcli connection up puts the addresses and routes in the kernel with NetworkManager metrics', async () => {
+    const r = await d.nmcli(['connection', 'up', 'lan'], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/Connection successfully activated/);
+    expect(await addrs('veth0')).toEqual(['192.0.2.10/24', '2001:db8::10/64']);
+    const v4 = await routes('-4');
+    expect(v4).toContain('default 192.0.2.1 100 static');
+    expect(v4).toContain('198.51.100.0/24 192.0.2.254 100 static');
+    expect(v4).toContain('203.0.113.0/24 192.0.2.254 55 static');
+    expect(await ns.ip(['-6', 'route', 'show', 'dev', 'veth0'])).toMatch(/2001:db8::\/64/);
+    // NetworkManager's manual IPv6: kernel RA handling off.
+    expect((await ns.exec('cat', ['/proc/sys/net/ipv6/conf/veth0/accept_ra'])).stdout.trim()).toBe('0');
+  });
+
+  it('nmcli shows the device connected with the profile and its IP configuration', async () => {
+    const dev = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE,CONNECTION', 'device'])).stdout);
+    expect(dev).toContainEqual(['veth0', 'connected', 'lan']);
+    const show = (await d.nmcli(['-t', '-f', 'IP4.ADDRESS,IP4.GATEWAY,IP6.ADDRESS', 'device', 'show', 'veth0'])).stdout;
+    expect(show).toMatch(/IP4.ADDRESS\[1\]:192.0.2.10\/24/);
+    expect(show).toMatch(/IP4.GATEWAY:192.0.2.1/);
+    expect(show).toMatch(/IP6.ADDRESS\[\d\]:2001:db8::10\/64/);
+    const active = parseTerse((await d.nmcli(['-t', '-f', 'NAME,DEVICE,STATE', 'connection', 'show', '--active'])).stdout);
+    expect(active).toEqual([['lan', 'veth0', 'activated']]);
+    const general = (await d.nmcli(['-t', '-f', 'STATE', 'general'])).stdout.trim();
+    expect(general).toBe('connected');
+  });
+
+  it('down removes what the profile added and leaves what another tool added', async () => {
+    await ns.ip(['addr', 'add', '192.0.2.77/24', 'dev', 'veth0']);
+    const r = await d.nmcli(['connection', 'down', 'lan']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await addrs('veth0')).toEqual(['192.0.2.77/24']);
+    const v4 = await routes('-4');
+    expect(v4.filter((x) => x.includes('static'))).toEqual([]);
+    const dev = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout);
+    expect(dev).toContainEqual(['veth0', 'disconnected']);
+    await ns.ip(['addr', 'del', '192.0.2.77/24', 'dev', 'veth0']);
+  });
+
+  it('device disconnect and connect-by-device work through Device.Disconnect and ActivateConnection', async () => {
+    let r = await d.nmcli(['connection', 'up', 'lan', 'ifname', 'veth0']);
+    expect(r.code, r.stderr).toBe(0);
+    r = await d.nmcli(['device', 'disconnect', 'veth0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(await addrs('veth0')).toEqual([]);
+  });
+
+  it('a profile whose IPv4 and IPv6 both need DHCP/RA fails with a clear reason and leaves the device as it was', async () => {
+    const r = await d.nmcli(['connection', 'up', 'dhcp'], { timeoutMs: 30_000 });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/activation failed/i);
+    expect(await addrs('veth2')).toEqual([]);
+    const dev = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout);
+    expect(dev).toContainEqual(['veth2', 'disconnected']);
+    expect(d.logs.some((l) => /method 'auto' is not supported/.test(l.msg))).toBe(true);
+  });
+
+  it('a profile for an interface that does not exist is refused with NetworkManager\'s error, and the daemon runs on', async () => {
+    const r = await d.nmcli(['connection', 'up', 'ghost']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/nosuch0/);
+    const up = await d.nmcli(['connection', 'up', 'lan']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(await addrs('veth0')).toEqual(['192.0.2.10/24', '2001:db8::10/64']);
+    expect((await d.nmcli(['connection', 'down', 'lan'])).code).toBe(0);
+  });
+});
