@@ -1,4 +1,5 @@
-import type { Link } from './platform.js';
+import type { Link, LinkSpec } from './platform.js';
+import type { ConnectionSettings } from './settings/types.js';
 
 /** What every part of nmk may read about a device (one per kernel link). */
 export interface DeviceView {
@@ -62,6 +63,31 @@ export interface DeviceKind {
    * A veth carries two (Device.Wired and Device.Veth), as in NetworkManager.
    */
   dbus: readonly DeviceDBusInterface[];
+  /**
+   * The connection.type values a device of this kind can carry (an ethernet
+   * profile fits an ethernet device and a veth). The first is the type
+   * AddAndActivate completes a partial profile with. Absent: this kind's
+   * devices activate no profile.
+   */
+  connectionTypes?: readonly string[];
+  /** The connection.type whose profiles linkSpec creates a link for ("veth", not the "802-3-ethernet" a veth also carries). */
+  creates?: string;
+  /**
+   * Software kinds: the link to create for a profile whose interface does
+   * not exist yet: name, IFLA_INFO_KIND, parent and options in the
+   * platform's option names (bridge "forward_delay", vlan "id"...). Must be
+   * pure. Throws an NmkError naming the setting.property when the profile
+   * cannot describe a link (a VLAN whose parent is unknown).
+   */
+  linkSpec?(settings: ConnectionSettings, ctx: RealizeContext): LinkSpec;
+}
+
+/** What a kind's linkSpec may look up. */
+export interface RealizeContext {
+  /** A link the model holds, by interface name. */
+  linkByName(name: string): Link | undefined;
+  /** The interface name of the profile with this UUID (a parent named by UUID), when it names one. */
+  interfaceOfProfile(uuid: string): string | undefined;
 }
 
 export interface DeviceDBusInterface {

@@ -14,6 +14,7 @@ export * from './config.js';
 export * from './errors.js';
 export * from './nm.js';
 export * from './device-props.js';
+export * from './link-options.js';
 export * from './gkeyfile/index.js';
 export * from './settings/index.js';
 export * from './files/index.js';

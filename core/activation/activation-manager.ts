@@ -5,14 +5,15 @@
  * async chain; a step checks `cancelled` so that a deactivation requested
  * half-way stops it, and whatever it added is removed again.
  *
- * What this version carries out: profiles of existing devices (ethernet,
- * veth, bridge, macvlan, vxlan... that the kernel already has), MTU and a
- * literal cloned MAC, link up, static IPv4/IPv6 addresses and routes with
+ * What this version carries out: software links created from the profile
+ * by their kind's linkSpec (bridge, bond, VLAN, macvlan, vxlan, veth,
+ * dummy) and deleted again on deactivation; ports attached to their
+ * controller, whose activation a port's brings up first; MTU and a literal
+ * cloned MAC, link up; static IPv4/IPv6 addresses and routes with
  * NetworkManager's metrics and tables, the gateway's default route unless
  * never-default, and the IPv6 sysctls of the manual, link-local and disabled
  * methods. DHCP, SLAAC and sharing fail their family (may-fail decides
- * whether the connection still activates); creating software links and
- * ports come with the rest of the activation issue.
+ * whether the connection still activates).
  */
 import {
   NMActiveConnectionState as AC,
@@ -22,6 +23,7 @@ import {
   NmkError,
   PlatformError,
   Errno,
+  type ConnectionSettings,
   type EventBus,
   type Family,
   type Logger,
@@ -30,10 +32,27 @@ import {
 } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
+import type { KindRegistry } from '../devices/kind-registry.js';
 import type { Profile } from '../settings/profile.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import { ActiveConnection } from './active-connection.js';
 import { incompatibility } from './compatibility.js';
 import { ipOutcome, planIp, type IpPlan } from './ip-plan.js';
+
+/** How long a created link may take to show up as a device. */
+const DEVICE_APPEAR_TIMEOUT_MS = 5000;
+
+/** The controller a port profile names (connection.master: a UUID or an interface name). */
+function portOf(settings: ConnectionSettings): string | undefined {
+  const m = settings.connection?.master;
+  return typeof m === 'string' && m !== '' ? m : undefined;
+}
+
+/** The setting.property a refused link option belongs to, when the platform named the option. */
+function keyOfOption(err: unknown, type: string): string | undefined {
+  const m = err instanceof Error ? /option '?([a-z0-9_-]+)'?/i.exec(err.message) : null;
+  return m ? `${type}.${m[1]}` : undefined;
+}
 
 /** RTPROT_STATIC: what NetworkManager marks the routes of a profile with. */
 const RTPROT_STATIC = 4;
@@ -48,6 +67,8 @@ export class ActivationManager {
 
   constructor(
     private devices: DeviceManager,
+    private kinds: KindRegistry,
+    private settings: SettingsStore,
     private platform: () => Platform,
     private model: NetworkModel,
     private events: EventBus,
@@ -80,7 +101,15 @@ export class ActivationManager {
    */
   async activate(profile: Profile, device?: Device): Promise<ActiveConnection> {
     const settings = profile.settings;
-    const target = device ?? this.deviceFor(profile);
+    // A port needs its controller first: activating the port brings the controller up.
+    const controllerRef = portOf(settings);
+    const controller = controllerRef ? await this.controllerFor(profile, controllerRef) : undefined;
+    let created = false;
+    let target = device ?? this.existingDeviceFor(profile);
+    if (!target) {
+      target = await this.realize(profile);
+      created = true;
+    }
     const why = incompatibility(settings, target);
     if (why) throw new NmkError('UNKNOWN_DEVICE', `no suitable device found for '${profile.id}': ${why}`);
     if (!target.managed) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': device ${target.name} is not managed`);
@@ -91,6 +120,8 @@ export class ActivationManager {
     for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
 
     const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
+    ac.createdLink = created;
+    ac.controller = controller;
     this.byPath.set(ac.path, ac);
     this.byDevice.set(target, ac);
     target.active = ac;
@@ -100,15 +131,76 @@ export class ActivationManager {
     return ac;
   }
 
-  /** The device a profile names by interface-name; an NmkError when there is none. */
-  deviceFor(profile: Profile): Device {
+  /** The existing device a profile names by interface-name; undefined when its link does not exist (yet). */
+  private existingDeviceFor(profile: Profile): Device | undefined {
     const ifname = profile.settings.connection?.['interface-name'];
     if (typeof ifname !== 'string' || ifname === '') {
       throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': it names no interface; give a device (nmcli connection up ID ifname DEV)`);
     }
-    const d = this.devices.byName(ifname);
-    if (!d) throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': no device '${ifname}' exists`);
-    return d;
+    return this.devices.byName(ifname);
+  }
+
+  /**
+   * Create the link of a software profile (its kind's linkSpec) and wait for
+   * its device; a profile whose type makes no link names the missing device.
+   */
+  private async realize(profile: Profile): Promise<Device> {
+    const type = String(profile.settings.connection?.type ?? '');
+    const ifname = String(profile.settings.connection?.['interface-name']);
+    const kind = this.kinds.creatorOf(type);
+    if (!kind?.linkSpec) throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': no device '${ifname}' exists${this.kinds.creatorOf(type) ? '' : ` and nmk cannot create '${type}' devices`}`);
+    const spec = kind.linkSpec(profile.settings, {
+      linkByName: (n) => this.model.linkByName(n),
+      interfaceOfProfile: (uuid) => {
+        const n = this.settings.get(uuid)?.settings.connection?.['interface-name'];
+        return typeof n === 'string' && n ? n : undefined;
+      },
+    });
+    if (typeof spec.parent === 'string' && !this.model.linkByName(spec.parent)) {
+      throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': its parent '${spec.parent}' does not exist`);
+    }
+    const appeared = this.waitForDevice(spec.name);
+    try {
+      await this.platform().createLink(spec);
+    } catch (err) {
+      appeared.cancel();
+      throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot create ${spec.kind} '${spec.name}' for '${profile.id}': ${err instanceof Error ? err.message : String(err)}`, { key: keyOfOption(err, type) });
+    }
+    this.logger.info('created link', { device: spec.name, kind: spec.kind, connection: profile.id });
+    return appeared.promise;
+  }
+
+  /** Resolves when the device of `name` is in the device manager (it follows the model one tick after the kernel's event). */
+  private waitForDevice(name: string): { promise: Promise<Device>; cancel(): void } {
+    let off = () => {};
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<Device>((resolve, reject) => {
+      off = this.events.on('device.added', ({ device }) => {
+        if (device.name !== name) return;
+        off();
+        clearTimeout(timer);
+        resolve(device as Device);
+      });
+      timer = setTimeout(() => {
+        off();
+        reject(new NmkError('CONNECTION_NOT_AVAILABLE', `device '${name}' did not appear after it was created`));
+      }, DEVICE_APPEAR_TIMEOUT_MS);
+    });
+    return { promise, cancel: () => { off(); clearTimeout(timer); } };
+  }
+
+  /**
+   * The controller's active connection for a port, activating the controller
+   * when it is not active yet. `ref` is a profile UUID or an interface name.
+   */
+  private async controllerFor(port: Profile, ref: string): Promise<ActiveConnection> {
+    const byName = [...this.byPath.values()].find((ac) => ac.device.name === ref && !ac.done && ac.state !== AC.DEACTIVATING);
+    const active = [...this.byPath.values()].find((ac) => (ac.uuid === ref || ac.device.name === ref) && !ac.done && ac.state !== AC.DEACTIVATING) ?? byName;
+    if (active) return active;
+    const profile = this.settings.get(ref) ?? [...this.settings.profiles()].find((p) => p.settings.connection?.['interface-name'] === ref && !portOf(p.settings));
+    if (!profile) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${port.id}': its controller '${ref}' matches no profile`, { key: 'connection.master' });
+    this.logger.info('activating the controller of a port', { port: port.id, controller: profile.id });
+    return this.activate(profile);
   }
 
   /** Take the connection down, removing what it added. Resolves when it is DEACTIVATED. */
@@ -117,8 +209,14 @@ export class ActivationManager {
     ac.cancelled = true;
     this.setAcState(ac, AC.DEACTIVATING, reason);
     this.setDeviceState(ac.device, DS.DEACTIVATING, deviceReason);
+    // A controller's ports go down with it (NetworkManager: dependency failed).
+    await Promise.all(this.portsOf(ac).map((p) => this.deactivate(p, ACReason.DEPENDENCY_FAILED, DSReason.DEPENDENCY_FAILED)));
     await this.undo(ac);
     this.finish(ac, reason, deviceReason);
+  }
+
+  private portsOf(ac: ActiveConnection): ActiveConnection[] {
+    return [...this.byPath.values()].filter((p) => p.controller === ac && !p.done);
   }
 
   // ---- the activation chain -------------------------------------------------
@@ -138,7 +236,8 @@ export class ActivationManager {
       return this.fail(ac, DSReason.CONFIG_FAILED, err);
     }
     if (!step(DS.IP_CONFIG)) return;
-    const plans: IpPlan[] = [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
+    // A port has no IP configuration of its own.
+    const plans: IpPlan[] = ac.controller ? [] : [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
     const ok = new Map<Family, boolean>();
     for (const plan of plans) {
       if (ac.cancelled) return;
@@ -160,9 +259,19 @@ export class ActivationManager {
     this.logger.info('activated', { device: d.name, connection: ac.profile.id });
   }
 
-  /** MTU, cloned MAC, link up: one request, as the kernel allows changing them together. */
+  /**
+   * MTU, cloned MAC, controller, link up. A bond takes a port only while the
+   * port is down, so a port is taken down, attached, then brought up.
+   */
   private async configureLink(ac: ActiveConnection): Promise<void> {
     const d = ac.device;
+    if (ac.controller) {
+      const controller = ac.controller.device;
+      if (d.link.master !== controller.ifindex) {
+        if (d.link.up && controller.kind === 'bond') await this.platform().setLink(d.ifindex, { up: false });
+        await this.platform().setLink(d.ifindex, { master: controller.ifindex });
+      }
+    }
     const wired = ac.applied['802-3-ethernet'] ?? {};
     const change: { up: boolean; mtu?: number; mac?: string } = { up: true };
     if (typeof wired.mtu === 'number' && wired.mtu > 0 && wired.mtu !== d.link.mtu) change.mtu = wired.mtu;
@@ -229,6 +338,13 @@ export class ActivationManager {
     };
     await Promise.all(ac.ownedRoutes.splice(0).map((r) => platform.removeRoute(r).catch(quiet)));
     await Promise.all(ac.ownedAddresses.splice(0).map((a) => platform.removeAddress(a).catch(quiet)));
+    const link = this.model.link(ac.device.ifindex);
+    if (!link) return;
+    if (ac.createdLink) {
+      await platform.deleteLink(link.ifindex).catch(quiet);
+      return;
+    }
+    if (ac.controller && link.master === ac.controller.device.ifindex) await platform.setLink(link.ifindex, { master: 0 }).catch(quiet);
   }
 
   /** DEACTIVATED: the connection is gone; the device goes back to its idle state. */

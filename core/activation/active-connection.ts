@@ -25,6 +25,10 @@ export class ActiveConnection {
   readonly ownedRoutes: RouteSpec[] = [];
   /** Set when deactivation was asked for: the activation chain stops at its next step. */
   cancelled = false;
+  /** nmk created the link for this activation (a software device): deactivation deletes it again. */
+  createdLink = false;
+  /** The controller's active connection, for a port (connection.master). */
+  controller?: ActiveConnection;
 
   constructor(
     readonly id: number,

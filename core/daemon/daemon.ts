@@ -88,6 +88,7 @@ export class Daemon {
       paths,
       profile: this.opts.profile,
       profileDirs: [path.join(paths.etcDir, 'profiles'), BUILTIN_PROFILES],
+      configNamed: this.opts.config !== undefined,
     });
     for (const w of loaded.warnings) this.logger.warn(w.toString(), { code: w.code });
     return loaded;
@@ -179,7 +180,7 @@ export class Daemon {
     if (platforms.length > 1) this.logger.warn('more than one platform plugin is loaded; the first is used');
     this.platform = platforms[0]!;
     const platform = this.platform;
-    this.activation = new ActivationManager(this.devices, () => platform, this.model, events, this.logger.child({ component: 'activation' }));
+    this.activation = new ActivationManager(this.devices, this.kinds, this.settings, () => platform, this.model, events, this.logger.child({ component: 'activation' }));
 
     events.on('link.added', ({ link }) => this.devices.addLink(link));
     events.on('link.changed', ({ link, previous }) => this.devices.changeLink(link, previous));

@@ -25,12 +25,16 @@ export const GENERIC_KIND: DeviceKind = {
 export class KindRegistry {
   private byLinkKind = new Map<string, DeviceKind>();
   private claimers: DeviceKind[] = [];
+  /** connection.type → the kind whose linkSpec creates its link. */
+  private creators = new Map<string, DeviceKind>();
 
   /** Fill the registry from the plugins' contributions (after they are set up). */
   load(kinds: readonly DeviceKind[], onConflict: (kind: string, kept: DeviceKind, dropped: DeviceKind) => void): void {
     this.byLinkKind.clear();
     this.claimers = [];
+    this.creators.clear();
     for (const k of kinds) {
+      if (k.creates && k.linkSpec && !this.creators.has(k.creates)) this.creators.set(k.creates, k);
       for (const lk of k.linkKinds) {
         const prior = this.byLinkKind.get(lk);
         if (prior) onConflict(lk, prior, k);
@@ -38,6 +42,11 @@ export class KindRegistry {
       }
       if (k.claims) this.claimers.push(k);
     }
+  }
+
+  /** The kind that creates links for profiles of this connection.type, if any. */
+  creatorOf(connectionType: string): DeviceKind | undefined {
+    return this.creators.get(connectionType);
   }
 
   kindFor(link: Link): DeviceKind {

@@ -1,5 +1,40 @@
 /** Linux bridges: Device.Bridge with its ports as Slaves. */
-import { definePlugin, DeviceProps, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, Tokens, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
+
+/**
+ * bridge.* → the platform's bridge options. STP is always passed: NetworkManager
+ * turns it on by default, the kernel off. The VLAN options only with VLAN
+ * filtering on: a kernel without it refuses even "off".
+ */
+const BRIDGE_OPTIONS: readonly LinkOptionRow[] = [
+  { property: 'stp', option: 'stp', always: true },
+  { property: 'priority', option: 'priority' },
+  { property: 'forward-delay', option: 'forward_delay' },
+  { property: 'hello-time', option: 'hello_time' },
+  { property: 'max-age', option: 'max_age' },
+  { property: 'ageing-time', option: 'ageing_time' },
+  { property: 'group-forward-mask', option: 'group_forward_mask' },
+  { property: 'group-address', option: 'group_address' },
+  { property: 'multicast-snooping', option: 'multicast_snooping' },
+  { property: 'multicast-router', option: 'multicast_router' },
+  { property: 'multicast-querier', option: 'multicast_querier' },
+  { property: 'multicast-query-use-ifaddr', option: 'multicast_query_use_ifaddr' },
+  { property: 'multicast-hash-max', option: 'multicast_hash_max' },
+  { property: 'multicast-last-member-count', option: 'multicast_last_member_count' },
+  { property: 'multicast-startup-query-count', option: 'multicast_startup_query_count' },
+  { property: 'multicast-last-member-interval', option: 'multicast_last_member_interval' },
+  { property: 'multicast-membership-interval', option: 'multicast_membership_interval' },
+  { property: 'multicast-querier-interval', option: 'multicast_querier_interval' },
+  { property: 'multicast-query-interval', option: 'multicast_query_interval' },
+  { property: 'multicast-query-response-interval', option: 'multicast_query_response_interval' },
+  { property: 'multicast-startup-query-interval', option: 'multicast_startup_query_interval' },
+];
+const VLAN_OPTIONS: readonly LinkOptionRow[] = [
+  { property: 'vlan-filtering', option: 'vlan_filtering' },
+  { property: 'vlan-default-pvid', option: 'vlan_default_pvid' },
+  { property: 'vlan-protocol', option: 'vlan_protocol' },
+  { property: 'vlan-stats-enabled', option: 'vlan_stats_enabled' },
+];
 
 export const bridgeKind: DeviceKind = {
   name: 'bridge',
@@ -7,6 +42,14 @@ export const bridgeKind: DeviceKind = {
   linkKinds: ['bridge'],
   software: true,
   dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Bridge', properties: [DeviceProps.hwAddress, DeviceProps.carrier, DeviceProps.slaves] }],
+  connectionTypes: ['bridge'],
+  creates: 'bridge',
+  linkSpec(settings) {
+    const info = linkOptions(settings, 'bridge', BRIDGE_OPTIONS);
+    if (settings.bridge?.['vlan-filtering'] === true) Object.assign(info, linkOptions(settings, 'bridge', VLAN_OPTIONS));
+    const mac = settings.bridge?.['mac-address'];
+    return { name: interfaceNameOf(settings), kind: 'bridge', info, ...(typeof mac === 'string' ? { mac } : {}) };
+  },
 };
 
 export default definePlugin({

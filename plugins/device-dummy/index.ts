@@ -1,5 +1,5 @@
 /** dummy links: Device.Dummy. */
-import { definePlugin, DeviceProps, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
 
 export const dummyKind: DeviceKind = {
   name: 'dummy',
@@ -7,6 +7,9 @@ export const dummyKind: DeviceKind = {
   linkKinds: ['dummy'],
   software: true,
   dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Dummy', properties: [DeviceProps.hwAddress] }],
+  connectionTypes: ['dummy'],
+  creates: 'dummy',
+  linkSpec: (settings) => ({ name: interfaceNameOf(settings), kind: 'dummy' }),
 };
 
 export default definePlugin({

@@ -8,6 +8,7 @@ export const loopbackKind: DeviceKind = {
   claims: (link) => link.arptype === ArpType.loopback,
   software: false,
   dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Loopback', properties: [] }],
+  connectionTypes: ['loopback'],
 };
 
 export default definePlugin({

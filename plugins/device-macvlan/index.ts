@@ -1,5 +1,19 @@
 /** macvlan and macvtap: Device.Macvlan with parent, mode and whether it is a tap. */
-import { definePlugin, DeviceProps, NMDeviceType, Tokens, type DeviceDBusInterface, type DeviceKind } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NmkError, NMDeviceType, parentName, Tokens, type DeviceDBusInterface, type DeviceKind, type LinkSpec, type RealizeContext } from '../../sdk/index.js';
+import type { ConnectionSettings } from '../../sdk/index.js';
+
+/** NMSettingMacvlanMode numbers → the platform's mode names. */
+const MODE_NAMES: Record<number, string> = { 1: 'vepa', 2: 'bridge', 3: 'private', 4: 'passthru', 5: 'source' };
+
+function macvlanLink(settings: ConnectionSettings, ctx: RealizeContext): LinkSpec {
+  const parent = parentName(settings, 'macvlan', ctx);
+  if (!parent) throw new NmkError('INVALID_ARGUMENT', 'a macvlan profile needs macvlan.parent', { key: 'macvlan.parent' });
+  const info = linkOptions(settings, 'macvlan', [
+    { property: 'mode', option: 'mode', convert: (v) => MODE_NAMES[Number(v)] },
+    { property: 'promiscuous', option: 'promiscuous' },
+  ]);
+  return { name: interfaceNameOf(settings), kind: settings.macvlan?.tap === true ? 'macvtap' : 'macvlan', parent, info };
+}
 
 const macvlanInterface = (tap: boolean): DeviceDBusInterface => ({
   interface: 'org.freedesktop.NetworkManager.Device.Macvlan',
@@ -17,6 +31,9 @@ export const macvlanKind: DeviceKind = {
   linkKinds: ['macvlan'],
   software: true,
   dbus: [macvlanInterface(false)],
+  connectionTypes: ['macvlan'],
+  creates: 'macvlan',
+  linkSpec: macvlanLink,
 };
 
 export const macvtapKind: DeviceKind = { ...macvlanKind, name: 'macvtap', linkKinds: ['macvtap'], dbus: [macvlanInterface(true)] };

@@ -1,5 +1,15 @@
 /** 802.1Q VLANs: Device.Vlan with its parent and id. */
-import { definePlugin, DeviceProps, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NmkError, NMDeviceType, parentName, Tokens, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
+
+const joinMap = (v: unknown) => (Array.isArray(v) && v.length ? v.join(',') : undefined);
+/** vlan.* → the platform's VLAN options; the flags always (NetworkManager's default reorders headers). */
+const VLAN_OPTIONS: readonly LinkOptionRow[] = [
+  { property: 'id', option: 'id', always: true },
+  { property: 'protocol', option: 'protocol' },
+  { property: 'flags', option: 'flags', always: true },
+  { property: 'egress-priority-map', option: 'egress_priority_map', convert: joinMap },
+  { property: 'ingress-priority-map', option: 'ingress_priority_map', convert: joinMap },
+];
 
 export const vlanKind: DeviceKind = {
   name: 'vlan',
@@ -17,6 +27,13 @@ export const vlanKind: DeviceKind = {
       ],
     },
   ],
+  connectionTypes: ['vlan'],
+  creates: 'vlan',
+  linkSpec(settings, ctx) {
+    const parent = parentName(settings, 'vlan', ctx);
+    if (!parent) throw new NmkError('INVALID_ARGUMENT', 'a VLAN profile needs vlan.parent', { key: 'vlan.parent' });
+    return { name: interfaceNameOf(settings), kind: 'vlan', parent, info: linkOptions(settings, 'vlan', VLAN_OPTIONS) };
+  },
 };
 
 export default definePlugin({

@@ -1,5 +1,22 @@
 /** VXLAN: Device.Vxlan, its values read from the link's decoded info. */
-import { definePlugin, DeviceProps, NMDeviceType, Tokens, type DeviceKind, type DeviceView } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, parentName, Tokens, type DeviceKind, type DeviceView, type LinkOptionRow } from '../../sdk/index.js';
+
+/** vxlan.* → the platform's VXLAN options; the id and the destination port always (NetworkManager's 8472, not the kernel's 0). */
+const VXLAN_OPTIONS: readonly LinkOptionRow[] = [
+  { property: 'id', option: 'id', always: true },
+  { property: 'remote', option: 'remote' },
+  { property: 'local', option: 'local' },
+  { property: 'ttl', option: 'ttl' },
+  { property: 'tos', option: 'tos' },
+  { property: 'learning', option: 'learning' },
+  { property: 'ageing', option: 'ageing' },
+  { property: 'limit', option: 'limit' },
+  { property: 'proxy', option: 'proxy' },
+  { property: 'rsc', option: 'rsc' },
+  { property: 'l2-miss', option: 'l2_miss' },
+  { property: 'l3-miss', option: 'l3_miss' },
+  { property: 'destination-port', option: 'destination_port', always: true },
+];
 
 const num = (key: string) => (d: DeviceView) => Number(d.link.info?.[key] ?? 0);
 const bool = (key: string) => (d: DeviceView) => Boolean(d.link.info?.[key]);
@@ -34,6 +51,12 @@ export const vxlanKind: DeviceKind = {
       ],
     },
   ],
+  connectionTypes: ['vxlan'],
+  creates: 'vxlan',
+  linkSpec(settings, ctx) {
+    const parent = parentName(settings, 'vxlan', ctx);
+    return { name: interfaceNameOf(settings), kind: 'vxlan', ...(parent ? { parent } : {}), info: linkOptions(settings, 'vxlan', VXLAN_OPTIONS) };
+  },
 };
 
 export default definePlugin({

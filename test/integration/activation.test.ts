@@ -152,3 +152,156 @@ describe('activation of static profiles (veth, real nmcli)', () => {
     expect((await d.nmcli(['connection', 'down', 'lan'])).code).toBe(0);
   });
 });
+
+const BRIDGE = `[connection]
+id=br0
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0010
+type=bridge
+interface-name=br0
+autoconnect=false
+
+[bridge]
+forward-delay=4
+priority=4096
+
+[ipv4]
+method=manual
+address1=198.18.0.1/24
+
+[ipv6]
+method=disabled
+`;
+
+const BRIDGE_PORT = `[connection]
+id=br0-port
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0011
+type=ethernet
+interface-name=veth4
+master=br0
+slave-type=bridge
+autoconnect=false
+`;
+
+const MACVLAN = `[connection]
+id=mv
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0012
+type=macvlan
+interface-name=mv0
+autoconnect=false
+
+[macvlan]
+mode=2
+parent=veth6
+tap=false
+
+[ipv4]
+method=manual
+address1=198.18.1.1/24
+
+[ipv6]
+method=ignore
+`;
+
+const VXLAN = `[connection]
+id=vx
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0013
+type=vxlan
+interface-name=vx42
+autoconnect=false
+
+[vxlan]
+id=42
+local=198.18.1.1
+remote=198.18.1.2
+parent=mv0
+
+[ipv4]
+method=manual
+address1=198.18.2.1/24
+
+[ipv6]
+method=ignore
+`;
+
+describe('activation of software devices and ports (bridge, macvlan, vxlan)', () => {
+  let ns: Netns;
+  let d: Daemon;
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkb');
+    await ns.addVeth('veth4', 'veth5');
+    await ns.addVeth('veth6', 'veth7');
+    for (const l of ['veth4', 'veth5', 'veth6', 'veth7']) await ns.ip(['link', 'set', l, 'up']);
+    d = await startDaemon({
+      ns,
+      profile: 'server',
+      config: '[keyfile]\nunmanaged-devices=interface-name:veth5;interface-name:veth7\n',
+      files: {
+        'etc/nmk/system-connections/br0.nmconnection': file(BRIDGE),
+        'etc/nmk/system-connections/br0-port.nmconnection': file(BRIDGE_PORT),
+        'etc/nmk/system-connections/mv.nmconnection': file(MACVLAN),
+        'etc/nmk/system-connections/vx.nmconnection': file(VXLAN),
+      },
+    });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await ns?.destroy();
+  });
+
+  const link = async (name: string) => (await ns.ipJson<any[]>(['-d', 'link', 'show', name]))[0];
+  const sysfs = async (p: string) => (await ns.exec('cat', [`/sys/class/net/${p}`])).stdout.trim();
+
+  it('activating a port creates its bridge with the profile options, attaches the port and configures the bridge', async () => {
+    const r = await d.nmcli(['connection', 'up', 'br0-port'], { timeoutMs: 30_000 });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const br = await link('br0');
+    expect(br.linkinfo.info_kind).toBe('bridge');
+    expect(await sysfs('br0/bridge/stp_state')).toBe('1');
+    expect(await sysfs('br0/bridge/forward_delay')).toBe('400');
+    expect(await sysfs('br0/bridge/priority')).toBe('4096');
+    expect((await link('veth4')).master).toBe('br0');
+    await expect.poll(async () => parseTerse((await d.nmcli(['-t', '-f', 'NAME,DEVICE,STATE', 'connection', 'show', '--active'])).stdout).sort(), { timeout: 10_000 }).toEqual([
+      ['br0', 'br0', 'activated'],
+      ['br0-port', 'veth4', 'activated'],
+    ]);
+    const addrs = (await ns.ipJson<any[]>(['addr', 'show', 'dev', 'br0']))[0].addr_info.map((a: any) => `${a.local}/${a.prefixlen}`);
+    expect(addrs).toContain('198.18.0.1/24');
+    expect((await ns.exec('cat', ['/proc/sys/net/ipv6/conf/br0/disable_ipv6'])).stdout.trim()).toBe('1');
+    const ports = (await d.nmcli(['-g', 'BRIDGE.SLAVES', 'device', 'show', 'br0'])).stdout.trim();
+    expect(ports).toBe('veth4');
+  });
+
+  it('taking the bridge down detaches its port and deletes the bridge nmk created', async () => {
+    const r = await d.nmcli(['connection', 'down', 'br0']);
+    expect(r.code, r.stderr).toBe(0);
+    await expect.poll(async () => (await ns.tryExec('ip', ['link', 'show', 'br0'])).code, { timeout: 10_000 }).not.toBe(0);
+    expect((await link('veth4')).master).toBeUndefined();
+    expect(parseTerse((await d.nmcli(['-t', '-f', 'NAME', 'connection', 'show', '--active'])).stdout)).toEqual([]);
+  });
+
+  it('macvlan on a parent and vxlan on the macvlan are created with their options and removed on down', async () => {
+    let r = await d.nmcli(['connection', 'up', 'mv']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const mv = await link('mv0');
+    expect(mv.linkinfo.info_kind).toBe('macvlan');
+    expect(mv.linkinfo.info_data.mode).toBe('bridge');
+    expect(mv.link).toBe('veth6');
+    r = await d.nmcli(['connection', 'up', 'vx']);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const vx = await link('vx42');
+    expect(vx.linkinfo.info_data.id).toBe(42);
+    expect(vx.linkinfo.info_data.remote).toBe('198.18.1.2');
+    expect(vx.linkinfo.info_data.port).toBe(8472);
+    expect((await d.nmcli(['connection', 'down', 'vx'])).code).toBe(0);
+    expect((await d.nmcli(['connection', 'down', 'mv'])).code).toBe(0);
+    await expect.poll(async () => (await ns.tryExec('ip', ['link', 'show', 'mv0'])).code, { timeout: 10_000 }).not.toBe(0);
+  });
+
+  it('a vxlan whose parent does not exist is refused naming the parent; nothing is created', async () => {
+    const r = await d.nmcli(['connection', 'up', 'vx']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/mv0/);
+    expect((await ns.tryExec('ip', ['link', 'show', 'vx42'])).code).not.toBe(0);
+  });
+});

@@ -131,7 +131,7 @@ async function addFor(b: ActivationBackend, partial: ConnectionSettings, device:
   const settings: ConnectionSettings = structuredClone(partial);
   const c = (settings.connection ??= {});
   if (device) {
-    c.type ??= connectionTypeFor(device.deviceType);
+    c.type ??= connectionTypeFor(device);
     c['interface-name'] ??= device.name;
   }
   c.uuid ??= crypto.randomUUID();
