@@ -39,6 +39,16 @@ import { ActiveConnection } from './active-connection.js';
 import { incompatibility } from './compatibility.js';
 import { ipOutcome, planIp, type IpPlan } from './ip-plan.js';
 
+export interface ActivateOptions {
+  /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
+  assume?: boolean;
+}
+
+/** What makes a route the same route for the kernel: table, destination, metric (and family). */
+function routeIdentity(r: { family: number; table?: number; dst: string; dstLen: number; metric?: number }): string {
+  return `${r.family}/${r.table ?? 254}/${r.dst}/${r.dstLen}/${r.metric ?? 0}`;
+}
+
 /** How long a created link may take to show up as a device. */
 const DEVICE_APPEAR_TIMEOUT_MS = 5000;
 
@@ -99,11 +109,11 @@ export class ActivationManager {
    * is accepted; the states follow on the bus. Throws an NmkError naming the
    * problem when the request cannot even start.
    */
-  async activate(profile: Profile, device?: Device): Promise<ActiveConnection> {
+  async activate(profile: Profile, device?: Device, options: ActivateOptions = {}): Promise<ActiveConnection> {
     const settings = profile.settings;
     // A port needs its controller first: activating the port brings the controller up.
     const controllerRef = portOf(settings);
-    const controller = controllerRef ? await this.controllerFor(profile, controllerRef) : undefined;
+    const controller = controllerRef ? await this.controllerFor(profile, controllerRef, options) : undefined;
     let created = false;
     let target = device ?? this.existingDeviceFor(profile);
     if (!target) {
@@ -122,6 +132,7 @@ export class ActivationManager {
     const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
     ac.createdLink = created;
     ac.controller = controller;
+    ac.assumed = options.assume === true;
     this.byPath.set(ac.path, ac);
     this.byDevice.set(target, ac);
     target.active = ac;
@@ -193,14 +204,16 @@ export class ActivationManager {
    * The controller's active connection for a port, activating the controller
    * when it is not active yet. `ref` is a profile UUID or an interface name.
    */
-  private async controllerFor(port: Profile, ref: string): Promise<ActiveConnection> {
+  private async controllerFor(port: Profile, ref: string, options: ActivateOptions): Promise<ActiveConnection> {
     const byName = [...this.byPath.values()].find((ac) => ac.device.name === ref && !ac.done && ac.state !== AC.DEACTIVATING);
     const active = [...this.byPath.values()].find((ac) => (ac.uuid === ref || ac.device.name === ref) && !ac.done && ac.state !== AC.DEACTIVATING) ?? byName;
     if (active) return active;
     const profile = this.settings.get(ref) ?? [...this.settings.profiles()].find((p) => p.settings.connection?.['interface-name'] === ref && !portOf(p.settings));
     if (!profile) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${port.id}': its controller '${ref}' matches no profile`, { key: 'connection.master' });
     this.logger.info('activating the controller of a port', { port: port.id, controller: profile.id });
-    return this.activate(profile);
+    // Taking over a port takes over its controller as it is, when the controller's link exists.
+    const existing = this.existingDeviceFor(profile);
+    return this.activate(profile, existing, { assume: options.assume === true && existing !== undefined });
   }
 
   /** Take the connection down, removing what it added. Resolves when it is DEACTIVATED. */
@@ -223,9 +236,11 @@ export class ActivationManager {
 
   private async run(ac: ActiveConnection): Promise<void> {
     const d = ac.device;
+    // An assumed connection goes through the same states, each for the reason "connection assumed".
+    const reason = ac.assumed ? DSReason.CONNECTION_ASSUMED : DSReason.NONE;
     const step = (state: number) => {
       if (ac.cancelled) return false;
-      this.setDeviceState(d, state, DSReason.NONE);
+      this.setDeviceState(d, state, reason);
       return true;
     };
     if (!step(DS.PREPARE)) return;
@@ -265,6 +280,8 @@ export class ActivationManager {
    */
   private async configureLink(ac: ActiveConnection): Promise<void> {
     const d = ac.device;
+    // Taken over: the link is as the profile wants it; writing it again would be a change.
+    if (ac.assumed) return;
     if (ac.controller) {
       const controller = ac.controller.device;
       if (d.link.master !== controller.ifindex) {
@@ -290,7 +307,8 @@ export class ActivationManager {
     }
     const platform = this.platform();
     try {
-      for (const [name, value] of plan.sysctls) await platform.writeSysctl(name, value);
+      if (!ac.assumed) for (const [name, value] of plan.sysctls) await platform.writeSysctl(name, value);
+      const routesPresent = new Set(this.model.routes(d.ifindex).map(routeIdentity));
       const present = new Set(this.model.addresses(d.ifindex).map((a) => `${a.address}/${a.prefixlen}`));
       await Promise.all(
         plan.addresses.map(async (a) => {
@@ -304,7 +322,7 @@ export class ActivationManager {
         plan.routes.map(async (r) => {
           const spec = { family: plan.family, dst: r.dst, dstLen: r.dstLen, gateway: r.gateway, ifindex: d.ifindex, metric: r.metric, table: r.table, protocol: RTPROT_STATIC, prefsrc: r.prefsrc };
           try {
-            await platform.addRoute(spec);
+            if (!routesPresent.has(routeIdentity(spec))) await platform.addRoute(spec);
           } catch (err) {
             if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
           }

@@ -27,6 +27,8 @@ export class ActiveConnection {
   cancelled = false;
   /** nmk created the link for this activation (a software device): deactivation deletes it again. */
   createdLink = false;
+  /** Taken over from what the kernel already had (at start-up or after a restart). */
+  assumed = false;
   /** The controller's active connection, for a port (connection.master). */
   controller?: ActiveConnection;
 

@@ -26,6 +26,7 @@ import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { makePaths } from '../config/paths.js';
 import { ActivationManager } from '../activation/activation-manager.js';
 import { DeviceManager } from '../devices/device-manager.js';
+import { AutoconnectPolicy } from '../policy/autoconnect.js';
 import { KindRegistry } from '../devices/kind-registry.js';
 import { LocalEventBus } from '../events/event-bus.js';
 import { createLogger, defaultLogFormat, isLogLevel, LogSink, type LogFormat } from '../log/logger.js';
@@ -65,6 +66,7 @@ export class Daemon {
   private model!: LiveNetworkModel;
   private devices!: DeviceManager;
   private activation!: ActivationManager;
+  private policy?: AutoconnectPolicy;
   private kinds!: KindRegistry;
   private settings!: SettingsStore;
   private dbus?: DBusFrontend;
@@ -205,6 +207,7 @@ export class Daemon {
       events,
       devices: this.devices,
       activation: this.activation,
+      onManualActivation: (uuid) => this.policy?.unblock(uuid),
       settings: this.settings,
       model: this.model,
       config: this.configHolder,
@@ -212,6 +215,10 @@ export class Daemon {
       sink: this.sink,
       reload: () => this.reload(),
     });
+
+    // Take over what the kernel has and autoconnect, once the API can show it.
+    this.policy = new AutoconnectPolicy(this.devices, this.kinds, this.settings, this.activation, this.model, events, this.logger.child({ component: 'policy' }), path.join(paths.runDir, 'active'));
+    this.policy.start();
 
     const startupMs = Date.now() - t0;
     const mem = process.memoryUsage();
@@ -247,6 +254,7 @@ export class Daemon {
     try {
       this.container?.resolve<LocalEventBus>(Tokens.Events).emit('daemon.stopping', { signal });
     } catch { /* not started far enough */ }
+    this.policy?.stop();
     await this.dbus?.stop().catch((err) => this.logger.warn('D-Bus shutdown failed', { err }));
     await this.platform?.stop().catch((err) => this.logger.warn('platform shutdown failed', { err }));
     await this.plugins?.stopAll();

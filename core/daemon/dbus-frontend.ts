@@ -29,6 +29,8 @@ export interface DBusFrontendOptions {
   events: EventBus;
   devices: DeviceManager;
   activation: ActivationManager;
+  /** A user activated this profile by hand (lifts autoconnect blocking). */
+  onManualActivation(uuid: string): void;
   settings: SettingsStore;
   model: NetworkModel;
   config: ConfigView;
@@ -61,7 +63,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       },
       logLevel: () => level,
       reload: o.reload,
-    }), activationRows({ activation, devices, settings: o.settings })),
+    }), activationRows({ activation, devices, settings: o.settings, onManualActivation: o.onManualActivation })),
   ]);
   const store = o.settings;
   tree.export(SETTINGS_PATH, [settingsInterface(store)]);

@@ -8,6 +8,8 @@ export class Device implements DeviceView {
   managed: boolean;
   /** The active connection applied to this device, while there is one; its state machine owns the device's state then. */
   active?: ActiveConnection;
+  /** Whether autoconnect may use this device (Device.Autoconnect; a user's Disconnect turns it off). */
+  autoconnect = true;
 
   constructor(
     readonly path: string,

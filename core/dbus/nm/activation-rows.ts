@@ -23,6 +23,7 @@ export interface ActivationBackend {
   activation: ActivationManager;
   devices: DeviceManager;
   settings: SettingsStore;
+  onManualActivation(uuid: string): void;
 }
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -67,6 +68,7 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
       profile = b.settings.byPath(connectionPath);
       if (!profile) throw new DBusError(UNKNOWN_CONNECTION, `no connection at ${connectionPath}`);
     }
+    b.onManualActivation(profile.uuid);
     return b.activation.activate(profile, device);
   };
 

@@ -27,7 +27,6 @@ const ro = (name: string, signature: string, get: () => unknown): PropertyRow =>
 
 export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: DeviceControl): InterfaceDef[] {
   const kind = d.kindRow;
-  let autoconnect = true;
   const common: InterfaceDef = {
     name: DEVICE_IFACE,
     properties: [
@@ -61,10 +60,10 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
         name: 'Autoconnect',
         signature: 'b',
         access: 'readwrite',
-        get: () => autoconnect,
+        get: () => d.autoconnect,
         set: (value, caller) => {
           requirePrivileged(caller, `change autoconnect of ${d.name}`);
-          autoconnect = Boolean(value);
+          d.autoconnect = Boolean(value);
         },
       },
       ro('FirmwareMissing', 'b', () => d.stateReason === NMDeviceStateReason.FIRMWARE_MISSING),
@@ -90,6 +89,8 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
         handler: async (_a, caller) => {
           requirePrivileged(caller, `disconnect ${d.name}`);
           if (!d.active) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
+          // As in NetworkManager: a device the user disconnected does not autoconnect until told to.
+          d.autoconnect = false;
           await control.disconnect(d);
         },
       },

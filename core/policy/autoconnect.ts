@@ -1,0 +1,236 @@
+/**
+ * Autoconnect, NetworkManager's policy: an idle managed device gets the best
+ * profile that may autoconnect on it (highest autoconnect-priority), and a
+ * software profile that may autoconnect gets its link created. Passes are
+ * coalesced: any number of triggers in one tick make one pass.
+ *
+ * Blocking, as NetworkManager does it: a profile taken down by the user is
+ * not brought back until the user activates it again; a device disconnected
+ * by the user (Device.Disconnect) does not autoconnect until its Autoconnect
+ * property is set again; a profile that fails autoconnect-retries times
+ * (-1: 4) in a row rests for five minutes.
+ *
+ * The first pass after start-up takes over instead of configuring: a device
+ * whose link already carries what a profile describes is assumed (nothing is
+ * written to the kernel), and the profile that was active on a device before
+ * a restart (the run directory remembers it) is re-adopted the same way.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  NMActiveConnectionState as AC,
+  NMActiveConnectionStateReason as ACReason,
+  NMDeviceState as DS,
+  type EventBus,
+  type Logger,
+  type NetworkModel,
+} from '../../sdk/index.js';
+import type { ActivationManager } from '../activation/activation-manager.js';
+import { incompatibility } from '../activation/compatibility.js';
+import type { Device } from '../devices/device.js';
+import type { DeviceManager } from '../devices/device-manager.js';
+import type { KindRegistry } from '../devices/kind-registry.js';
+import type { Profile } from '../settings/profile.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { matchesKernel } from './take-over.js';
+
+/** NetworkManager's default for autoconnect-retries -1, and how long an exhausted profile rests. */
+const DEFAULT_RETRIES = 4;
+const RETRY_RESET_MS = 300_000;
+
+interface Tries {
+  left: number;
+  resetTimer?: NodeJS.Timeout;
+}
+
+export class AutoconnectPolicy {
+  private scheduled = false;
+  private started = false;
+  /** Profiles the user took down: not autoconnected until activated by hand. */
+  private blockedByUser = new Set<string>();
+  private tries = new Map<string, Tries>();
+  private offs: Array<() => void> = [];
+
+  constructor(
+    private devices: DeviceManager,
+    private kinds: KindRegistry,
+    private settings: SettingsStore,
+    private activation: ActivationManager,
+    private model: NetworkModel,
+    private events: EventBus,
+    private logger: Logger,
+    /** Where the run directory keeps the profile active on each device (re-adopted after a restart). */
+    private stateDir: string,
+  ) {}
+
+  /** Take over what the kernel has, then autoconnect; later changes trigger passes. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    fs.mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+    this.takeOver();
+    const again = () => this.schedule();
+    this.offs.push(
+      this.events.on('device.added', again),
+      this.events.on('connection.added', again),
+      this.events.on('connection.updated', again),
+      this.events.on('device.state-changed', ({ state }) => {
+        if (state === DS.DISCONNECTED) again();
+      }),
+      this.events.on('activation.state-changed', (e) => this.onActivation(e)),
+    );
+    this.schedule();
+  }
+
+  stop(): void {
+    for (const off of this.offs.splice(0)) off();
+    for (const t of this.tries.values()) clearTimeout(t.resetTimer);
+  }
+
+  /** A manual activation lifts the user's block on the profile. */
+  unblock(uuid: string): void {
+    this.blockedByUser.delete(uuid);
+    this.tries.delete(uuid);
+  }
+
+  /** The user took the profile down (DeactivateConnection): keep it down. */
+  blockByUser(uuid: string): void {
+    this.blockedByUser.add(uuid);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || !this.started) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pass();
+    });
+  }
+
+  private mayAutoconnect(p: Profile): boolean {
+    if (p.settings.connection?.autoconnect === false) return false;
+    if (this.blockedByUser.has(p.uuid)) return false;
+    const t = this.tries.get(p.uuid);
+    return !t || t.left > 0;
+  }
+
+  private isActive(p: Profile): boolean {
+    for (const ac of this.activation.all()) if (ac.uuid === p.uuid && ac.state < AC.DEACTIVATING) return true;
+    return false;
+  }
+
+  private pass(): void {
+    const profiles = [...this.settings.profiles()].filter((p) => this.mayAutoconnect(p) && !this.isActive(p));
+    if (profiles.length === 0) return;
+    // Highest priority first; NetworkManager breaks ties by the most recent use, which nmk does not track yet.
+    profiles.sort((a, b) => priority(b) - priority(a));
+    const taken = new Set<string>();
+    for (const d of this.devices.all() as Iterable<Device>) {
+      if (!d.managed || d.active || !d.autoconnect || d.state !== DS.DISCONNECTED) continue;
+      const p = profiles.find((q) => !taken.has(q.uuid) && incompatibility(q.settings, d) === undefined);
+      if (!p) continue;
+      taken.add(p.uuid);
+      this.start1(p, d, false);
+    }
+    // Software profiles whose link does not exist yet: their kind creates it.
+    for (const p of profiles) {
+      if (taken.has(p.uuid)) continue;
+      const ifname = p.settings.connection?.['interface-name'];
+      if (typeof ifname !== 'string' || !ifname || this.devices.byName(ifname)) continue;
+      if (!this.kinds.creatorOf(String(p.settings.connection?.type ?? ''))) continue;
+      taken.add(p.uuid);
+      this.start1(p, undefined, false);
+    }
+  }
+
+  private start1(p: Profile, d: Device | undefined, assume: boolean): void {
+    this.activation.activate(p, d, { assume }).catch((err: Error) => {
+      this.logger.warn(`autoconnect of '${p.id}' failed: ${err.message}`);
+      this.countFailure(p.uuid);
+    });
+  }
+
+  /** Start-up: re-adopt what was active before a restart, assume what matches, touch nothing else. */
+  private takeOver(): void {
+    const remembered = this.readState();
+    for (const d of this.devices.all() as Iterable<Device>) {
+      if (!d.managed || d.active || !d.link.up) continue;
+      const before = remembered.get(d.name);
+      const prior = before ? this.settings.get(before) : undefined;
+      const candidates = prior ? [prior] : [...this.settings.profiles()].filter((p) => p.settings.connection?.autoconnect !== false).sort((a, b) => priority(b) - priority(a));
+      const match = candidates.find((p) => incompatibility(p.settings, d) === undefined && matchesKernel(p.settings, d, this.model));
+      if (!match) continue;
+      this.logger.info(prior ? 're-adopting the profile active before the restart' : 'assuming the matching profile', { device: d.name, connection: match.id });
+      this.start1(match, d, true);
+    }
+  }
+
+  private onActivation(e: { uuid: string; device: { name: string }; state: number; reason: number }): void {
+    if (e.state === AC.ACTIVATED) {
+      this.tries.delete(e.uuid);
+      this.writeState(e.device.name, e.uuid);
+      return;
+    }
+    if (e.state !== AC.DEACTIVATED) return;
+    this.writeState(e.device.name, undefined);
+    if (e.reason === ACReason.USER_DISCONNECTED) this.blockByUser(e.uuid);
+    else if (e.reason !== ACReason.DEVICE_REMOVED && e.reason !== ACReason.CONNECTION_REMOVED && e.reason !== ACReason.DEPENDENCY_FAILED) this.countFailure(e.uuid);
+    this.schedule();
+  }
+
+  private countFailure(uuid: string): void {
+    const p = this.settings.get(uuid);
+    if (!p) return;
+    const setting = Number(p.settings.connection?.['autoconnect-retries'] ?? -1);
+    if (setting === 0) return; // 0: retry for ever
+    const t = this.tries.get(uuid) ?? { left: setting > 0 ? setting : DEFAULT_RETRIES };
+    t.left--;
+    this.tries.set(uuid, t);
+    if (t.left <= 0 && !t.resetTimer) {
+      this.logger.info(`'${p.id}' failed too often; not autoconnected for ${RETRY_RESET_MS / 1000} s`);
+      t.resetTimer = setTimeout(() => {
+        this.tries.delete(uuid);
+        this.schedule();
+      }, RETRY_RESET_MS);
+      t.resetTimer.unref();
+    }
+  }
+
+  // ---- what was active on each device, kept across a restart -------------------
+
+  private readState(): Map<string, string> {
+    const out = new Map<string, string>();
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.stateDir);
+    } catch {
+      return out;
+    }
+    for (const name of names) {
+      try {
+        const uuid = fs.readFileSync(path.join(this.stateDir, name), 'utf8').trim();
+        if (uuid) out.set(name, uuid);
+      } catch {
+        /* a file that went away or cannot be read: nothing to re-adopt */
+      }
+    }
+    return out;
+  }
+
+  private writeState(ifname: string, uuid: string | undefined): void {
+    const file = path.join(this.stateDir, ifname);
+    try {
+      if (uuid === undefined) fs.rmSync(file, { force: true });
+      else {
+        fs.writeFileSync(`${file}.tmp`, `${uuid}\n`, { mode: 0o644 });
+        fs.renameSync(`${file}.tmp`, file);
+      }
+    } catch (err) {
+      this.logger.warn(`cannot record the active profile of ${ifname} in ${this.stateDir}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function priority(p: Profile): number {
+  return Number(p.settings.connection?.['autoconnect-priority'] ?? 0);
+}
