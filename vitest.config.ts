@@ -11,6 +11,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['sdk/**/*.test.ts', 'core/**/*.test.ts', 'plugins/**/*.test.ts', 'cli/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          // Property tests run thousands of cases; on a loaded 2-core machine 5 s is not enough.
+          testTimeout: 60_000,
         },
       },
       {

@@ -7,7 +7,7 @@ if (!fs.existsSync('dist/core/main.js')) execFileSync('npm', ['run', 'build'], {
 const only = process.argv.slice(2);
 const files = fs
   .readdirSync('bench')
-  .filter((f) => f.endsWith('.ts') && !f.includes('.inner.'))
+  .filter((f) => f.endsWith('.ts') && !f.includes('.inner.') && !f.includes('.lib.'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort();
 let failed = 0;

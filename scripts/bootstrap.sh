@@ -30,6 +30,7 @@ PACKAGES=(
   dbus-bin          # dbus-send, used by the D-Bus layer's tests
   libglib2.0-bin    # gdbus, a second independent D-Bus client in tests
   util-linux        # setpriv: calls as an unprivileged user in tests
+  ansible           # community.general.nmcli: the fleet-tool test drives nmk as NetworkManager
 )
 
 packages_only=false

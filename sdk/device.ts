@@ -80,6 +80,12 @@ export interface DeviceKind {
    * cannot describe a link (a VLAN whose parent is unknown).
    */
   linkSpec?(settings: ConnectionSettings, ctx: RealizeContext): LinkSpec;
+  /**
+   * Options of linkSpec's info that name a port (a bond's "primary"): the
+   * kernel takes them only once that port is attached, so core leaves them
+   * out of the creation and sets them after each port attaches.
+   */
+  afterPorts?: readonly string[];
 }
 
 /** What a kind's linkSpec may look up. */

@@ -19,6 +19,8 @@ export const ErrorCodes = {
   UNKNOWN_CONNECTION: { dbus: 'org.freedesktop.NetworkManager.UnknownConnection' },
   CONNECTION_NOT_AVAILABLE: { dbus: 'org.freedesktop.NetworkManager.ConnectionNotAvailable' },
   CONNECTION_NOT_ACTIVE: { dbus: 'org.freedesktop.NetworkManager.ConnectionNotActive' },
+  INCOMPATIBLE_CONNECTION: { dbus: 'org.freedesktop.NetworkManager.Device.IncompatibleConnection' },
+  VERSION_ID_MISMATCH: { dbus: 'org.freedesktop.NetworkManager.Device.VersionIdMismatch' },
   UNKNOWN_METHOD: { dbus: 'org.freedesktop.DBus.Error.UnknownMethod' },
   UNKNOWN_PROPERTY: { dbus: 'org.freedesktop.DBus.Error.UnknownProperty' },
   PROPERTY_READ_ONLY: { dbus: 'org.freedesktop.DBus.Error.PropertyReadOnly' },
@@ -26,6 +28,29 @@ export const ErrorCodes = {
   BUS_UNAVAILABLE: { dbus: 'org.freedesktop.NetworkManager.Failed' },
   PLATFORM: { dbus: 'org.freedesktop.NetworkManager.Failed' },
   INTERNAL: { dbus: 'org.freedesktop.NetworkManager.Failed' },
+  // NetworkManager's own error domains, by the interface that names them (libnm's
+  // nm-errors.c registers "<interface>.<nick>" for NM_SETTINGS_ERROR,
+  // NM_CONNECTION_ERROR and NM_MANAGER_ERROR).
+  /** A settings plugin could not store a profile (NM_SETTINGS_ERROR_FAILED), e.g. one larger than its reader accepts. */
+  PROFILE_TOO_LARGE: { dbus: 'org.freedesktop.NetworkManager.Settings.Failed' },
+  /** Bad flags or arguments of AddConnection2/Update2, or a plugin that is not loaded (NM_SETTINGS_ERROR_INVALID_ARGUMENTS). */
+  SETTINGS_INVALID_ARGUMENTS: { dbus: 'org.freedesktop.NetworkManager.Settings.InvalidArguments' },
+  /** GetSecrets for a setting the profile does not have (NM_CONNECTION_ERROR_SETTING_NOT_FOUND). */
+  SETTING_NOT_FOUND: { dbus: 'org.freedesktop.NetworkManager.Settings.Connection.SettingNotFound' },
+  /** An unknown setting name, or a setting that is invalid as a whole (NM_CONNECTION_ERROR_INVALID_SETTING). */
+  INVALID_SETTING: { dbus: 'org.freedesktop.NetworkManager.Settings.Connection.InvalidSetting' },
+  /** A setting the profile's type requires is absent (NM_CONNECTION_ERROR_MISSING_SETTING). */
+  MISSING_SETTING: { dbus: 'org.freedesktop.NetworkManager.Settings.Connection.MissingSetting' },
+  /** An unknown property, a value of the wrong type or out of range (NM_CONNECTION_ERROR_INVALID_PROPERTY). */
+  INVALID_PROPERTY: { dbus: 'org.freedesktop.NetworkManager.Settings.Connection.InvalidProperty' },
+  /** A required property is absent (NM_CONNECTION_ERROR_MISSING_PROPERTY). */
+  MISSING_PROPERTY: { dbus: 'org.freedesktop.NetworkManager.Settings.Connection.MissingProperty' },
+  /** Bad arguments to a manager call, e.g. unknown Reload flags (NM_MANAGER_ERROR_INVALID_ARGUMENTS). */
+  MANAGER_INVALID_ARGUMENTS: { dbus: 'org.freedesktop.NetworkManager.InvalidArguments' },
+  /** SetLogging with a level NetworkManager does not know (NM_MANAGER_ERROR_UNKNOWN_LOG_LEVEL). */
+  UNKNOWN_LOG_LEVEL: { dbus: 'org.freedesktop.NetworkManager.UnknownLogLevel' },
+  /** SetLogging with a domain NetworkManager does not know (NM_MANAGER_ERROR_UNKNOWN_LOG_DOMAIN). */
+  UNKNOWN_LOG_DOMAIN: { dbus: 'org.freedesktop.NetworkManager.UnknownLogDomain' },
 } as const satisfies Record<string, { dbus: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

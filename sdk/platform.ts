@@ -92,6 +92,13 @@ export interface LinkChange {
   /** ifindex of the new controller; 0 releases the link from its controller. */
   master?: number;
   name?: string;
+  /**
+   * Kind options to change on the existing link (IFLA_INFO_DATA, the
+   * platform's option names as in LinkSpec.info). The kernel refuses some on
+   * a live link (a bond's mode while it is up or has ports: EBUSY, ENOTEMPTY);
+   * the error names the operation.
+   */
+  options?: { kind: string; info: LinkInfoData };
 }
 
 /** What createLink needs: a name, a kind and that kind's options. */

@@ -24,7 +24,9 @@ import {
   PlatformError,
   Errno,
   type ConnectionSettings,
+  type DeviceKind,
   type EventBus,
+  type LinkSpec,
   type Family,
   type Logger,
   type NetworkModel,
@@ -38,6 +40,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import { ActiveConnection } from './active-connection.js';
 import { incompatibility } from './compatibility.js';
 import { ipOutcome, planIp, type IpPlan } from './ip-plan.js';
+import { planReapply } from './reapply.js';
 
 export interface ActivateOptions {
   /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
@@ -74,6 +77,8 @@ export class ActivationManager {
   private byPath = new Map<string, ActiveConnection>();
   private byDevice = new Map<Device, ActiveConnection>();
   private nextId = 1;
+  /** Activations whose link was just created from the profile: its kind options are already set. */
+  private freshLinks = new WeakSet<ActiveConnection>();
 
   constructor(
     private devices: DeviceManager,
@@ -125,12 +130,18 @@ export class ActivationManager {
     if (!target.managed) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': device ${target.name} is not managed`);
 
     const previous = this.byDevice.get(target);
-    if (previous) await this.deactivate(previous, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
+    // Re-activation keeps the link (configureLink applies the new options to it); nmk still owns a link it created.
+    const owned = previous?.createdLink === true;
+    if (previous) {
+      previous.createdLink = false;
+      await this.deactivate(previous, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
+    }
     // One profile active on one device at a time (connection.multi-connect single, NetworkManager's default).
     for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
 
     const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
-    ac.createdLink = created;
+    ac.createdLink = created || owned;
+    if (created) this.freshLinks.add(ac);
     ac.controller = controller;
     ac.assumed = options.assume === true;
     this.byPath.set(ac.path, ac);
@@ -159,14 +170,10 @@ export class ActivationManager {
     const type = String(profile.settings.connection?.type ?? '');
     const ifname = String(profile.settings.connection?.['interface-name']);
     const kind = this.kinds.creatorOf(type);
-    if (!kind?.linkSpec) throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': no device '${ifname}' exists${this.kinds.creatorOf(type) ? '' : ` and nmk cannot create '${type}' devices`}`);
-    const spec = kind.linkSpec(profile.settings, {
-      linkByName: (n) => this.model.linkByName(n),
-      interfaceOfProfile: (uuid) => {
-        const n = this.settings.get(uuid)?.settings.connection?.['interface-name'];
-        return typeof n === 'string' && n ? n : undefined;
-      },
-    });
+    if (!kind?.linkSpec) throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': no device '${ifname}' exists and nmk cannot create '${type}' devices`);
+    const spec = this.linkSpecOf(kind, profile.settings);
+    // Options that name a port wait until that port is attached (see attachPort).
+    if (kind.afterPorts && spec.info) spec.info = Object.fromEntries(Object.entries(spec.info).filter(([k]) => !kind.afterPorts!.includes(k)));
     if (typeof spec.parent === 'string' && !this.model.linkByName(spec.parent)) {
       throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': its parent '${spec.parent}' does not exist`);
     }
@@ -179,6 +186,17 @@ export class ActivationManager {
     }
     this.logger.info('created link', { device: spec.name, kind: spec.kind, connection: profile.id });
     return appeared.promise;
+  }
+
+  /** A kind's link for a profile, with the lookups linkSpec may need. */
+  private linkSpecOf(kind: DeviceKind, settings: ConnectionSettings): LinkSpec {
+    return kind.linkSpec!(settings, {
+      linkByName: (n) => this.model.linkByName(n),
+      interfaceOfProfile: (uuid) => {
+        const n = this.settings.get(uuid)?.settings.connection?.['interface-name'];
+        return typeof n === 'string' && n ? n : undefined;
+      },
+    });
   }
 
   /** Resolves when the device of `name` is in the device manager (it follows the model one tick after the kernel's event). */
@@ -282,13 +300,8 @@ export class ActivationManager {
     const d = ac.device;
     // Taken over: the link is as the profile wants it; writing it again would be a change.
     if (ac.assumed) return;
-    if (ac.controller) {
-      const controller = ac.controller.device;
-      if (d.link.master !== controller.ifindex) {
-        if (d.link.up && controller.kind === 'bond') await this.platform().setLink(d.ifindex, { up: false });
-        await this.platform().setLink(d.ifindex, { master: controller.ifindex });
-      }
-    }
+    if (ac.controller) await this.attachPort(ac, ac.controller);
+    if (!this.freshLinks.has(ac)) await this.applyKindOptions(ac);
     const wired = ac.applied['802-3-ethernet'] ?? {};
     const change: { up: boolean; mtu?: number; mac?: string } = { up: true };
     if (typeof wired.mtu === 'number' && wired.mtu > 0 && wired.mtu !== d.link.mtu) change.mtu = wired.mtu;
@@ -296,6 +309,114 @@ export class ActivationManager {
     // Only a literal address here; "random", "stable", "preserve", "permanent" are generated MACs for later.
     if (typeof cloned === 'string' && /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/i.test(cloned) && cloned.toLowerCase() !== d.link.mac) change.mac = cloned.toLowerCase();
     await this.platform().setLink(d.ifindex, change);
+  }
+
+  /**
+   * The profile's kind options on a software link that already existed (a
+   * re-activation after `nmcli connection modify`, or a link another tool
+   * made). The platform sends only what differs from the kernel and takes a
+   * bond down for its mode; a re-activated bond has released its ports by now.
+   */
+  private async applyKindOptions(ac: ActiveConnection): Promise<void> {
+    const kind = ac.device.kindRow;
+    if (!kind.linkSpec || kind.creates !== String(ac.applied.connection?.type ?? '')) return;
+    let spec: LinkSpec;
+    try {
+      spec = this.linkSpecOf(kind, ac.applied);
+    } catch (err) {
+      // What linkSpec cannot describe (a parent it cannot name) cannot change on an existing link either.
+      this.logger.debug(`not applying kind options to ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const info = Object.fromEntries(Object.entries(spec.info ?? {}).filter(([k]) => !kind.afterPorts?.includes(k)));
+    if (Object.keys(info).length > 0) await this.platform().setLink(ac.device.ifindex, { options: { kind: spec.kind, info } });
+  }
+
+  /**
+   * Attach a port to its controller (a bond takes a port only while it is
+   * down), then set the controller's options that name this port (a bond's
+   * primary), which the kernel refuses before.
+   */
+  private async attachPort(ac: ActiveConnection, controller: ActiveConnection): Promise<void> {
+    const d = ac.device;
+    const c = controller.device;
+    const platform = this.platform();
+    if (d.link.master !== c.ifindex) {
+      if (d.link.up && c.kind === 'bond') await platform.setLink(d.ifindex, { up: false });
+      await platform.setLink(d.ifindex, { master: c.ifindex });
+    }
+    const kind = c.kindRow;
+    if (!kind.afterPorts || !kind.linkSpec) return;
+    const info = this.linkSpecOf(kind, controller.applied).info ?? {};
+    const naming = Object.fromEntries(Object.entries(info).filter(([k, v]) => kind.afterPorts!.includes(k) && v === d.name));
+    if (Object.keys(naming).length > 0) await platform.setLink(c.ifindex, { options: { kind: c.link.kind, info: naming } });
+  }
+
+  /**
+   * Stop tracking an active connection and leave the kernel exactly as it is
+   * (the device was made unmanaged: nmk lets go of it, as at shutdown).
+   */
+  forget(ac: ActiveConnection): void {
+    ac.cancelled = true;
+    ac.ownedAddresses.splice(0);
+    ac.ownedRoutes.splice(0);
+    this.finish(ac, ACReason.DEVICE_DISCONNECTED);
+  }
+
+  /** Device.Delete of a software device: deactivate it, then remove its link. */
+  async deleteDevice(d: Device): Promise<void> {
+    if (d.active) await this.deactivate(d.active, ACReason.USER_DISCONNECTED, DSReason.USER_REQUESTED);
+    await this.platform().deleteLink(d.ifindex).catch((err) => {
+      if (!(err instanceof PlatformError && ALREADY_GONE.has(err.errno))) throw err;
+    });
+  }
+
+  /**
+   * Device.Reapply: apply changed settings to the active device without
+   * taking it down (addresses, routes, MTU, kind options the kernel changes
+   * live). Throws an NmkError naming what cannot change live.
+   */
+  async reapply(ac: ActiveConnection, next: ConnectionSettings): Promise<void> {
+    if (ac.state !== AC.ACTIVATED) throw new NmkError('CONNECTION_NOT_ACTIVE', `'${ac.profile.id}' on ${ac.device.name} is not activated`);
+    const d = ac.device;
+    // Kind options only where the kind made the link from this type of profile (not an ethernet profile on a veth).
+    const makes = d.kindRow.linkSpec && d.kindRow.creates === String(next.connection?.type ?? '');
+    const plan = planReapply(d.kindRow, ac.applied, next, (s) => (makes ? this.linkSpecOf(d.kindRow, s) : undefined));
+    if (typeof plan === 'string') throw new NmkError('INCOMPATIBLE_CONNECTION', `cannot reapply to ${d.name}: ${plan}`);
+    const platform = this.platform();
+    if (plan.mtu !== undefined || plan.options) await platform.setLink(d.ifindex, { ...(plan.mtu !== undefined ? { mtu: plan.mtu } : {}), ...(plan.options ? { options: plan.options } : {}) });
+    if (!ac.controller) {
+      const plans = [planIp(next, 4, d.deviceType, d.name), planIp(next, 6, d.deviceType, d.name)];
+      const wanted = new Set<string>();
+      for (const p of plans) {
+        for (const a of p.addresses) wanted.add(`a/${a.address}/${a.prefixlen}`);
+        for (const r of p.routes) wanted.add(`r/${routeIdentity({ family: p.family, ...r })}`);
+      }
+      // What the old settings added and the new ones do not want goes; the rest stays untouched.
+      const goneRoutes = ac.ownedRoutes.filter((r) => !wanted.has(`r/${routeIdentity(r)}`));
+      const goneAddrs = ac.ownedAddresses.filter((a) => !wanted.has(`a/${a.address}/${a.prefixlen}`));
+      ac.ownedRoutes.splice(0, ac.ownedRoutes.length, ...ac.ownedRoutes.filter((r) => !goneRoutes.includes(r)));
+      ac.ownedAddresses.splice(0, ac.ownedAddresses.length, ...ac.ownedAddresses.filter((a) => !goneAddrs.includes(a)));
+      // Make before break: the new addresses and routes first, so the link is never without an address.
+      const ownedA = new Set(ac.ownedAddresses.map((a) => `${a.address}/${a.prefixlen}`));
+      const ownedR = new Set(ac.ownedRoutes.map((r) => routeIdentity(r)));
+      for (const p of plans) {
+        if (!p.supported) continue;
+        p.addresses = p.addresses.filter((a) => !ownedA.has(`${a.address}/${a.prefixlen}`));
+        p.routes = p.routes.filter((r) => !ownedR.has(routeIdentity({ family: p.family, ...r })));
+        await this.configureIp(ac, p);
+      }
+      const quiet = (err: unknown) => {
+        if (!(err instanceof PlatformError && (ALREADY_GONE.has(err.errno) || err.errno === Errno.EEXIST))) throw err;
+      };
+      await Promise.all(goneRoutes.map((r) => platform.removeRoute(r).catch(quiet)));
+      await Promise.all(goneAddrs.map((a) => platform.removeAddress(a).catch(quiet)));
+      // Removing an address makes the kernel drop the routes whose gateway it reached: put the kept ones back.
+      if (goneAddrs.length > 0) await Promise.all(ac.ownedRoutes.map((r) => platform.addRoute(r).catch(quiet)));
+    }
+    ac.applied = structuredClone(next);
+    ac.version++;
+    this.logger.info('reapplied', { device: d.name, connection: ac.profile.id, options: plan.options ? Object.keys(plan.options.info).join(',') : undefined, mtu: plan.mtu });
   }
 
   /** Sysctls, then addresses, then routes of one family. Resolves false when the family failed. */

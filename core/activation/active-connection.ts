@@ -27,6 +27,8 @@ export class ActiveConnection {
   cancelled = false;
   /** nmk created the link for this activation (a software device): deactivation deletes it again. */
   createdLink = false;
+  /** Bumped by each Reapply: GetAppliedConnection's version_id. */
+  version = 1;
   /** Taken over from what the kernel already had (at start-up or after a restart). */
   assumed = false;
   /** The controller's active connection, for a port (connection.master). */
@@ -35,7 +37,8 @@ export class ActiveConnection {
   constructor(
     readonly id: number,
     readonly profile: Profile,
-    readonly applied: ConnectionSettings,
+    /** The settings as applied: a copy, changed only by Reapply. */
+    public applied: ConnectionSettings,
     readonly device: Device,
   ) {}
 

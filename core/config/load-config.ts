@@ -4,10 +4,16 @@
  * then conf.d/*.conf sorted by name. A syntax error is fatal and names the
  * file and line; an unknown key or a bad value is a warning naming the file,
  * line and key, and the key is ignored.
+ *
+ * Files are opened without blocking and must be regular files: a FIFO, a
+ * directory or a symbolic link loop never hangs or silently empties the
+ * config. The main file (when named with --config, also when missing) and
+ * the profile stop start-up with a message naming them; a conf.d entry that
+ * cannot be read is a warning naming it, and is skipped.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { NmkError, type Paths } from '../../sdk/index.js';
+import { FileReadError, NmkError, readFileLimitedSync, type Paths } from '../../sdk/index.js';
 import { readKeyFileGroups } from './keyfile-groups.js';
 import { MergedConfig, parseBoolean } from './merged-config.js';
 import { findKeyRow, type ConfigKeyRow } from './schema.js';
@@ -18,6 +24,21 @@ export interface LoadConfigOptions {
   profile?: string;
   /** Folders that hold <name>.conf profiles, searched in order. */
   profileDirs: string[];
+  /** The main file was named (--config, NMK_CONFIG): then it must exist. A missing default one is no error. */
+  configNamed?: boolean;
+}
+
+/** No config file is anywhere near this; the limit only keeps a runaway file from filling memory. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/** The file's text; undefined when it does not exist; throws NmkError naming the file when it cannot be read. */
+function readConfigText(file: string): string | undefined {
+  try {
+    return readFileLimitedSync(file, MAX_CONFIG_BYTES)?.toString('utf8');
+  } catch (err) {
+    const why = err instanceof FileReadError ? err.reason : `cannot read: ${(err as Error)?.message ?? String(err)}`;
+    throw new NmkError('CONFIG_VALUE', `cannot read config file: ${why}`, { file }, { cause: err });
+  }
 }
 
 export interface LoadedConfig {
@@ -41,25 +62,45 @@ export function findProfile(profile: string, dirs: string[]): string {
   throw new NmkError('CONFIG_VALUE', `unknown profile '${profile}' (known: ${[...new Set(known)].join(', ') || 'none'})`);
 }
 
+/** conf.d/*.conf by name; the folder may be missing. A folder that cannot be listed is a warning. */
+function confDFiles(dir: string, warnings: NmkError[]): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') warnings.push(new NmkError('CONFIG_VALUE', `cannot list the config folder (${code ?? (err as Error).message}); its files are ignored`, { file: dir }));
+    return [];
+  }
+  return names.filter((f) => f.endsWith('.conf')).sort().map((f) => path.join(dir, f));
+}
+
 export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
-  const files: string[] = [];
-  if (opts.profile) files.push(findProfile(opts.profile, opts.profileDirs));
-  if (fs.existsSync(opts.paths.configFile)) files.push(opts.paths.configFile);
-  if (fs.existsSync(opts.paths.configDir)) {
-    for (const f of fs.readdirSync(opts.paths.configDir).sort()) {
-      if (f.endsWith('.conf')) files.push(path.join(opts.paths.configDir, f));
+  const warnings: NmkError[] = [];
+  const texts: Array<{ file: string; text: string }> = [];
+  if (opts.profile) {
+    const file = findProfile(opts.profile, opts.profileDirs);
+    const text = readConfigText(file);
+    if (text === undefined) throw new NmkError('CONFIG_VALUE', 'profile file not found', { file });
+    texts.push({ file, text });
+  }
+  const main = readConfigText(opts.paths.configFile);
+  if (main !== undefined) texts.push({ file: opts.paths.configFile, text: main });
+  else if (opts.configNamed) throw new NmkError('CONFIG_VALUE', 'config file not found', { file: opts.paths.configFile });
+  for (const file of confDFiles(opts.paths.configDir, warnings)) {
+    try {
+      const text = readConfigText(file);
+      // Listed a moment ago, gone now, or a dangling symbolic link.
+      if (text === undefined) warnings.push(new NmkError('CONFIG_VALUE', 'config file not found (a dangling symbolic link?); skipped', { file }));
+      else texts.push({ file, text });
+    } catch (err) {
+      warnings.push(new NmkError('CONFIG_VALUE', `${(err as NmkError).reason}; skipped`, { file }));
     }
   }
 
+  const files = texts.map((t) => t.file);
   const config = new MergedConfig();
-  const warnings: NmkError[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err: any) {
-      throw new NmkError('CONFIG_SYNTAX', `cannot read config file: ${err.code ?? err.message}`, { file });
-    }
+  for (const { file, text } of texts) {
     for (const group of readKeyFileGroups(text, file)) {
       for (const entry of group.entries) {
         const problem = checkEntry(group.name, entry.key, entry.value);

@@ -29,7 +29,7 @@ interface OptionRow {
 
 export const OPTION_ROWS: readonly OptionRow[] = [
   { flag: '--root', key: 'root', env: 'NMK_ROOT', type: 'string', help: 'state root: every file nmk reads or writes lives under it (default /)' },
-  { flag: '--config', key: 'config', env: 'NMK_CONFIG', type: 'string', help: 'main config file (default ROOT/etc/nmk/nmk.conf)' },
+  { flag: '--config', key: 'config', env: 'NMK_CONFIG', type: 'string', help: 'main config file (default ROOT/etc/nmk/nmk.conf); a named file must be a readable regular file' },
   { flag: '--profile', key: 'profile', env: 'NMK_PROFILE', type: 'string', help: 'profile name (server, desktop) or path of a profile file' },
   { flag: '--bus', key: 'bus', env: 'NMK_BUS_ADDRESS', type: 'string', help: 'D-Bus address to serve on (default: the system bus)' },
   { flag: '--log-format', key: 'logFormat', env: 'NMK_LOG_FORMAT', type: 'string', choices: ['text', 'journal', 'json'], help: 'log format (default journal under systemd, text otherwise)' },

@@ -208,6 +208,7 @@ export class Daemon {
       devices: this.devices,
       activation: this.activation,
       onManualActivation: (uuid) => this.policy?.unblock(uuid),
+      pauseAutoconnect: (paused) => this.policy?.setPaused(paused),
       settings: this.settings,
       model: this.model,
       config: this.configHolder,

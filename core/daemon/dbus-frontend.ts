@@ -5,20 +5,21 @@
  * object per tick), then owns the name. The bus is required: failing to reach
  * it or to own the name stops start-up with a message naming the address.
  */
-import { NMActiveConnectionState, type ConfigView, type EventBus, type Logger, type NetworkModel } from '../../sdk/index.js';
+import { NMActiveConnectionState, NMActiveConnectionStateReason, NMDeviceStateReason, NmkError, type ConfigView, type EventBus, type Logger, type NetworkModel } from '../../sdk/index.js';
 import { connectBus } from '../dbus/connection.js';
 import { ObjectTree } from '../dbus/object-tree.js';
 import { ACTIVATION_DRIVEN_PROPERTIES, deviceInterfaces, LINK_DRIVEN_PROPERTIES, type DeviceControl } from '../dbus/nm/device-object.js';
 import { ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES, activeConnectionInterface } from '../dbus/nm/active-connection-object.js';
-import { ACTIVATION_MANAGER_PROPERTIES, activationRows, mergeRows } from '../dbus/nm/activation-rows.js';
+import { ACTIVATION_MANAGER_PROPERTIES, activationRows, mergeRows, overallState } from '../dbus/nm/activation-rows.js';
 import { IP4_CONFIG_IFACE, IP6_CONFIG_IFACE, IP_CONFIG_PROPERTIES, ipConfigInterface } from '../dbus/nm/ip-config-object.js';
 import type { ActivationManager } from '../activation/activation-manager.js';
 import { dnsManagerInterface } from '../dbus/nm/dns-manager-object.js';
-import { managerInterface, managerState } from '../dbus/nm/manager-object.js';
+import { managerInterface } from '../dbus/nm/manager-object.js';
 import { DEVICE_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFACE, NM_PATH, SETTINGS_IFACE, SETTINGS_PATH } from '../dbus/nm/paths.js';
 import { settingsInterface } from '../dbus/nm/settings-object.js';
 import { connectionInterface, CONNECTION_IFACE } from '../dbus/nm/connection-object.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { checkIncoming } from '../settings/validate.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { LogSink } from '../log/logger.js';
@@ -31,6 +32,8 @@ export interface DBusFrontendOptions {
   activation: ActivationManager;
   /** A user activated this profile by hand (lifts autoconnect blocking). */
   onManualActivation(uuid: string): void;
+  /** Networking off pauses autoconnect; on resumes it. */
+  pauseAutoconnect(paused: boolean): void;
   settings: SettingsStore;
   model: NetworkModel;
   config: ConfigView;
@@ -63,16 +66,30 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       },
       logLevel: () => level,
       reload: o.reload,
-    }), activationRows({ activation, devices, settings: o.settings, onManualActivation: o.onManualActivation })),
+    }), activationRows({
+      activation,
+      devices,
+      settings: o.settings,
+      onManualActivation: o.onManualActivation,
+      setNetworking: async (on) => {
+        if (!on) {
+          o.pauseAutoconnect(true);
+          await Promise.all([...activation.all()].map((ac) => activation.deactivate(ac, NMActiveConnectionStateReason.DEVICE_DISCONNECTED, NMDeviceStateReason.NETWORKING_OFF)));
+        }
+        devices.setNetworking(on);
+        if (on) o.pauseAutoconnect(false);
+        refreshManagerState();
+      },
+    })),
   ]);
   const store = o.settings;
   tree.export(SETTINGS_PATH, [settingsInterface(store)]);
   for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store)]);
   tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config)]);
 
-  let lastState = managerState(devices.all());
+  let lastState = overallState(devices);
   const refreshManagerState = () => {
-    const s = managerState(devices.all());
+    const s = overallState(devices);
     if (s === lastState) return;
     lastState = s;
     tree.changed(NM_PATH, NM_IFACE, ['State']);
@@ -80,10 +97,22 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   };
 
   const control: DeviceControl = {
-    setManaged: (d, managed) => devices.setManaged(d, managed),
+    setManaged: (d, managed) => {
+      // Unmanaging lets go of the device as it is, as at shutdown.
+      if (!managed && d.active) activation.forget(d.active);
+      devices.setManaged(d, managed);
+    },
     disconnect: async (d) => {
       if (d.active) await activation.deactivate(d.active);
     },
+    reapply: async (d, given, version) => {
+      const ac = d.active;
+      if (!ac) return;
+      if (version !== 0 && version !== ac.version) throw new NmkError('VERSION_ID_MISMATCH', `the applied connection of ${d.name} is at version ${ac.version}, not ${version}`);
+      // No settings: the profile as it is now (nmcli device reapply after a modify).
+      await activation.reapply(ac, given ? checkIncoming(given) : ac.profile.settings);
+    },
+    delete: (d) => activation.deleteDevice(d),
   };
   const exportDevice = (d: Device) => tree.export(d.path, deviceInterfaces(d, devices, control));
   /** The IP config objects of the device on this link, when an active connection gives it some. */

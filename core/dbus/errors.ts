@@ -51,3 +51,12 @@ export function errorReplyFor(err: unknown, fallbackName: string): ErrorReply {
   }
   return { name: fallbackName, message, expected: false };
 }
+
+/**
+ * Whether an error name refuses a caller for lack of permission: NetworkManager's
+ * PermissionDenied of any of its interfaces (manager, settings, agent manager...)
+ * or the bus's AccessDenied. Such refusals are logged as an audit trail.
+ */
+export function isPermissionDenied(name: string): boolean {
+  return name.endsWith('.PermissionDenied') || name === StandardErrors.AccessDenied;
+}

@@ -11,7 +11,7 @@ import type { Logger } from '../../sdk/logger.js';
 import { CallerCache, type Caller } from './caller.js';
 import { ChangeBatch, type PendingChanges } from './change-batch.js';
 import type { BusConnection } from './connection.js';
-import { DBusError, errorReplyFor, StandardErrors } from './errors.js';
+import { DBusError, errorReplyFor, isPermissionDenied, StandardErrors } from './errors.js';
 import { ExportedObject, readProperties, type CompiledInterface, type CompiledProperty, type PropertyFault } from './exported-object.js';
 import { nodeXml } from './introspect.js';
 import {
@@ -225,13 +225,13 @@ export class ObjectTree {
     try {
       result = this.route(msg, caller);
     } catch (err) {
-      this.replyError(msg, err);
+      this.replyError(msg, err, caller);
       return;
     }
     if (isPromiseLike(result)) {
       result.then(
         (reply) => this.reply(msg, reply),
-        (err: unknown) => this.replyError(msg, err),
+        (err: unknown) => this.replyError(msg, err, caller),
       );
     } else {
       this.reply(msg, result);
@@ -298,8 +298,19 @@ export class ObjectTree {
     }
   }
 
-  private replyError(msg: Message, err: unknown): void {
+  private replyError(msg: Message, err: unknown, caller?: Caller): void {
     const { name, message, expected } = errorReplyFor(err, this.failedErrorName);
+    // An audit trail of refused calls: who (uid) tried what, wherever the refusal was raised.
+    if (caller && isPermissionDenied(name)) {
+      this.log.info(`refused ${msg.interface ?? ''}.${msg.member} on ${msg.path} for uid ${caller.uid}: ${message}`, {
+        uid: caller.uid,
+        sender: caller.sender,
+        path: msg.path,
+        interface: msg.interface,
+        member: msg.member,
+        error: name,
+      });
+    }
     if (!expected) {
       this.log.error('a D-Bus call failed', {
         path: msg.path,

@@ -40,6 +40,8 @@ export class DeviceManager implements DeviceRegistry {
   private sections: DeviceSection[] = [];
   /** Managed state a user set over D-Bus; wins over config until the link goes. */
   private explicit = new Map<number, boolean>();
+  /** Manager.Enable(false) turns networking off: every device is unmanaged until it is on again. */
+  private networking = true;
 
   constructor(
     private kinds: KindRegistry,
@@ -85,6 +87,7 @@ export class DeviceManager implements DeviceRegistry {
 
   /** Whether config says the device is managed, and why not when it is not. */
   private decideManaged(link: Link, kind: string): { managed: boolean; reason: number } {
+    if (!this.networking) return { managed: false, reason: NMDeviceStateReason.NETWORKING_OFF };
     const forced = this.explicit.get(link.ifindex);
     if (forced !== undefined) {
       return forced ? { managed: true, reason: NMDeviceStateReason.NOW_MANAGED } : { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_EXPLICIT };
@@ -177,6 +180,17 @@ export class DeviceManager implements DeviceRegistry {
   settle(d: Device, reason: number): void {
     if (d.active || !this.byIndex.has(d.ifindex)) return;
     this.setState(d, this.idleState(d), reason);
+  }
+
+  get networkingEnabled(): boolean {
+    return this.networking;
+  }
+
+  /** Networking on or off (Manager.Enable); the caller deactivates what was active first. */
+  setNetworking(on: boolean): void {
+    if (this.networking === on) return;
+    this.networking = on;
+    for (const d of this.byIndex.values()) this.refreshState(d, on ? NMDeviceStateReason.NOW_MANAGED : NMDeviceStateReason.NETWORKING_OFF);
   }
 
   /** A user's request (D-Bus Managed=...): takes effect at once and holds until the link goes. */

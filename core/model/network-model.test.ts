@@ -12,8 +12,8 @@ function link(ifindex: number, name: string, extra: Partial<Link> = {}): Link {
 function addr(ifindex: number, address: string): Address {
   return { family: 4, ifindex, address, prefixlen: 24, scope: 0, flags: 0x80, validLifetime: 0xffffffff, preferredLifetime: 0xffffffff };
 }
-function route(ifindex: number, dst: string, table = 254): Route {
-  return { family: 4, table, dst, dstLen: 24, ifindex, metric: 0, protocol: 2, scope: 253, type: 1 };
+function route(ifindex: number, dst: string, table = 254, protocol = 2): Route {
+  return { family: 4, table, dst, dstLen: 24, ifindex, metric: 0, protocol, scope: 253, type: 1 };
 }
 
 function setup() {
@@ -72,13 +72,45 @@ describe('LiveNetworkModel', () => {
 
   it('counts routes of foreign tables without storing them', () => {
     const { model, seen, tick } = setup();
-    for (let i = 0; i < 5000; i++) model.apply({ type: 'route', action: 'new', route: route(0, `10.${i >> 8}.${i & 255}.0`, 100) });
+    for (let i = 0; i < 5000; i++) model.apply({ type: 'route', action: 'new', route: route(0, `10.${i >> 8}.${i & 255}.0`, 100, 3) });
     tick();
     expect(model.stats.foreignRoutes).toBe(5000);
     expect(model.routes()).toHaveLength(0);
     expect(seen).toEqual([]);
-    for (let i = 0; i < 5000; i++) model.apply({ type: 'route', action: 'del', route: route(0, `10.${i >> 8}.${i & 255}.0`, 100) });
+    // The kernel re-announces routes it has (a replace, a replay after a resync): still counted once.
+    for (let i = 0; i < 100; i++) model.apply({ type: 'route', action: 'new', route: route(0, `10.${i >> 8}.${i & 255}.0`, 100, 3) });
+    model.apply({ type: 'route', action: 'del', route: route(0, '10.250.0.0', 100, 3) });
+    expect(model.stats.foreignRoutes).toBe(5000);
+    for (let i = 0; i < 5000; i++) model.apply({ type: 'route', action: 'del', route: route(0, `10.${i >> 8}.${i & 255}.0`, 100, 3) });
     expect(model.stats.foreignRoutes).toBe(0);
+  });
+
+  it('keeps the routes nmk acts on in any table and counts the rest (route-policy.ts)', () => {
+    const { model, tick } = setup();
+    const r = (dst: string, table: number, protocol: number, dstLen = 24): Route => ({ ...route(2, dst, table, protocol), dstLen });
+    const kept = [
+      r('10.1.0.0', 254, 3), // ip route in main
+      r('10.2.0.0', 254, 2), // a prefix route
+      r('0.0.0.0', 254, 186, 0), // a default route, even a BGP daemon's
+      r('10.3.0.0', 100, 4), // a profile route in its route-table
+      r('10.4.0.0', 100, 16), // a DHCP route there
+      r('10.5.0.0', 1000, 2), // the kernel's route in a VRF's table
+    ];
+    const counted = [
+      r('10.6.0.0', 254, 186), // BGP in main
+      r('10.7.0.0', 254, 12), // bird in main
+      r('10.8.0.0', 100, 3), // ip route in another table
+      r('10.9.0.0', 255, 2), // the local table
+    ];
+    for (const x of [...kept, ...counted]) model.apply({ type: 'route', action: 'new', route: x });
+    tick();
+    expect(model.routes().map((x) => x.dst).sort()).toEqual(kept.map((x) => x.dst).sort());
+    expect(model.stats).toMatchObject({ trackedRoutes: kept.length, foreignRoutes: counted.length });
+    // Replaced in place by a routing daemon: no longer one of ours.
+    model.apply({ type: 'route', action: 'new', route: r('10.3.0.0', 100, 186) });
+    tick();
+    expect(model.routes().some((x) => x.dst === '10.3.0.0')).toBe(false);
+    expect(model.stats).toMatchObject({ trackedRoutes: kept.length - 1, foreignRoutes: counted.length + 1 });
   });
 
   it('rebuilds from a resync snapshot and reports only the difference', () => {

@@ -5,19 +5,21 @@
  * Storms are coalesced: events only mark objects dirty, and once per tick the
  * model emits at most one bus event per object (a link that changed a hundred
  * times is one 'link.changed'; one that came and went in the same tick is
- * nothing). Routes outside the tracked tables are counted, never stored, so a
- * foreign table with 100,000 routes costs a counter. Nothing is kept for a
- * link after it is gone.
+ * nothing). Routes nmk does not need (route-policy.ts: the local table,
+ * routing daemons' and other tools' routes outside main) are counted, never
+ * stored, so a foreign table with 100,000 routes costs a counter. Nothing is
+ * kept for a link after it is gone.
  */
 import type { Address, EventBus, Link, Logger, ModelStats, NetworkModel, PlatformEvent, PlatformSnapshot, Route } from '../../sdk/index.js';
-import { RouteTable } from '../../sdk/index.js';
+import { ForeignRouteSet } from './foreign-routes.js';
 import { addressKey, routeKey } from './keys.js';
+import { keepsRoute } from './route-policy.js';
 
 type Pending<T> = { kind: 'added'; obj: T } | { kind: 'changed'; obj: T; previous: T } | { kind: 'removed'; obj: T };
 
 export interface NetworkModelOptions {
-  /** Route tables stored object by object (default: main only). */
-  trackedTables?: number[];
+  /** Which routes are stored object by object; the rest are counted (default: route-policy.ts). */
+  keepRoute?: (r: Route) => boolean;
   /** How to defer the flush; setImmediate by default (tests may flush by hand). */
   schedule?: (fn: () => void) => void;
 }
@@ -31,8 +33,11 @@ export class LiveNetworkModel implements NetworkModel {
   /** Route keys per outgoing link, so dropping a link is O(its routes). */
   private routesByIf = new Map<number, Set<string>>();
   private routeArray: readonly Route[] | undefined;
-  private tracked: Set<number>;
-  private foreignKeys = 0;
+  /** Routes not kept, as fingerprints: what makes stats.foreignRoutes exact. */
+  private foreign = new ForeignRouteSet();
+  /** Kept routes per table: a foreign table's events skip every lookup. */
+  private keptPerTable = new Map<number, number>();
+  private keep: (r: Route) => boolean;
 
   private pendingLinks = new Map<number, Pending<Link>>();
   private pendingAddrs = new Map<string, Pending<Address>>();
@@ -43,7 +48,7 @@ export class LiveNetworkModel implements NetworkModel {
   readonly stats: ModelStats = { links: 0, addresses: 0, trackedRoutes: 0, foreignRoutes: 0, events: 0, resyncs: 0 };
 
   constructor(private events: EventBus, private logger: Logger, opts: NetworkModelOptions = {}) {
-    this.tracked = new Set(opts.trackedTables ?? [RouteTable.main]);
+    this.keep = opts.keepRoute ?? keepsRoute;
     this.schedule = opts.schedule ?? ((fn) => setImmediate(fn));
   }
 
@@ -146,8 +151,10 @@ export class LiveNetworkModel implements NetworkModel {
   }
 
   private onRouteNew(r: Route): void {
-    if (!this.tracked.has(r.table)) {
-      this.stats.foreignRoutes++;
+    if (!this.keep(r)) {
+      this.countForeign(r, true);
+      // A kept route replaced in place by one not kept (another protocol) is gone for us.
+      if (this.keptPerTable.has(r.table)) this.removeRoute(routeKey(r));
       return;
     }
     const key = routeKey(r);
@@ -157,14 +164,24 @@ export class LiveNetworkModel implements NetworkModel {
   }
 
   private onRouteDel(r: Route): void {
-    if (!this.tracked.has(r.table)) {
-      if (this.stats.foreignRoutes > 0) this.stats.foreignRoutes--;
+    if (!this.keep(r)) {
+      this.countForeign(r, false);
       return;
     }
-    const key = routeKey(r);
+    this.removeRoute(routeKey(r));
+  }
+
+  private countForeign(r: Route, present: boolean): void {
+    if (present) this.foreign.add(r);
+    else this.foreign.delete(r);
+    this.stats.foreignRoutes = this.foreign.size;
+  }
+
+  private removeRoute(key: string): void {
     const prev = this.routeMap.get(key);
     if (!prev) return;
     this.routeMap.delete(key);
+    bump(this.keptPerTable, prev.table, -1);
     this.unindexRoute(prev.ifindex, key);
     this.routeArray = undefined;
     this.stats.trackedRoutes--;
@@ -197,6 +214,7 @@ export class LiveNetworkModel implements NetworkModel {
         const r = this.routeMap.get(k);
         if (!r) continue;
         this.routeMap.delete(k);
+        bump(this.keptPerTable, r.table, -1);
         this.stats.trackedRoutes--;
         this.mark(this.pendingRoutes, k, { kind: 'removed', obj: r });
       }
@@ -215,12 +233,15 @@ export class LiveNetworkModel implements NetworkModel {
   }
 
   private putRoute(r: Route): void {
-    if (!this.tracked.has(r.table)) {
-      this.stats.foreignRoutes++;
+    if (!this.keep(r)) {
+      this.countForeign(r, true);
       return;
     }
     const key = routeKey(r);
-    if (!this.routeMap.has(key)) this.stats.trackedRoutes++;
+    if (!this.routeMap.has(key)) {
+      this.stats.trackedRoutes++;
+      bump(this.keptPerTable, r.table, 1);
+    }
     this.routeMap.set(key, r);
     let keys = this.routesByIf.get(r.ifindex);
     if (!keys) this.routesByIf.set(r.ifindex, (keys = new Set()));
@@ -242,6 +263,8 @@ export class LiveNetworkModel implements NetworkModel {
     this.addrArrays.clear();
     this.routeMap.clear();
     this.routesByIf.clear();
+    this.keptPerTable.clear();
+    this.foreign.clear();
     this.routeArray = undefined;
     Object.assign(this.stats, { links: 0, addresses: 0, trackedRoutes: 0, foreignRoutes: 0 });
   }
@@ -332,6 +355,12 @@ export class LiveNetworkModel implements NetworkModel {
 }
 
 const EMPTY: readonly Address[] = Object.freeze([]);
+
+function bump(m: Map<number, number>, k: number, by: number): void {
+  const n = (m.get(k) ?? 0) + by;
+  if (n <= 0) m.delete(k);
+  else m.set(k, n);
+}
 
 /** Field-by-field comparison of what the model reports; `info` compared shallowly. */
 export function sameLink(a: Link, b: Link): boolean {

@@ -46,6 +46,8 @@ interface Tries {
 export class AutoconnectPolicy {
   private scheduled = false;
   private started = false;
+  /** Networking off (Manager.Enable false): no autoconnect until it is on again. */
+  private paused = false;
   /** Profiles the user took down: not autoconnected until activated by hand. */
   private blockedByUser = new Set<string>();
   private tries = new Map<string, Tries>();
@@ -87,6 +89,12 @@ export class AutoconnectPolicy {
     for (const t of this.tries.values()) clearTimeout(t.resetTimer);
   }
 
+  /** Networking off or on again. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused) this.schedule();
+  }
+
   /** A manual activation lifts the user's block on the profile. */
   unblock(uuid: string): void {
     this.blockedByUser.delete(uuid);
@@ -120,6 +128,7 @@ export class AutoconnectPolicy {
   }
 
   private pass(): void {
+    if (this.paused) return;
     const profiles = [...this.settings.profiles()].filter((p) => this.mayAutoconnect(p) && !this.isActive(p));
     if (profiles.length === 0) return;
     // Highest priority first; NetworkManager breaks ties by the most recent use, which nmk does not track yet.

@@ -2,10 +2,13 @@
  * Profiles on the wire: the model's D-Bus form (sdk/settings toDBus/fromDBus,
  * which know every property's signature) turned into the D-Bus layer's
  * variants, and decoded call arguments turned back into settings. A profile
- * that cannot be decoded is an InvalidArgs-class error naming the property.
+ * that cannot be decoded is NetworkManager's error for it (an unknown setting
+ * is ...Settings.Connection.InvalidSetting, an unknown property or a value of
+ * the wrong type ...InvalidProperty), naming the setting and property.
  */
 import { fromDBus, NmkError, toDBus, type ConnectionSettings } from '../../sdk/index.js';
 import { Variant, variant } from '../dbus/values.js';
+import { issuesError } from './validate.js';
 
 export type WireSettings = Record<string, Record<string, Variant>>;
 
@@ -31,11 +34,10 @@ export function settingsFromWire(arg: unknown): ConnectionSettings {
     }
   }
   // As NetworkManager's daemon: when a client sends both forms, the legacy one wins
-  // (an old client that edits only 'addresses' must be understood).
-  const { settings, issues: all } = fromDBus(dict, { preferLegacy: true });
+  // (an old client that edits only 'addresses' must be understood). Strict: an
+  // address or route that does not read is refused, not dropped in silence.
+  const { settings, issues: all } = fromDBus(dict, { preferLegacy: true, strict: true });
   const issues = all.filter((i) => i.severity === 'error');
-  if (issues.length) {
-    throw new NmkError('INVALID_ARGUMENT', issues.map((i) => i.message).join('; '), { key: issues[0]!.setting && issues[0]!.property ? `${issues[0]!.setting}.${issues[0]!.property}` : undefined });
-  }
+  if (issues.length) throw issuesError(issues);
   return settings;
 }

@@ -23,6 +23,7 @@ import {
   type WriteOptions,
 } from '../../sdk/index.js';
 import { checkIncoming } from './validate.js';
+import { keepStoredSecrets } from './secrets.js';
 import { profileId, profileUuid, type Profile } from './profile.js';
 
 interface Found {
@@ -198,45 +199,71 @@ export class SettingsStore {
     this.events.emit('connection.removed', { uuid: p.uuid, id: p.id, path: p.path });
   }
 
-  private writerFor(settings: ConnectionSettings, options: WriteOptions): SettingsSource {
+  /** The plugin a profile goes to: the one a client named (AddConnection2/Update2 'plugin'), else the first that can store it. */
+  private writerFor(settings: ConnectionSettings, options: WriteOptions, plugin?: string): SettingsSource {
+    if (plugin !== undefined) return this.namedWriter(settings, options, plugin);
     const w = this.sources().find((s) => s.write && (s.canWrite?.(settings, options) ?? true));
     if (!w) throw new NmkError('INVALID_ARGUMENT', `no settings plugin can store a '${String(settings.connection?.type)}' profile`);
     return w;
   }
 
-  /** Add a new profile (validated and normalised first). */
-  async add(input: ConnectionSettings, options: WriteOptions): Promise<Profile> {
+  private namedWriter(settings: ConnectionSettings, options: WriteOptions, plugin: string): SettingsSource {
+    const named = this.sources().find((s) => s.name === plugin);
+    // As NetworkManager: a plugin that is not loaded, cannot write, or keeps no runtime profiles "is not available".
+    if (!named?.write || (options.persist === 'memory' && !(named.canWrite?.(settings, options) ?? true))) {
+      throw new NmkError('SETTINGS_INVALID_ARGUMENTS', `a plugin by the name of '${plugin}' is not available`);
+    }
+    if (!(named.canWrite?.(settings, options) ?? true)) {
+      throw new NmkError('INVALID_ARGUMENT', `plugin '${plugin}' cannot store this '${String(settings.connection?.type)}' profile`, { plugin });
+    }
+    return named;
+  }
+
+  /** Add a new profile (validated and normalised first); `plugin` confines it to that settings plugin. */
+  async add(input: ConnectionSettings, options: WriteOptions, plugin?: string): Promise<Profile> {
     const settings = checkIncoming(input);
     const uuid = profileUuid(settings);
     if (this.byUuid.has(uuid)) throw new NmkError('INVALID_ARGUMENT', `a profile with UUID ${uuid} already exists`, { key: 'connection.uuid' });
-    const source = this.writerFor(settings, options);
+    const source = this.writerFor(settings, options, plugin);
     const stored = await source.write!(settings, options);
     return this.put(uuid, source, stored);
   }
 
-  /** Replace a profile's settings; `persist` moves it between disk and memory ('keep' leaves it where it is). */
-  async update(p: Profile, input: ConnectionSettings, persist: 'disk' | 'memory' | 'keep'): Promise<Profile> {
-    const settings = checkIncoming(input);
+  /**
+   * Replace a profile's settings; `persist` moves it between disk and memory ('keep' leaves it where it is).
+   * Settings that carry no secret keep the stored ones (see secrets.ts).
+   * `plugin` moves the profile to that settings plugin (Update2's 'plugin').
+   */
+  async update(p: Profile, input: ConnectionSettings, persist: 'disk' | 'memory' | 'keep', plugin?: string): Promise<Profile> {
+    const settings = keepStoredSecrets(p.settings, checkIncoming(input));
     if (profileUuid(settings) !== p.uuid) throw new NmkError('INVALID_ARGUMENT', `the UUID of a profile cannot change (${p.uuid})`, { key: 'connection.uuid' });
     const options: WriteOptions = { persist: persist === 'keep' ? (p.stored.runtime ? 'memory' : 'disk') : persist };
     if (p.stored.readOnly && options.persist === 'disk') throw new NmkError('PERMISSION_DENIED', `profile '${p.id}' is read-only (${p.stored.file})`);
 
     // To memory from disk: the runtime copy hides the file, which stays as it is.
     if (options.persist === 'memory' && !p.stored.runtime) {
-      const source = this.writerFor(settings, options);
-      const stored = await source.write!(settings, options);
+      const source = this.writerFor(settings, options, plugin);
+      // The same source gets the file's profile as `previous`, so the runtime copy keeps what it preserved.
+      const stored = await source.write!(settings, options, source === p.source ? p.stored : undefined);
       return this.put(p.uuid, source, stored, { source: p.source, stored: p.stored });
     }
     // Back to disk from memory: write where the hidden file came from, then drop the runtime copy.
-    if (options.persist === 'disk' && p.stored.runtime && p.shadowed && p.shadowed.source.write && (p.shadowed.source.canWrite?.(settings, options) ?? true)) {
+    if (options.persist === 'disk' && p.stored.runtime && p.shadowed && (plugin === undefined || plugin === p.shadowed.source.name) && p.shadowed.source.write && (p.shadowed.source.canWrite?.(settings, options) ?? true)) {
       const stored = await p.shadowed.source.write(settings, options, p.shadowed.stored);
-      await p.source.delete?.(p.stored);
+      // A source that writes to disk drops its own runtime copy (keyfile's delete would take the new file too).
+      if (p.shadowed.source !== p.source) await p.source.delete?.(p.stored);
       return this.put(p.uuid, p.shadowed.source, stored);
     }
     let source = p.source;
-    if (!source.write || !(source.canWrite?.(settings, options) ?? true)) source = this.writerFor(settings, options);
+    const move = plugin !== undefined ? plugin !== source.name : !source.write || !(source.canWrite?.(settings, options) ?? true);
+    if (move) source = this.writerFor(settings, options, plugin);
     const stored = await source.write!(settings, options, source === p.source ? p.stored : undefined);
     if (source !== p.source) await p.source.delete?.(p.stored);
+    // Moved to another plugin on disk: the file it hid in the old plugin goes too, so one profile stays one.
+    if (plugin !== undefined && options.persist === 'disk' && p.shadowed && p.shadowed.source !== source && !p.shadowed.stored.readOnly) {
+      await p.shadowed.source.delete?.(p.shadowed.stored);
+      return this.put(p.uuid, source, stored);
+    }
     return this.put(p.uuid, source, stored, p.shadowed);
   }
 

@@ -1,9 +1,6 @@
 /** Bonding: Device.Bond with its ports as Slaves. */
 import { definePlugin, DeviceProps, interfaceNameOf, NMDeviceType, Tokens, type DeviceKind, type LinkInfoData } from '../../sdk/index.js';
 
-/** Options that name ports: the kernel takes them only once the ports are attached (set then, through sysfs). */
-export const AFTER_PORTS = new Set(['primary', 'active_slave']);
-
 export const bondKind: DeviceKind = {
   name: 'bond',
   deviceType: NMDeviceType.BOND,
@@ -14,10 +11,11 @@ export const bondKind: DeviceKind = {
   creates: 'bond',
   linkSpec(settings) {
     // bond.options are named as the kernel names them, which is what the platform's bond rows take.
-    const info: LinkInfoData = {};
-    for (const [k, v] of Object.entries((settings.bond?.options ?? {}) as Record<string, string>)) if (!AFTER_PORTS.has(k)) info[k] = v;
+    const info: LinkInfoData = { ...((settings.bond?.options ?? {}) as Record<string, string>) };
     return { name: interfaceNameOf(settings), kind: 'bond', info };
   },
+  // These name a port: the kernel refuses them until that port is attached.
+  afterPorts: ['primary', 'active_slave'],
 };
 
 export default definePlugin({

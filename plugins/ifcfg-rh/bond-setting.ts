@@ -1,9 +1,13 @@
 /**
  * "bond": BONDING_OPTS="mode=802.3ad miimon=100 ..." into bond.options, and
- * BONDING_MASTER=yes. Each option is checked against its row of the SDK's
- * BOND_OPTIONS, and the options together against bond-rules.ts; an option
- * that does not apply to the mode is dropped when it holds its default (as
- * NetworkManager's normalisation does) and refused otherwise.
+ * BONDING_MASTER=yes. As NetworkManager's reader (handle_bond_option): an
+ * item that is not name=value, an option nmk does not know and a value the
+ * option's row of the SDK's BOND_OPTIONS refuses are warnings, and the option
+ * is left out. The options together are checked against bond-rules.ts (what
+ * NetworkManager's verify() refuses): a broken rule is an error. An option
+ * the mode does not use is dropped, as NetworkManager's normalisation does,
+ * with a warning when it held something other than its default. On a
+ * rewrite, the items nmk did not read are written back after its own.
  */
 import { type BondMode, bondModeFromString, bondOption, bondOptionProblem, bondOptionSupported, type SettingValues } from '../../sdk/index.js';
 import { bondRuleProblems } from './bond-rules.js';
@@ -16,7 +20,7 @@ import type { Vars } from './vars.js';
 
 /** "bond-port", on a bond's port. */
 export const BOND_PORT_ROWS: readonly KeyRow[] = [
-  { key: 'BOND_PORT_QUEUE_ID', setting: Setting.bondPort, property: 'queue-id', codec: { kind: 'int', min: 0, max: 65535 }, default: 0 },
+  { key: 'BOND_PORT_QUEUE_ID', setting: Setting.bondPort, property: 'queue-id', codec: { kind: 'int', min: 0, max: 65535 }, default: 0, lenient: true },
 ];
 
 export const BOND_KEYS: readonly KeyMatcher[] = ['BONDING_OPTS', 'BONDING_MASTER', ...rowKeys(BOND_PORT_ROWS)];
@@ -25,29 +29,42 @@ export function readBond(vars: Vars): SettingValues {
   if (!vars.has('DEVICE')) throw vars.fileError('a bond needs DEVICE');
   const key = 'BONDING_OPTS';
   const given: Record<string, string> = {};
-  for (const item of splitList(vars.str(key) ?? '', ' ')) {
-    const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw vars.error(key, `'${printable(item)}' is not name=value`);
-    const name = item.slice(0, eq);
-    let value = item.slice(eq + 1);
-    const option = bondOption(name);
-    if (!option) throw vars.error(key, `unknown bonding option '${printable(name)}'`);
+  for (const item of bondItems(vars.str(key))) {
+    if ('unread' in item) {
+      vars.warn(key, item.unread);
+      continue;
+    }
+    const { name } = item;
     // initscripts accept quotes and +/- (add/remove) around arp_ip_target addresses.
-    if (name === 'arp_ip_target') value = value.replace(/^['"]/, '').replace(/[+\-'"]/g, '');
-    if (bondOptionProblem(name, value) !== undefined) throw vars.error(key, `'${printable(value)}' is not a valid value for bonding option '${name}'`);
-    given[name] = value;
+    const value = name === 'arp_ip_target' ? item.value.replace(/^['"]/, '').replace(/[+\-'"]/g, '') : item.value;
+    if (bondOptionProblem(name, value) !== undefined) vars.warn(key, `'${printable(value)}' is not a valid value for bonding option '${name}'; ignored`);
+    else given[name] = value;
   }
   const mode: BondMode = bondModeFromString(given.mode ?? 'balance-rr')!;
   const options: Record<string, string> = { mode };
-  for (const [name, value] of Object.entries(given)) {
-    if (name === 'mode') continue;
-    const option = bondOption(name)!;
-    if (bondOptionSupported(name, mode)) options[name] = value;
-    else if (value !== option.default) throw vars.error(key, `bonding option '${name}' does not apply to mode ${mode}`);
-  }
+  for (const [name, value] of Object.entries(given)) if (name !== 'mode') options[name] = value;
+  // NetworkManager verifies these rules before it drops the options the mode does not use.
   const [problem] = bondRuleProblems(options, mode);
   if (problem) throw vars.error(key, problem);
+  for (const [name, value] of Object.entries(options)) {
+    if (name === 'mode' || bondOptionSupported(name, mode)) continue;
+    delete options[name];
+    if (value !== bondOption(name)!.default) vars.warn(key, `bonding option '${name}' does not apply to mode ${mode}; ignored`);
+  }
   return { options };
+}
+
+type BondItem = { name: string; value: string; text: string } | { unread: string; text: string };
+
+/** BONDING_OPTS split into items: a known option with its value, or why the item is not read. */
+function bondItems(text: string | undefined): BondItem[] {
+  return splitList(text ?? '', ' ').map((item) => {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) return { unread: `'${printable(item)}' is not name=value; ignored`, text: item };
+    const name = item.slice(0, eq);
+    if (!bondOption(name)) return { unread: `unknown bonding option '${printable(name)}'; ignored`, text: item };
+    return { name, value: item.slice(eq + 1), text: item };
+  });
 }
 
 export function writeBond(values: SettingValues | undefined, out: FileWriter): void {
@@ -57,6 +74,8 @@ export function writeBond(values: SettingValues | undefined, out: FileWriter): v
     .filter((k) => k !== 'mode')
     .sort()
     .map((k) => `${k}=${options[k]}`);
-  out.set('BONDING_OPTS', [`mode=${mode}`, ...rest].join(' '));
+  // Items nmk does not read stay, after its own (a newer bonding driver's option, say).
+  const unread = bondItems(out.get('BONDING_OPTS')).flatMap((i) => ('unread' in i ? [i.text] : []));
+  out.set('BONDING_OPTS', [`mode=${mode}`, ...rest, ...unread].join(' '));
   out.set('BONDING_MASTER', 'yes');
 }

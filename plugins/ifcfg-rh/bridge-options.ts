@@ -67,6 +67,17 @@ export const FORWARD_DELAY: BridgeOption = {
   onlyWithStp: true,
 };
 
+/**
+ * forward_delay=N in BRIDGING_OPTS: initscripts users write it there beside
+ * hello_time and max_age. NetworkManager 1.42's reader does not know it (it
+ * warns and keeps the default); nmk reads it as DELAY, in the same seconds
+ * as the other STP timers, and writes it back as DELAY.
+ */
+export const FORWARD_DELAY_OPTION: BridgeOption = { ...FORWARD_DELAY, word: 'forward_delay' };
+
+/** The options BRIDGING_OPTS of a bridge is read with. */
+export const BRIDGE_READ_OPTIONS: readonly BridgeOption[] = [...BRIDGE_OPTIONS, FORWARD_DELAY_OPTION];
+
 export const BRIDGE_PORT_OPTIONS: readonly BridgeOption[] = [
   { word: 'priority', property: 'priority', type: { kind: 'uint', min: 0, max: 63 }, default: 32 },
   { word: 'path_cost', property: 'path-cost', type: { kind: 'uint', min: 0, max: 65535 }, default: 100 },

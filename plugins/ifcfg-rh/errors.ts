@@ -4,7 +4,9 @@
  *   CONFIG_SYNTAX  the file cannot be read as shell variables (quoting, a line
  *                  that is not KEY=value, NUL, bad UTF-8, too large)
  *   CONFIG_VALUE   a value nmk reads but cannot use (bad address, out of range,
- *                  unknown option, unsupported TYPE, a port without its controller)
+ *                  unsupported TYPE, a port without its controller); warnings
+ *                  use it too (an unknown option or variable, a value
+ *                  NetworkManager only warns about), but are not thrown
  *   INTERNAL       the file system failed (unreadable file...)
  */
 import { NmkError, type ErrorCode } from '../../sdk/index.js';

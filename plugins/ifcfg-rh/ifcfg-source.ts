@@ -5,11 +5,11 @@
  */
 import { accessSync, constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type ConnectionSettings, type Logger, NmkError, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
+import { type ConnectionSettings, type Logger, NmkError, refuseOversize, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
 import type { ControllerRef } from './connection-setting.js';
 import { ifcfgError } from './errors.js';
 import { baseNameFor, classifyName, companionPath, FileTag, IFCFG_DIR, isAliasName, profileName, type FileKind } from './file-names.js';
-import { errno, readIfcfgFile } from './files.js';
+import { errno, MAX_FILE_SIZE, readIfcfgFile } from './files.js';
 import { finishProfile, holdsOnlyDefaults, newUuid, normalizeAndVerify } from './model-hooks.js';
 import { Setting } from './nm-names.js';
 import { kindByNmType } from './profile-kind.js';
@@ -26,10 +26,15 @@ export interface IfcfgRhSourceOptions {
   logger?: Logger;
 }
 
-/** What one ifcfg file gave. */
+/** What one ifcfg file gave, and what its reader warned about (the profile loads regardless). */
 type FileOutcome =
-  | { file: string; result: ReadResult }
-  | { file: string; error: NmkError };
+  | { file: string; result: ReadResult; warnings: NmkError[] }
+  | { file: string; error: NmkError; warnings: NmkError[] };
+
+/** load()'s result, with the warnings (each names file, line and key); they are also logged. */
+export interface IfcfgLoadResult extends SourceLoadResult {
+  warnings: NmkError[];
+}
 
 const FILE_MODE = 0o644;
 /** Files read at once by load(): enough to hide the file system's latency, few enough for any fd limit. */
@@ -53,13 +58,13 @@ export class IfcfgRhSource implements SettingsSource {
   }
 
   /** Reads every ifcfg file of the directory. Never throws for a bad file. */
-  async load(): Promise<SourceLoadResult> {
+  async load(): Promise<IfcfgLoadResult> {
     let names: string[];
     try {
       names = await this.#listDirectory();
     } catch (e) {
       const code = errno(e) === 'EACCES' || errno(e) === 'EPERM' ? 'PERMISSION_DENIED' : 'INTERNAL';
-      return { profiles: [], errors: [ifcfgError(code, `cannot list the directory: ${e instanceof Error ? e.message : String(e)}`, { file: this.#dir })] };
+      return { profiles: [], errors: [ifcfgError(code, `cannot list the directory: ${e instanceof Error ? e.message : String(e)}`, { file: this.#dir })], warnings: [] };
     }
     const present = new Set(names);
     const ifcfgs = names
@@ -73,14 +78,14 @@ export class IfcfgRhSource implements SettingsSource {
   }
 
   /** Reads the profile one file belongs to (any of its four files); undefined when the file is not this source's. */
-  async loadFile(file: string): Promise<SourceLoadResult | undefined> {
+  async loadFile(file: string): Promise<IfcfgLoadResult | undefined> {
     if (dirname(file) !== this.#dir) return undefined;
     const c = classifyName(basename(file));
     if (!c) return undefined;
     const ifcfg = join(this.#dir, FileTag.ifcfg + c.name);
     this.#unmanaged.delete(ifcfg);
     this.#profiles.delete(ifcfg);
-    if (!(await exists(ifcfg))) return { profiles: [], errors: [] };
+    if (!(await exists(ifcfg))) return { profiles: [], errors: [], warnings: [] };
     const outcome = await this.#loadOne(ifcfg);
     this.#remember(outcome);
     return this.#collect([outcome]);
@@ -121,6 +126,10 @@ export class IfcfgRhSource implements SettingsSource {
       // A value an ifcfg file cannot hold (a NUL in a name, an unknown method...).
       if (e instanceof TypeError) throw new NmkError('INVALID_ARGUMENT', `ifcfg-rh cannot store this profile: ${e.message}`, { plugin: this.name, hook: 'write' });
       throw e;
+    }
+    // Every file within the reader's limit before any is written: a profile is stored whole or not at all.
+    for (const [file, data] of [[companionPath(ifcfgPath, 'route'), out.route], [companionPath(ifcfgPath, 'route6'), out.route6], [companionPath(ifcfgPath, 'keys'), out.keys], [ifcfgPath, out.ifcfg]] as const) {
+      if (data !== undefined) refuseOversize(file, data, MAX_FILE_SIZE, this.name);
     }
     // Companions first: whoever reloads on the ifcfg file's change sees them complete.
     await this.#put(companionPath(ifcfgPath, 'route'), out.route, FILE_MODE);
@@ -163,6 +172,7 @@ export class IfcfgRhSource implements SettingsSource {
 
   /** Reads one profile's files; every failure becomes the outcome's error. */
   async #loadOne(ifcfgPath: string): Promise<FileOutcome> {
+    const warnings: NmkError[] = [];
     try {
       const bytes = await readIfcfgFile(ifcfgPath);
       if (bytes === undefined) throw ifcfgError('INTERNAL', 'the file disappeared while loading', { file: ifcfgPath });
@@ -176,11 +186,12 @@ export class IfcfgRhSource implements SettingsSource {
         route6: await this.#routeFile(ifcfgPath, 'route6'),
         ...(keysBytes ? { keys: ShvarFile.parse(keysBytes, companionPath(ifcfgPath, 'keys')) } : {}),
         hasIfupScript: (prefix) => this.#hasIfupScript(prefix),
+        warnings,
       });
-      return { file: ifcfgPath, result };
+      return { file: ifcfgPath, result, warnings };
     } catch (e) {
       const error = e instanceof NmkError ? e : ifcfgError('INTERNAL', e instanceof Error ? e.message : String(e), { file: ifcfgPath });
-      return { file: ifcfgPath, error };
+      return { file: ifcfgPath, error, warnings };
     }
   }
 
@@ -206,10 +217,15 @@ export class IfcfgRhSource implements SettingsSource {
     if (o.result.kind === 'ignored') this.#logger?.debug('ifcfg file ignored', { file: o.file, reason: o.result.reason });
   }
 
-  /** Profiles and errors of the outcomes; a port whose controller this directory does not hold is an error. */
-  #collect(outcomes: readonly FileOutcome[]): SourceLoadResult {
-    const result: SourceLoadResult = { profiles: [], errors: [] };
+  /**
+   * Profiles, errors and warnings of the outcomes (the warnings are logged);
+   * a port whose controller this directory does not hold is an error.
+   */
+  #collect(outcomes: readonly FileOutcome[]): IfcfgLoadResult {
+    const result: IfcfgLoadResult = { profiles: [], errors: [], warnings: [] };
     for (const o of outcomes) {
+      for (const w of o.warnings) this.#logger?.warn(w.message, { code: w.code });
+      result.warnings.push(...o.warnings);
       if ('error' in o) {
         result.errors.push(o.error);
         continue;

@@ -68,7 +68,7 @@ export function readIPv4(vars: Vars, dns4: string[], routeFile: RouteFileInput |
     const search = readSearchDomains(vars, 'DOMAIN');
     if (search) values['dns-search'] = search;
   }
-  const routes = readRouteFile(routeFile, 4);
+  const routes = readRouteFile(routeFile, 4, vars.warnings);
   if (routes.length) values['route-data'] = routes;
   return values;
 }

@@ -56,7 +56,7 @@ export function readIPv6(vars: Vars, dns6: string[], routeFile: RouteFileInput |
     const search = readSearchDomains(vars, 'IPV6_DOMAIN');
     if (search) values['dns-search'] = search;
   }
-  const routes = readRouteFile(routeFile, 6);
+  const routes = readRouteFile(routeFile, 6, vars.warnings);
   if (routes.length) values['route-data'] = routes;
   return values;
 }

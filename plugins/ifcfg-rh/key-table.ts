@@ -31,6 +31,11 @@ export interface KeyRow {
   default?: SettingValue;
   /** NetworkManager's writer writes this variable even when the value is the default. */
   alwaysWrite?: boolean;
+  /**
+   * NetworkManager only warns about a value it cannot read and uses the
+   * default: so does nmk. Booleans always are (svGetValueBoolean).
+   */
+  lenient?: boolean;
 }
 
 /** Reads every row whose variable is set into `settings`. */
@@ -43,7 +48,8 @@ export function readRows(vars: Vars, rows: readonly KeyRow[], settings: Connecti
 }
 
 export function readRow(vars: Vars, row: KeyRow): SettingValue | undefined {
-  return vars.parsed(row.key, (text) => parseRowText(row, text), describeCodec(row.codec));
+  const read = row.lenient || row.codec.kind === 'bool' ? vars.lenient.bind(vars) : vars.parsed.bind(vars);
+  return read(row.key, (text) => parseRowText(row, text), describeCodec(row.codec));
 }
 
 /** The property value a variable's text means, or undefined when the text is not valid. */

@@ -4,12 +4,15 @@
  * ifcfg-rh reader does (nms-ifcfg-rh-reader.c). Pure: the caller reads the
  * files. Throws only NmkError, naming the file, the line and the key.
  *
- * nmk is stricter than NetworkManager in one way: a variable nmk reads whose
- * value it cannot use is an error for the whole file (NetworkManager often
- * logs a warning and uses a default), so a typo never silently changes what
- * a profile does.
+ * Where NetworkManager only warns and goes on (a boolean it cannot read, a
+ * bridge or bond option it does not know or whose value it refuses, an
+ * option the bond mode does not use), nmk does the same: a warning naming
+ * the file, the line and the key, and the profile loads. A value that leaves
+ * no usable profile (an address, a VLAN id out of range, rules NetworkManager
+ * verifies) stays an error for that file alone. A variable nmk does not read
+ * at all is a warning too, and stays in the file when nmk rewrites it.
  */
-import type { ConnectionSettings } from '../../sdk/index.js';
+import type { ConnectionSettings, NmkError } from '../../sdk/index.js';
 import { BOND_PORT_ROWS, readBond } from './bond-setting.js';
 import { readBridge, readBridgePort } from './bridge-setting.js';
 import { readConnection, type ControllerRef } from './connection-setting.js';
@@ -24,6 +27,7 @@ import { detectKind, type KindOptions } from './profile-kind.js';
 import type { RouteFileInput } from './route-files.js';
 import { ETH_ALEN } from './scalars.js';
 import type { ShvarFile } from './shvar-file.js';
+import { warnUnknownKeys } from './unknown-keys.js';
 import { Vars } from './vars.js';
 import { readVlan } from './vlan-setting.js';
 import { readWired } from './wired-setting.js';
@@ -38,6 +42,8 @@ export interface ReadInput extends KindOptions {
   route?: RouteFileInput;
   route6?: RouteFileInput;
   keys?: ShvarFile;
+  /** Where warnings go (file, line and key in each); the profile loads regardless. */
+  warnings?: NmkError[];
 }
 
 export type ReadResult =
@@ -48,7 +54,7 @@ export type ReadResult =
   | { kind: 'ignored'; reason: string };
 
 export function readIfcfg(input: ReadInput): ReadResult {
-  const vars = new Vars(input.ifcfg);
+  const vars = new Vars(input.ifcfg, input.warnings);
   if (vars.bool('NM_CONTROLLED') === false) return unmanaged(vars);
   if (vars.str('BOOTPROTO')?.toLowerCase() === 'ibft') return { kind: 'ignored', reason: 'iBFT is configured by the initrd' };
   const detected = detectKind(vars, input);
@@ -78,13 +84,14 @@ export function readIfcfg(input: ReadInput): ReadResult {
       break;
   }
   if (kind.kind !== 'infiniband') {
-    const dot1x = readDot1x(vars, input.keys ? new Vars(input.keys) : undefined);
+    const dot1x = readDot1x(vars, input.keys ? new Vars(input.keys, vars.warnings) : undefined);
     if (dot1x) settings[Setting.dot1x] = dot1x;
   }
   if (connection.controller?.portType === 'bridge') settings[Setting.bridgePort] = readBridgePort(vars);
   if (connection.controller?.portType === 'bond') readRows(vars, BOND_PORT_ROWS, settings);
   // A port has no IP configuration of its own (NetworkManager's normalisation drops it).
   if (!connection.controller) readIP(vars, input, settings);
+  warnUnknownKeys(vars);
   return connection.controller ? { kind: 'profile', settings, controller: connection.controller } : { kind: 'profile', settings };
 }
 

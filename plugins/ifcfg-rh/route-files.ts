@@ -6,8 +6,10 @@
  *   10.0.0.0/8 via 1.2.3.4 metric 10 table 5        (one `ip route` per line)
  * route6-NAME has only the second form. nmk writes the variable form for IPv4
  * (unless the file already uses lines, as NetworkManager does) and lines for IPv6.
+ * A line of the second form nmk cannot read is a warning (file, line) and is
+ * skipped, as NetworkManager skips it rather than refuse the whole profile.
  */
-import type { IpRoute } from '../../sdk/index.js';
+import type { IpRoute, NmkError } from '../../sdk/index.js';
 import { ifcfgError } from './errors.js';
 import { FileWriter, type KeyMatcher } from './file-writer.js';
 import { formatRouteLine, formatRouteOptions, parseRouteLine } from './route-line.js';
@@ -28,20 +30,21 @@ export function isVariableForm(text: ByteString): boolean {
   return VARIABLE_FORM.test(text);
 }
 
-export function readRouteFile(input: RouteFileInput | undefined, family: 4 | 6): IpRoute[] {
+/** The file's routes; `warnings` receives the lines skipped. */
+export function readRouteFile(input: RouteFileInput | undefined, family: 4 | 6, warnings: NmkError[]): IpRoute[] {
   if (!input || input.text === '') return [];
   if (family === 4 && isVariableForm(input.text)) return readVariableForm(input);
-  return readLineForm(input, family);
+  return readLineForm(input, family, warnings);
 }
 
-function readLineForm(input: RouteFileInput, family: 4 | 6): IpRoute[] {
+function readLineForm(input: RouteFileInput, family: 4 | 6, warnings: NmkError[]): IpRoute[] {
   const routes: IpRoute[] = [];
   input.text.split('\n').forEach((raw, index) => {
     if (/^[ \t\n]*(#|$)/.test(raw)) return;
     const line = Buffer.from(raw, 'latin1').toString('utf8');
     const r = parseRouteLine(line, family);
-    if (!r.ok) throw ifcfgError('CONFIG_VALUE', `invalid route "${line.trim()}": ${r.reason}`, { file: input.file, line: index + 1 });
-    addRoute(routes, r.route);
+    if (!r.ok) warnings.push(ifcfgError('CONFIG_VALUE', `invalid route "${line.trim()}": ${r.reason}; ignored`, { file: input.file, line: index + 1 }));
+    else addRoute(routes, r.route);
   });
   return routes;
 }

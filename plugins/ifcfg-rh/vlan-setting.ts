@@ -57,11 +57,12 @@ export function readVlan(vars: Vars): SettingValues {
   const flags = readFlags(vars);
   if (flags !== DEFAULT_FLAGS) values.flags = flags;
   for (const [key, property] of PRIORITY_MAPS) {
-    const items = splitList(vars.str(key) ?? '', ',').filter((i) => i.includes(':'));
-    for (const item of items) {
-      if (!/^[0-9]+:[0-9]+$/.test(item) || Number(item.split(':')[0]) > 0xffffffff || Number(item.split(':')[1]) > 0xffffffff) {
-        throw vars.error(key, `'${item}' is not FROM:TO`);
-      }
+    // As NetworkManager: an item that is not FROM:TO is a warning and left out.
+    const items: string[] = [];
+    for (const item of splitList(vars.str(key) ?? '', ',')) {
+      if (!item.includes(':')) continue;
+      if (isPriorityItem(item)) items.push(item);
+      else vars.warn(key, `'${item}' is not FROM:TO; ignored`);
     }
     if (items.length) values[property] = items;
   }
@@ -99,4 +100,9 @@ export function writeVlan(values: SettingValues | undefined, out: FileWriter): v
     const items = Array.isArray(v[property]) ? (v[property] as string[]) : [];
     out.set(key, items.join(','));
   }
+}
+
+function isPriorityItem(item: string): boolean {
+  const [from, to] = item.split(':');
+  return /^[0-9]+:[0-9]+$/.test(item) && Number(from) <= 0xffffffff && Number(to) <= 0xffffffff;
 }

@@ -13,7 +13,7 @@ const S = Setting.wired;
 
 export const WIRED_ROWS: readonly KeyRow[] = [
   { key: 'HWADDR', setting: S, property: 'mac-address', codec: { kind: 'mac', length: ETH_ALEN } },
-  { key: 'MTU', setting: S, property: 'mtu', codec: { kind: 'int', min: 0, max: 65535, base: 0 }, default: 0 },
+  { key: 'MTU', setting: S, property: 'mtu', codec: { kind: 'int', min: 0, max: 65535, base: 0 }, default: 0, lenient: true },
 ];
 
 /** cloned-mac-address: an address or one of NetworkManager's special words. */

@@ -29,7 +29,14 @@ export interface IfnetSourceOptions {
 export interface IfnetRead {
   profiles: SourceProfile[];
   errors: NmkError[];
+  /** What was ignored, each naming file, line and variable; the profiles load regardless. */
+  warnings: NmkError[];
   unmanaged: string[];
+}
+
+/** load()'s result, with the warnings (also logged). */
+export interface IfnetLoadResult extends SourceLoadResult {
+  warnings: NmkError[];
 }
 
 /** Everything one conf.d/net text yields. Never throws: problems are errors naming file, line and variable. */
@@ -38,7 +45,7 @@ export function readConfText(text: string, file: string): IfnetRead {
   try {
     script = evaluate(parseScript(tokenize(text)));
   } catch (err) {
-    if (err instanceof BashSyntaxError) return { profiles: [], unmanaged: [], errors: [new NmkError('CONFIG_SYNTAX', err.message, { plugin: PLUGIN, file, line: err.line })] };
+    if (err instanceof BashSyntaxError) return { profiles: [], unmanaged: [], warnings: [], errors: [new NmkError('CONFIG_SYNTAX', err.message, { plugin: PLUGIN, file, line: err.line })] };
     throw err;
   }
   const errors = script.problems.map((p) => new NmkError('CONFIG_SYNTAX', p.reason, { plugin: PLUGIN, file, line: p.line, key: p.key }));
@@ -50,7 +57,7 @@ export function readConfText(text: string, file: string): IfnetRead {
     if ('error' in done) errors.push(done.error);
     else profiles.push({ settings: done.settings, file, readOnly: true });
   }
-  return { profiles, errors, unmanaged: conf.unmanaged };
+  return { profiles, errors, warnings: conf.warnings, unmanaged: conf.unmanaged };
 }
 
 export class IfnetSource implements SettingsSource {
@@ -67,24 +74,25 @@ export class IfnetSource implements SettingsSource {
     return this.options.under(this.logical);
   }
 
-  async load(): Promise<SourceLoadResult> {
+  async load(): Promise<IfnetLoadResult> {
     const file = this.file;
     const read = await readTextFile(file, { plugin: PLUGIN, maxBytes: MAX_FILE_BYTES });
     if ('missing' in read) {
       this.unmanaged = [];
-      return { profiles: [], errors: [] };
+      return { profiles: [], errors: [], warnings: [] };
     }
     if ('error' in read) {
       this.unmanaged = [];
-      return { profiles: [], errors: [read.error] };
+      return { profiles: [], errors: [read.error], warnings: [] };
     }
     const result = readConfText(read.text, file);
     this.unmanaged = result.unmanaged.map((n) => `interface-name:${n}`);
     this.options.logger?.debug('read conf.d/net', { profiles: result.profiles.length, errors: result.errors.length });
-    return { profiles: result.profiles, errors: result.errors };
+    for (const w of result.warnings) this.options.logger?.warn(w.message, { code: w.code });
+    return { profiles: result.profiles, errors: result.errors, warnings: result.warnings };
   }
 
-  async loadFile(file: string): Promise<SourceLoadResult | undefined> {
+  async loadFile(file: string): Promise<IfnetLoadResult | undefined> {
     return file === this.file ? this.load() : undefined;
   }
 

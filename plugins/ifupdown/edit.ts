@@ -109,9 +109,10 @@ function isAuto(tree: EniTree, name: string): boolean {
 
 /**
  * Lines of the old stanzas nmk keeps when it rewrites them, by address
- * family: unmodelled options and ordinary comments. On a port, bond-*
- * options stay too (ifenslave reads them there only to create a missing
- * bond).
+ * family: unmodelled options (unknown bond-* and bridge_* ones too) and
+ * ordinary comments. On anything but a bond, bond-* options stay (on a port
+ * ifenslave reads them only to create a missing bond), and bridge_* options
+ * on anything but a bridge.
  */
 export function keptLines(stanzas: IfaceStanza[], rendered: RenderedProfile): Map<string, string[]> {
   const kept = new Map<string, string[]>();
@@ -128,7 +129,8 @@ export function keptLines(stanzas: IfaceStanza[], rendered: RenderedProfile): Ma
       }
       const key = normaliseKey(line.words[0]!);
       const c = classifyOption(key);
-      const keep = ('cls' in c && c.cls === 'kept') || ('cls' in c && c.cls === 'bond' && rendered.controller?.kind === 'bond');
+      // bond-* and bridge_* options are written from the profile only on a bond or a bridge; elsewhere they are the file's.
+      const keep = 'cls' in c && (c.cls === 'kept' || (c.cls === 'bond' && rendered.kind !== 'bond') || (c.cls === 'bridge' && rendered.kind !== 'bridge'));
       // A controller keeps its port list: the ports are profiles of their own.
       const carried = (rendered.kind === 'bond' && (key === 'bond-slaves' || key === 'slaves')) || (rendered.kind === 'bridge' && key === 'bridge-ports');
       if (keep || carried) lines.push(line.raw.endsWith('\n') ? line.raw : `${line.raw}\n`);

@@ -8,10 +8,10 @@
  * UUID derived from that name, as NetworkManager's plugin does, unless nmk
  * saved another name or UUID in the stanza.
  */
-import { type AtomicWriteOptions, type ConnectionSettings, isUuid, type Logger, NmkError, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
+import { type AtomicWriteOptions, type ConnectionSettings, isUuid, type Logger, NmkError, refuseOversize, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
 import { keptLines, planWrite, planDelete } from './edit.js';
 import { PLUGIN } from './eni/document.js';
-import { type EniTree, loadTree, MAIN_FILE } from './eni/include.js';
+import { type EniTree, loadTree, MAIN_FILE, MAX_FILE_BYTES } from './eni/include.js';
 import { draftToSettings } from './model/draft.js';
 import { finishProfile } from './model/finish.js';
 import { Prop, Setting } from './model/nm-names.js';
@@ -41,6 +41,12 @@ interface Snapshot {
   read: ReadOutput;
   profiles: SourceProfile[];
   errors: NmkError[];
+  warnings: NmkError[];
+}
+
+/** load()'s result, with the warnings (each names file, line and key); they are also logged. */
+export interface IfupdownLoadResult extends SourceLoadResult {
+  warnings: NmkError[];
 }
 
 function interfaceName(settings: ConnectionSettings | undefined): string | undefined {
@@ -76,15 +82,22 @@ export class IfupdownSource implements SettingsSource {
     return this.options.under(this.mainLogical);
   }
 
-  async load(): Promise<SourceLoadResult> {
+  async load(): Promise<IfupdownLoadResult> {
     const snap = await this.read();
-    return { profiles: snap.profiles, errors: snap.errors };
+    this.logWarnings(snap.warnings);
+    return { profiles: snap.profiles, errors: snap.errors, warnings: snap.warnings };
   }
 
-  async loadFile(file: string): Promise<SourceLoadResult | undefined> {
+  async loadFile(file: string): Promise<IfupdownLoadResult | undefined> {
     const snap = await this.read();
     if (!snap.tree.docs.some((d) => d.file === file)) return undefined;
-    return { profiles: snap.profiles.filter((p) => p.file === file), errors: snap.errors.filter((e) => e.origin.file === file) };
+    const warnings = snap.warnings.filter((w) => w.origin.file === file);
+    this.logWarnings(warnings);
+    return { profiles: snap.profiles.filter((p) => p.file === file), errors: snap.errors.filter((e) => e.origin.file === file), warnings };
+  }
+
+  private logWarnings(warnings: readonly NmkError[]): void {
+    for (const w of warnings) this.options.logger?.warn(w.message, { code: w.code });
   }
 
   unmanagedSpecs(): string[] {
@@ -113,6 +126,8 @@ export class IfupdownSource implements SettingsSource {
       const previousName = previous ? interfaceName(previous.settings) : undefined;
       const plan = planWrite(tree, rendered, previousName, previous?.file ?? this.mainFile, this.mainFile);
       if ('problem' in plan) throw refuse(plan.problem);
+      // Every file within the reader's limit before any is written.
+      for (const [file, text] of plan.files) refuseOversize(file, text, MAX_FILE_BYTES, PLUGIN);
       for (const [file, text] of plan.files) await writeFileAtomic(file, text, WRITE);
       const after = await this.read();
       const stored = after.profiles.find((p) => interfaceName(p.settings) === rendered.name);
@@ -157,6 +172,8 @@ export class IfupdownSource implements SettingsSource {
     const profiles: SourceProfile[] = [];
     const managed = this.options.managed();
     this.unmanaged = managed ? [] : read.names.map((n) => `interface-name:${n}`);
+    // With managed=false nmk reads nothing of these files for itself: nothing to warn about.
+    const warnings = managed ? read.warnings : [];
     if (managed) {
       const uuids = new Map<string, string>();
       for (const draft of read.drafts) {
@@ -176,7 +193,7 @@ export class IfupdownSource implements SettingsSource {
       }
     }
     this.options.logger?.debug('read interfaces files', { files: tree.docs.length, profiles: profiles.length, errors: errors.length, managed });
-    this.last = { tree, read, profiles, errors };
+    this.last = { tree, read, profiles, errors, warnings };
     return this.last;
   }
 }

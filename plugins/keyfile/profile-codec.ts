@@ -9,6 +9,7 @@ import path from 'node:path';
 import { KeyFileParseError, NmkError, parse, type ConnectionSettings, type KeyFileDocument } from '../../sdk/index.js';
 import { idFromFileName } from './file-names.js';
 import { groupForSetting, normalizeAndVerify, settingForGroup, type VerifyProblem } from './model.js';
+import type { PreservedKeyfile } from './preserved.js';
 import { PLUGIN_NAME, ReadContext } from './read-context.js';
 import { keyfileToSettings } from './reader.js';
 import { uuidFromPath } from './uuid-from-path.js';
@@ -20,6 +21,8 @@ export interface ParsedProfile {
   settings: ConnectionSettings;
   /** Things NetworkManager would also accept with a warning (unknown keys, deprecated forms). */
   warnings: string[];
+  /** What the file holds that nmk does not read, for a rewrite; undefined when nothing. */
+  preserved?: PreservedKeyfile;
 }
 
 /**
@@ -44,12 +47,16 @@ export function parseProfile(input: string | Uint8Array, file: string, uuidSeed:
     const where = locate(ctx, problems[0]!);
     throw ctx.error(where.group, where.key, `invalid profile: ${problems.map((p) => p.message).join('; ')}`);
   }
-  return { settings, warnings: ctx.warnings };
+  const preserved = ctx.kept.finish(doc);
+  return preserved ? { settings, warnings: ctx.warnings, preserved } : { settings, warnings: ctx.warnings };
 }
 
-/** The keyfile text NetworkManager would write for these settings. */
-export function serializeProfile(settings: ConnectionSettings): string {
-  return settingsToKeyfile(settings).serialize();
+/**
+ * The keyfile text NetworkManager would write for these settings, with what
+ * a previous file held that nmk does not read put back (preserved.ts).
+ */
+export function serializeProfile(settings: ConnectionSettings, preserved?: PreservedKeyfile): string {
+  return settingsToKeyfile(settings, preserved).serialize();
 }
 
 /** Whether every property of the profile has a keyfile form. */

@@ -1,14 +1,17 @@
 /**
  * What the reader carries while it turns one document into settings: the
- * document (for line numbers), where to send warnings, and how to build an
- * error that names the file, the line and the key.
+ * document (for line numbers), where to send warnings, what it skips but
+ * keeps, and how to build an error that names the file, the line and the key.
  */
 import { NmkError, type KeyFileDocument } from '../../sdk/index.js';
+import { PreservedCollector } from './preserved.js';
 
 export const PLUGIN_NAME = 'keyfile';
 
 export class ReadContext {
   readonly warnings: string[] = [];
+  /** The groups and keys the reader skips, kept for a rewrite (preserved.ts). */
+  readonly kept = new PreservedCollector();
 
   constructor(
     readonly doc: KeyFileDocument,

@@ -8,12 +8,15 @@
  * value is wrong (an invalid address, prefix, MAC, integer or boolean is an
  * error naming file, line and key) and warns about when it is merely unknown
  * (a setting or key nmk does not know, as a newer NetworkManager may write).
+ * What it skips ([.nmmeta], unknown settings and keys) it keeps in
+ * ctx.kept, so a rewrite puts it back unchanged (preserved.ts).
  */
 import type { ConnectionSettings, SettingValues } from '../../sdk/index.js';
 import { hasGenericForm, readGeneric } from './generic-values.js';
-import { settingForGroup, type PropertyDefinition } from './model.js';
+import { groupForSetting, settingForGroup, type PropertyDefinition } from './model.js';
 import type { ReadContext } from './read-context.js';
 import { specialRow, VPN_SECRETS_GROUP, type SpecialRow } from './special-properties.js';
+import { auxiliaryGroupOwner } from './link-rows.js';
 
 /** NetworkManager's own bookkeeping group in keyfiles (nm-generated, volatile...). */
 const NMMETA_GROUP = '.nmmeta';
@@ -30,21 +33,41 @@ export function keyfileToSettings(ctx: ReadContext, fallbacks: Fallbacks): Conne
   const settings: ConnectionSettings = {};
   const groupOf = new Map<string, string>();
   for (const group of ctx.doc.groupNames()) {
-    if (group === NMMETA_GROUP) continue;
+    if (group === NMMETA_GROUP) {
+      ctx.kept.keepGroup(ctx.doc.getGroup(group)!);
+      continue;
+    }
     if (group === VPN_SECRETS_GROUP) {
-      if (!ctx.doc.hasGroup('vpn')) ctx.warnings.push(`${ctx.file}:${ctx.lineOf(group) ?? 0}: [${group}] without a [vpn] group ignored`);
+      if (ctx.doc.hasGroup('vpn')) ctx.kept.writtenGroup(group);
+      else {
+        ctx.warnings.push(`${ctx.file}:${ctx.lineOf(group) ?? 0}: [${group}] without a [vpn] group not read; kept as is`);
+        ctx.kept.keepGroup(ctx.doc.getGroup(group)!);
+      }
+      continue;
+    }
+    const owners = auxiliaryGroupOwner(group);
+    if (owners) {
+      // [wireguard-peer.*] and [ethernet-s390-options] are read with their setting's group.
+      if (owners.some((g) => ctx.doc.hasGroup(g))) ctx.kept.writtenGroup(group);
+      else {
+        ctx.warnings.push(`${ctx.file}:${ctx.lineOf(group) ?? 0}: [${group}] without a [${owners[0]}] group not read; kept as is`);
+        ctx.kept.keepGroup(ctx.doc.getGroup(group)!);
+      }
       continue;
     }
     const def = settingForGroup(group);
     if (!def) {
-      ctx.warnings.push(`${ctx.file}:${ctx.lineOf(group) ?? 0}: unknown setting [${group}] ignored`);
+      ctx.warnings.push(`${ctx.file}:${ctx.lineOf(group) ?? 0}: unknown setting [${group}] not read; kept as is`);
+      ctx.kept.keepGroup(ctx.doc.getGroup(group)!);
       continue;
     }
     const earlier = groupOf.get(def.name);
     if (earlier !== undefined) ctx.warnings.push(`${ctx.file}:${ctx.lineOf(group) ?? 0}: [${group}] repeats setting ${def.name} of [${earlier}]; the later one is used`);
     groupOf.set(def.name, group);
+    ctx.kept.settingGroup(def.name, groupForSetting(def));
     settings[def.name] = readSetting(ctx, group, def.name);
   }
+  for (const { group, key, reason } of ctx.kept.unkeepable) ctx.warn(group, key, `cannot be kept for a rewrite: ${reason}`);
   const connection = (settings.connection ??= {});
   if (typeof connection.id !== 'string' || connection.id === '') connection.id = fallbacks.id();
   if (typeof connection.uuid !== 'string' || connection.uuid === '') connection.uuid = fallbacks.uuid();
@@ -89,9 +112,13 @@ function readSetting(ctx: ReadContext, group: string, setting: string): SettingV
     const prop = plan.generic.get(key);
     if (prop) {
       if (hasGenericForm(prop)) values[prop.name] = readGeneric(ctx, group, key, prop);
-      else ctx.warn(group, key, `nmk cannot read ${prop.type} properties from keyfiles yet; ignored`);
+      else {
+        ctx.warn(group, key, `nmk cannot read ${prop.type} properties from keyfiles yet; kept as is`);
+        ctx.kept.keepKey(setting, group, ctx.doc.getEntry(group, key)!);
+      }
     } else if (!plan.known.has(key) && !plan.owners.some((owns) => owns(key))) {
-      ctx.warn(group, key, `unknown property of ${setting} ignored`);
+      ctx.warn(group, key, `unknown property of ${setting} not read; kept as is`);
+      ctx.kept.keepKey(setting, group, ctx.doc.getEntry(group, key)!);
     }
   }
   for (const { prop, read } of plan.readers) read(ctx, group, prop, values);

@@ -10,13 +10,13 @@ const SETTING_PRIORITY: readonly string[] = [
   'connection',
   // the base hardware settings
   '6lowpan', '802-11-olpc-mesh', '802-11-wireless', '802-3-ethernet', 'adsl', 'bond', 'bridge', 'cdma', 'dummy', 'generic',
-  'geneve', 'gsm', 'hsr', 'infiniband', 'ip-tunnel', 'ipvlan', 'loopback', 'macsec', 'macvlan', 'ovs-bridge', 'ovs-interface',
-  'ovs-port', 'team', 'tun', 'veth', 'vlan', 'vpn', 'vrf', 'vxlan', 'wifi-p2p', 'wimax', 'wireguard', 'wpan',
+  'geneve', 'gsm', 'hsr', 'infiniband', 'ip-tunnel', 'ipvlan', 'loopback', 'macsec', 'macvlan', 'ovs-bridge', 'ovs-dpdk',
+  'ovs-interface', 'ovs-patch', 'ovs-port', 'team', 'tun', 'veth', 'vlan', 'vpn', 'vrf', 'vxlan', 'wifi-p2p', 'wimax', 'wireguard', 'wpan',
   'bluetooth',
   // auxiliary hardware settings
   '802-11-wireless-security', '802-1x', 'dcb', 'serial', 'sriov',
   // auxiliary settings
-  'bond-port', 'bridge-port', 'ethtool', 'link', 'match', 'ovs-dpdk', 'ovs-external-ids', 'ovs-other-config', 'ovs-patch',
+  'bond-port', 'bridge-port', 'ethtool', 'link', 'match', 'ovs-external-ids', 'ovs-other-config',
   'ppp', 'pppoe', 'team-port',
   // IP
   'hostname', 'ipv4', 'ipv6', 'prefix-delegation', 'proxy', 'tc',

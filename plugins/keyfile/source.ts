@@ -15,10 +15,11 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { type ConnectionSettings, type Logger, NmkError, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
-import { KEYFILE_WRITE, readKeyfileBytes } from './file-access.js';
+import { type ConnectionSettings, type Logger, NmkError, refuseOversize, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
+import { KEYFILE_WRITE, MAX_KEYFILE_BYTES, readKeyfileBytes } from './file-access.js';
 import { fileNameFor, isIgnoredFileName } from './file-names.js';
 import { parseProfile, serializeProfile, canStore } from './profile-codec.js';
+import { preservedOf } from './preserved.js';
 import { PLUGIN_NAME } from './read-context.js';
 
 export interface KeyfileDirectories {
@@ -43,6 +44,9 @@ export interface KeyfileSourceOptions {
 }
 
 type DirectoryRole = keyof KeyfileDirectories;
+
+/** The temporary name writeFileAtomic (sdk/files) gives a file while it writes it. */
+const ATOMIC_TEMPORARY = /^\..+\.nmk-[0-9a-f]{12}$/;
 
 /** Priority order: the first directory holding a UUID wins. */
 const ROLES: readonly DirectoryRole[] = ['runtime', 'persistent', 'readOnly'];
@@ -73,10 +77,15 @@ export class KeyfileSource implements SettingsSource {
     this.#sliceMs = Math.max(1, options.sliceMs ?? 10);
   }
 
-  /** Reads every profile of the three directories. Never throws: problems are error entries. */
+  /**
+   * Reads every profile of the three directories. Never throws: problems
+   * are error entries. First removes the temporary files a crash in the
+   * middle of a write left in the writable directories.
+   */
   async load(): Promise<SourceLoadResult> {
     const errors: NmkError[] = [];
     const loaded: Array<{ profile: SourceProfile; role: DirectoryRole }> = [];
+    await this.#serialized(() => this.#removeLeftovers());
     for (const role of ROLES) {
       const files = await this.#listDirectory(role, errors);
       const results = await timeSliced(files, this.#sliceMs, (file) => this.#loadOne(file, role));
@@ -116,7 +125,13 @@ export class KeyfileSource implements SettingsSource {
     try {
       await fsp.lstat(absolute);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: [], errors: [] };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Gone behind our back: forget it, so the index does not keep it.
+        const uuid = this.#uuidByFile.get(absolute);
+        if (uuid !== undefined) this.#unindex(uuid, absolute);
+        this.#uuidByFile.delete(absolute);
+        return { profiles: [], errors: [] };
+      }
     }
     const r = this.#loadOne(absolute, role);
     if (r instanceof NmkError) return { profiles: [], errors: [r] };
@@ -136,15 +151,19 @@ export class KeyfileSource implements SettingsSource {
    * the file is named after the id, with the UUID appended on a clash.
    * Moving a profile to disk removes its runtime copy; saving to memory
    * leaves the persistent file alone (the runtime copy shadows it until reboot).
+   * What `previous` held that nmk does not read (its `preserved` parts:
+   * unknown groups and keys, [.nmmeta]) is written back unchanged.
    */
   write(settings: ConnectionSettings, options: WriteOptions, previous?: SourceProfile): Promise<SourceProfile> {
     return this.#serialized(async () => {
       const role: DirectoryRole = options.persist === 'memory' ? 'runtime' : 'persistent';
       const dir = this.directories[role];
       const uuid = uuidOf(settings);
-      const text = serializeProfile(settings);
+      const text = serializeProfile(settings, preservedOf(previous?.preserved));
       const keep = previous && !previous.readOnly && path.dirname(path.resolve(previous.file)) === path.resolve(dir) ? path.resolve(previous.file) : undefined;
       const file = keep ?? (await this.#freeFileName(dir, settings, uuid));
+      // The reader refuses files over its limit: never write one (the profile would vanish at the next load).
+      refuseOversize(file, text, MAX_KEYFILE_BYTES, PLUGIN_NAME);
       // Read back what is about to be stored: the caller gets exactly what a later load gives.
       const stored = parseProfile(text, file, this.#seedOf(file));
       await writeFileAtomic(file, text, KEYFILE_WRITE);
@@ -157,7 +176,7 @@ export class KeyfileSource implements SettingsSource {
       }
       this.#remember({ file, role, uuid });
       for (const w of stored.warnings) this.#logger?.warn(w);
-      return { settings: stored.settings, file, ...(role === 'runtime' ? { runtime: true } : {}) };
+      return { settings: stored.settings, file, ...(role === 'runtime' ? { runtime: true } : {}), ...(stored.preserved ? { preserved: stored.preserved } : {}) };
     });
   }
 
@@ -186,9 +205,10 @@ export class KeyfileSource implements SettingsSource {
   #loadOne(file: string, role: DirectoryRole): SourceProfile | NmkError {
     try {
       const bytes = readKeyfileBytes(file);
-      const { settings, warnings } = parseProfile(bytes, file, this.#seedOf(file));
+      const { settings, warnings, preserved } = parseProfile(bytes, file, this.#seedOf(file));
       for (const w of warnings) this.#logger?.warn(w);
       const profile: SourceProfile = { settings, file };
+      if (preserved) profile.preserved = preserved;
       if (role === 'runtime') profile.runtime = true;
       if (role === 'readOnly') profile.readOnly = true;
       return profile;
@@ -214,6 +234,28 @@ export class KeyfileSource implements SettingsSource {
       .filter((name) => !isIgnoredFileName(name, role !== 'persistent') && !name.endsWith('.nmmeta'))
       .sort()
       .map((name) => path.join(dir, name));
+  }
+
+  /**
+   * Removes writeFileAtomic's temporary files (".NAME.nmk-<12 hex>") from the
+   * runtime and persistent directories. Loaders ignore them (hidden), but each
+   * one a kill -9 leaves mid-write would stay for good, secrets and all. Runs
+   * in the write queue, so never while one of our own writes is under way.
+   */
+  async #removeLeftovers(): Promise<void> {
+    for (const role of ['runtime', 'persistent'] as const) {
+      const dir = this.directories[role];
+      const names = await fsp.readdir(dir).catch(() => [] as string[]);
+      for (const name of names.filter((n) => ATOMIC_TEMPORARY.test(n))) {
+        const file = path.join(dir, name);
+        try {
+          await fsp.unlink(file);
+          this.#logger?.info(`${file}: removed a temporary file an interrupted write left`);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.#logger?.warn(`${file}: cannot remove a leftover temporary file: ${(err as Error).message}`);
+        }
+      }
+    }
   }
 
   #roleOf(file: string): DirectoryRole | undefined {
@@ -246,10 +288,15 @@ export class KeyfileSource implements SettingsSource {
     return [...(this.#filesByUuid.get(uuid)?.values() ?? [])];
   }
 
+  /** How many UUIDs and files the index holds (for tests: it must not grow with added and deleted profiles). */
+  indexSize(): { uuids: number; files: number } {
+    return { uuids: this.#filesByUuid.size, files: this.#uuidByFile.size };
+  }
+
   #remember(known: KnownFile): void {
     // A file holds one profile: drop it from whatever UUID it held before.
     const before = this.#uuidByFile.get(known.file);
-    if (before !== undefined) this.#filesByUuid.get(before)?.delete(known.file);
+    if (before !== undefined) this.#unindex(before, known.file);
     this.#uuidByFile.set(known.file, known.uuid);
     let files = this.#filesByUuid.get(known.uuid);
     if (!files) this.#filesByUuid.set(known.uuid, (files = new Map()));
@@ -258,8 +305,15 @@ export class KeyfileSource implements SettingsSource {
 
   async #forget(known: KnownFile): Promise<void> {
     await removeFileDurable(known.file);
-    this.#filesByUuid.get(known.uuid)?.delete(known.file);
+    this.#unindex(known.uuid, known.file);
     this.#uuidByFile.delete(known.file);
+  }
+
+  /** Drops a file from a UUID's files, and the UUID's map once it is empty (else each deleted profile leaves one behind). */
+  #unindex(uuid: string, file: string): void {
+    const files = this.#filesByUuid.get(uuid);
+    files?.delete(file);
+    if (files?.size === 0) this.#filesByUuid.delete(uuid);
   }
 
   #serialized<T>(fn: () => Promise<T>): Promise<T> {

@@ -20,6 +20,8 @@ import type { ReadContext } from './read-context.js';
 import { formatByteList, readInteger, readMac, readString, readStringList } from './scalars.js';
 import type { WriteContext } from './write-context.js';
 import { readCertificate, writeCertificate } from './certificates.js';
+import { MODEM_ROWS } from './serial-parity.js';
+import { LINK_SPECIAL_PROPERTIES } from './link-rows.js';
 
 export interface SpecialRow {
   skip?: true;
@@ -29,6 +31,9 @@ export interface SpecialRow {
   read?(ctx: ReadContext, group: string, def: PropertyDefinition, values: SettingValues): void;
   write?(w: WriteContext, group: string, value: SettingValue, def: PropertyDefinition): void;
 }
+
+/** The per-priority uint arrays of the dcb setting. */
+const DCB_PRIORITY_ARRAYS = ['priority-bandwidth', 'priority-flow-control', 'priority-group-bandwidth', 'priority-group-id', 'priority-strict-bandwidth', 'priority-traffic-class'];
 
 /** The group NetworkManager keeps VPN secrets in, apart from the [vpn] data. */
 export const VPN_SECRETS_GROUP = 'vpn-secrets';
@@ -395,8 +400,12 @@ export const SPECIAL_PROPERTIES: Readonly<Record<string, SpecialRow>> = {
   'bridge.vlans': bridgeVlans,
   'bridge-port.vlans': bridgeVlans,
   'vlan.flags': { persistDefault: true },
+  // Boxed arrays in NetworkManager have no default, so it writes all six even when they are all zero.
+  ...Object.fromEntries(DCB_PRIORITY_ARRAYS.map((p) => [`dcb.${p}`, { persistDefault: true } as SpecialRow])),
   '802-1x.password-raw': passwordRaw,
   ...Object.fromEntries(CERTIFICATE_PROPERTIES.map((p) => [`802-1x.${p}`, certificate])),
+  ...MODEM_ROWS,
+  ...LINK_SPECIAL_PROPERTIES,
 };
 
 /**

@@ -5,15 +5,18 @@
  * name; a property holding its default is left out (except the few
  * NetworkManager always writes); a secret whose flags say "agent-owned" or
  * "not saved" is left out; a setting with nothing to write is an empty group.
+ * What the file held that nmk does not read (`preserved`, from the reader)
+ * goes back in its place (preserved.ts).
  */
 import { KeyFileDocument, valuesEqual, type ConnectionSettings, type SettingValue } from '../../sdk/index.js';
 import { hasGenericForm, writeGeneric } from './generic-values.js';
 import { groupForSetting, settingForGroup, type PropertyDefinition } from './model.js';
+import { restoreKeptGroups, writeKeptKey, type PreservedKeyfile } from './preserved.js';
 import { compareProperties, compareSettings } from './setting-order.js';
 import { secretFlagsOf, specialRow } from './special-properties.js';
 import { WriteContext } from './write-context.js';
 
-export function settingsToKeyfile(settings: ConnectionSettings): KeyFileDocument {
+export function settingsToKeyfile(settings: ConnectionSettings, preserved?: PreservedKeyfile): KeyFileDocument {
   const doc = new KeyFileDocument();
   const w = new WriteContext(doc, settings);
   for (const setting of Object.keys(settings).sort(compareSettings)) {
@@ -26,13 +29,19 @@ export function settingsToKeyfile(settings: ConnectionSettings): KeyFileDocument
     // (an absent ipv6.addr-gen-mode is "default", but a missing key would read as "default-or-eui64").
     const always = def.properties.filter((p) => specialRow(setting, p.name)?.persistDefault && p.default !== undefined).map((p) => p.name);
     const names = [...new Set([...Object.keys(values), ...always])].sort((a, b) => compareProperties(setting, sortName(a), sortName(b)));
+    // Kept keys are merged in by name, where a newer NetworkManager writes them.
+    const kept = preserved?.keysOf(setting) ?? [];
+    let k = 0;
     for (const name of names) {
       const prop = def.properties.find((p) => p.name === name);
       if (!prop) throw w.error(setting, name, `unknown property '${setting}.${name}'`);
+      for (; k < kept.length && compareProperties(setting, kept[k]!.key, sortName(name)) < 0; k++) writeKeptKey(doc, group, kept[k]!);
       writeProperty(w, group, prop, values[name] ?? prop.default!, values);
     }
+    for (; k < kept.length; k++) writeKeptKey(doc, group, kept[k]!);
     if (!doc.hasGroup(group)) doc.addGroup(group);
   }
+  if (preserved) restoreKeptGroups(doc, preserved);
   return doc;
 }
 

@@ -360,6 +360,10 @@ export class FakeKernel {
       this.rename(rec, change.name);
     }
     if (change.master !== undefined) this.setMaster(rec, checkInt(change.master, 0, 0x7fffffff, op, 'master'), op);
+    if (change.options) {
+      if (change.options.kind !== rec.kind) throw fail(Errno.EOPNOTSUPP, op, `${rec.name} is a ${rec.kind || 'link'}, not a ${change.options.kind}`);
+      rec.info = { ...rec.info, ...normalizeInfo(rec.def, change.options.info, op, false) };
+    }
     if (carrier !== undefined) rec.externalCarrier = carrier;
     if (change.up !== undefined && change.up !== rec.adminUp) this.setUp(rec, change.up);
     this.refresh(rec.ifindex);

@@ -2,8 +2,9 @@
  * The Linux platform: the Platform contract over rtnetlink, sysctl and sysfs.
  *
  * Requests and dumps go through one socket, pipelined (netlink-socket.ts);
- * notifications come through another, kept in a relay process
- * (netlink-events.ts), and become events in event-stream.ts. Option tables
+ * notifications come through another, held by a small helper process of
+ * our own (netlink-events.ts, native/rtnl-events.c), and become events in
+ * event-stream.ts. Option tables
  * for bond, bridge, vlan, macvlan and vxlan are under link-info/.
  */
 import { closeSync, openSync } from 'node:fs';
@@ -49,10 +50,10 @@ export interface LinuxPlatformOptions {
   logger?: Logger;
   /**
    * Bytes of notifications the event path holds while we do not read
-   * (default 8 MiB): the kernel socket's SO_RCVBUF (capped by
-   * net.core.rmem_max, then doubled by the kernel) and, separately, the
-   * relay's queue (netlink-events.ts). Beyond that, events count as lost and
-   * a resync follows. Tests pass a small value to provoke exactly that.
+   * (default 8 MiB), twice over: the event socket's receive buffer
+   * (SO_RCVBUFFORCE, so not capped by net.core.rmem_max) and the pipe from
+   * the event helper (netlink-events.ts); the kernel doubles both, and holds
+   * them, not nmkd. Beyond that, events count as lost and a resync follows. Tests pass a small value to provoke exactly that.
    */
   eventBufferBytes?: number;
   /** SO_RCVBUF asked for the request socket (default 4 MiB); bounds the replies in flight. */
@@ -262,7 +263,18 @@ export class LinuxPlatform implements Platform {
     const operation = `set link ${this.describe(ifindex)}: ${describeChange(change)}`;
     try {
       checkIfindex(ifindex);
-      await this.requests.request(setLinkRequest(ifindex, change), operation);
+      let options = change.options ? await this.kindOptions({ name: '', kind: change.options.kind, info: change.options.info }, operation) : undefined;
+      const current = options?.length ? await this.link(ifindex) : undefined;
+      // The kernel refuses some options even unchanged on a live link (a bond's mode while it is up or has ports): send only what differs.
+      if (options && current) options = options.filter(([row, value]) => String(current.info?.[row.name]) !== String(value));
+      try {
+        await this.requests.request(setLinkRequest(ifindex, change, options), operation);
+      } catch (e) {
+        // A bond takes its mode and some 802.3ad options only while down (EBUSY): take it down for them, then bring it back.
+        if (!(options?.length && current?.up && asPlatformError(e, operation).errno === Errno.EBUSY)) throw e;
+        await this.requests.request(setLinkRequest(ifindex, { up: false }), `${operation}: take the link down first`);
+        await this.requests.request(setLinkRequest(ifindex, { ...change, up: change.up ?? true }, options), operation);
+      }
       if (change.name !== undefined) this.names.set(ifindex, change.name);
     } catch (e) {
       throw asPlatformError(e, operation);
@@ -365,5 +377,6 @@ function describeChange(c: LinkChange): string {
   if (c.mac !== undefined) parts.push(`mac ${c.mac}`);
   if (c.master !== undefined) parts.push(c.master === 0 ? 'nomaster' : `master ${c.master}`);
   if (c.name !== undefined) parts.push(`name ${c.name}`);
+  if (c.options) parts.push(`${c.options.kind} ${Object.entries(c.options.info).map(([k, v]) => `${k} ${String(v)}`).join(' ')}`);
   return parts.length ? parts.join(', ') : 'no change';
 }

@@ -4,30 +4,31 @@
  * request socket so that a storm of notifications never crowds out the ACKs
  * our requests wait for.
  *
- * It lives in a small relay process, not in ours. When the kernel drops
- * notifications it sets an error on the socket; epoll reports that as
- * POLLERR, libuv hands the netlink package's poll callback UV_EBADF, and the
- * package's native code then throws a C++ exception while building the
- * error (it passes a NULL syscall name to Napi::String::New) and the process
- * aborts, whether or not an 'error' listener is attached (tried: a receive
- * buffer of 64 KiB and 100 unread ACKs is enough). So the socket that can
- * overflow is kept in a process whose death we can survive:
- * - the relay reads the socket continuously and forwards each datagram
- *   through a pipe, framed as [u32 length][bytes];
- * - if we stall and more than `queueBytes` wait in the relay, it drops
- *   what comes next; if its socket reports ENOBUFS on a read, the kernel
- *   dropped some. Either way the relay keeps reading and dropping until its
- *   own queue has gone out and the socket was read dry (what still sat in
- *   the socket may be older than what was lost), then sends OVERFLOW and
- *   forwards again. Everything after OVERFLOW is newer than the loss;
- * - if the socket's error reaches the relay through poll() instead, the
- *   package aborts it: we count its death as a loss, start a new relay and
+ * It lives in a small helper process of our own, native/rtnl-events.c
+ * (built by `npm run build` into dist/plugins/platform-linux/nmk-rtnl-events),
+ * not in ours. The `netlink` package cannot hold this socket: when the kernel
+ * drops notifications it sets an error on the socket, epoll reports POLLERR,
+ * and the package's native code aborts the whole process while building the
+ * error (a NULL syscall name passed to Napi::String::New), 'error' listener or
+ * not. The helper is a plain C loop of about 1 MB (a second Node process
+ * costs about 45 MB); it was chosen over an N-API addon because it needs no
+ * node-gyp, no Node headers and no libuv callbacks, and a fault in it can
+ * only end the helper, which we survive:
+ * - the helper forwards each datagram through a pipe, framed as
+ *   [u32 length][bytes]; while we do not read, the pipe holds `queueBytes`,
+ *   then the helper blocks and the netlink socket's receive buffer
+ *   (SO_RCVBUFFORCE, `recvBufferBytes`) holds the rest;
+ * - when that overflows the helper's next read fails with ENOBUFS: it drops
+ *   what is still queued, sends OVERFLOW and forwards again. Everything after
+ *   OVERFLOW is newer than the loss;
+ * - if the helper dies, whatever it held is lost: we start a new one and
  *   report the loss once that one has subscribed.
- * Either way the platform resynchronises from a dump. A relay says READY
+ * Either way the platform resynchronises from a dump. The helper says READY
  * once it has joined the groups, so "subscribe, then dump" holds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { Logger } from '../../sdk/index.js';
 import * as C from './rtnl-constants.js';
@@ -38,58 +39,26 @@ const { NLMSG_HDRLEN, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_IFAD
 const GROUPS = [RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE];
 const FRAME_OVERFLOW = 0xffffffff;
 const FRAME_READY = 0xfffffffe;
-/** A relay that dies younger than this is restarted after a pause, not at once. */
+/** A helper that dies younger than this is restarted after a pause, not at once. */
 const RESPAWN_MIN_LIFE_MS = 2000;
 const RESPAWN_DELAY_MS = 1000;
+const HELPER_NAME = 'nmk-rtnl-events';
 
 /**
- * The relay, run with `node -e`: argv[1] the netlink package, argv[2] the
- * receive buffer, argv[3] the queue limit, argv[4] the groups. Plain
- * JavaScript, so it needs no build step and no loader.
+ * Where the helper is: beside this file once compiled (dist/plugins/platform-linux/),
+ * and in dist/ when this file runs from the source tree (tests, jiti).
  */
-const RELAY_SOURCE = String.raw`'use strict';
-const net = require('node:net');
-const { RawNetlinkSocket } = require(process.argv[1]);
-const rcvbuf = Number(process.argv[2]);
-const queueLimit = Number(process.argv[3]);
-const out = new net.Socket({ fd: 3, readable: true, writable: true });
-const quit = () => process.exit(0);
-out.on('end', quit);
-out.on('close', quit);
-out.on('error', quit);
-out.resume();
-const frame = (n) => { const b = Buffer.allocUnsafe(4); b.writeUInt32LE(n, 0); return b; };
-let discarding = false;
-let corked = false;
-let reads = 0;
-const uncork = () => { corked = false; out.uncork(); };
-// Resume once the queue is out and a whole loop turn read nothing from the
-// socket (with immediates pending, libuv polls without blocking between two
-// check phases, so that turn saw the socket empty).
-const resumeWhenDry = () => {
-  const before = reads;
-  setImmediate(() => setImmediate(() => {
-    if (reads !== before || out.writableLength > 0) return void setTimeout(resumeWhenDry, 1);
-    discarding = false;
-    out.write(frame(0xffffffff));
-  }));
-};
-const lost = () => { if (!discarding) { discarding = true; resumeWhenDry(); } };
-const sock = new RawNetlinkSocket(0, { recvBufferSize: rcvbuf, sendBufferSize: 0 });
-sock.on('error', (e) => { if (e.errno === 105) lost(); });
-sock.on('message', (buf) => {
-  reads++;
-  if (discarding) return;
-  if (out.writableLength > queueLimit) return lost();
-  if (!corked) { corked = true; out.cork(); process.nextTick(uncork); }
-  out.write(frame(buf.length));
-  out.write(buf);
-});
-for (const g of process.argv[4].split(',')) sock.addMembership(Number(g));
-out.write(frame(0xfffffffe));
-`;
-
-const netlinkModule = createRequire(import.meta.url).resolve('netlink');
+export function eventHelperPath(): string {
+  const candidates = [new URL(`./${HELPER_NAME}`, import.meta.url), new URL(`../../dist/plugins/platform-linux/${HELPER_NAME}`, import.meta.url)].map((u) => fileURLToPath(u));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(
+      `the netlink event helper ${HELPER_NAME} is not built (looked for ${candidates.join(' and ')}): ` +
+        'run `npm run build` (it compiles plugins/platform-linux/native/rtnl-events.c and needs gcc and libc6-dev)',
+    );
+  }
+  return found;
+}
 
 export interface EventSocketHandlers {
   /** One notification: message type and flags, the buffer, payload offset and length. */
@@ -99,9 +68,13 @@ export interface EventSocketHandlers {
 }
 
 export interface EventSocketOptions {
-  /** SO_RCVBUF asked for the kernel socket. */
+  /** SO_RCVBUF asked for the kernel socket: what waits there while we do not read. */
   recvBufferBytes: number;
-  /** Bytes the relay holds for us while we do not read before it counts them lost. */
+  /**
+   * Send buffer of the helper's end of the pipe to us: what waits there,
+   * framed (about 100 bytes a route notification against about 800 in the
+   * netlink socket), before the helper stops reading the netlink socket.
+   */
   queueBytes: number;
   logger?: Logger;
 }
@@ -118,7 +91,7 @@ export class RtnlEventSocket {
   /** Subscribe; resolves once the kernel queues every change for us. */
   open(): Promise<void> {
     this.wanted = true;
-    if (!this.child && !this.starting) this.spawnRelay();
+    if (!this.child && !this.starting) this.spawnHelper();
     return this.ready;
   }
 
@@ -134,21 +107,21 @@ export class RtnlEventSocket {
     return this.child !== undefined;
   }
 
-  /** The relay's pid (tests stop it to make the kernel overflow its socket). */
-  get relayPid(): number | undefined {
+  /** The helper's pid (tests stop it to make the kernel overflow its socket). */
+  get helperPid(): number | undefined {
     return this.child?.pid;
   }
 
-  /** Resolves once the current relay has joined the groups (after a restart: the new one). */
+  /** Resolves once the current helper has joined the groups (after a restart: the new one). */
   subscribed(): Promise<void> {
     return this.ready;
   }
 
   /**
-   * Start a relay after `delayMs`; `ready` stands for it from now on, so
+   * Start a helper after `delayMs`; `ready` stands for it from now on, so
    * whoever waits for a subscription (subscribed(), open()) waits for this one.
    */
-  private spawnRelay(delayMs = 0): void {
+  private spawnHelper(delayMs = 0): void {
     let markReady!: () => void;
     let fail!: (e: Error) => void;
     this.ready = new Promise<void>((resolve, reject) => {
@@ -160,12 +133,17 @@ export class RtnlEventSocket {
     const start = () => {
       this.starting = false;
       if (!this.wanted) return fail(new Error('netlink event socket closed'));
-      const child = spawn(
-        process.execPath,
-        ['-e', RELAY_SOURCE, netlinkModule, String(this.opts.recvBufferBytes), String(this.opts.queueBytes), GROUPS.join(',')],
-        { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
-      );
+      let helper: string;
+      try {
+        helper = eventHelperPath();
+      } catch (e) {
+        this.wanted = false;
+        return fail(e as Error);
+      }
+      const args = [String(this.opts.recvBufferBytes), String(this.opts.queueBytes), ...GROUPS.map(String)];
+      const child = spawn(helper, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
       const startedAt = Date.now();
+      let said = '';
       this.child = child;
       this.rest = undefined;
       const pipe = child.stdio[3] as Readable;
@@ -173,18 +151,21 @@ export class RtnlEventSocket {
         if (this.child === child) this.onChunk(chunk, markReady);
       });
       pipe.on('error', () => undefined);
-      child.stderr?.on('data', (d: Buffer) => this.opts.logger?.debug('netlink event relay says', { text: d.toString().trim() }));
-      child.on('error', (e) => fail(e));
+      child.stderr?.on('data', (d: Buffer) => {
+        said = (said + d.toString()).slice(-2000);
+        this.opts.logger?.warn('netlink event helper says', { text: d.toString().trim() });
+      });
+      child.on('error', (e) => fail(new Error(`cannot start the netlink event helper ${helper}: ${e.message}`)));
       child.on('exit', (code, signal) => {
-        fail(new Error(`netlink event relay exited (${signal ?? code}) before subscribing`));
+        fail(new Error(`the netlink event helper exited (${signal ?? code}) before subscribing${said ? `: ${said.trim()}` : ''}`));
         if (this.child !== child) return;
         this.child = undefined;
         if (!this.wanted) return;
-        // Its socket overflowed (or it died otherwise): whatever it held is
-        // lost. Subscribe again before saying so, so that the resync's dump
-        // comes after the new subscription; back off if relays keep dying young.
-        this.opts.logger?.warn('netlink event relay ended; events may be lost, starting a new one', { code, signal });
-        this.spawnRelay(Date.now() - startedAt < RESPAWN_MIN_LIFE_MS ? RESPAWN_DELAY_MS : 0);
+        // Whatever it held is lost. Subscribe again before saying so, so that
+        // the resync's dump comes after the new subscription; back off if
+        // helpers keep dying young.
+        this.opts.logger?.warn('netlink event helper ended; events may be lost, starting a new one', { code, signal });
+        this.spawnHelper(Date.now() - startedAt < RESPAWN_MIN_LIFE_MS ? RESPAWN_DELAY_MS : 0);
         this.handlers.overflow();
       });
     };

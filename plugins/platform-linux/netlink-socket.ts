@@ -10,8 +10,8 @@
  *   carry no errno, so we read the header and NLMSG_ERROR's errno ourselves;
  * - its native code aborts the whole process when a socket error (ENOBUFS)
  *   is reported through poll(), 'error' listener or not (netlink-events.ts
- *   has the details): the event socket therefore lives in a relay process,
- *   and this socket must never overflow (see the reservations below);
+ *   has the details): the event socket therefore lives in a helper process
+ *   of our own, and this socket must never overflow (see the reservations below);
  * - its attribute codecs parse every attribute into objects (statistics,
  *   flag sets, `__unparsed`, which throws) and hand link-info data and veth
  *   peers back as raw buffers anyway; decoding the dozen attributes we need

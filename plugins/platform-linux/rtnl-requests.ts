@@ -81,7 +81,11 @@ export function newLinkRequest({ spec, parent, options, peerNetns }: NewLinkInpu
   return msg.finish();
 }
 
-export function setLinkRequest(ifindex: number, change: LinkChange): Buffer {
+/**
+ * RTM_NEWLINK on an existing link (no CREATE): flags, MTU, MAC, name,
+ * controller and, when `options` is given, kind options in IFLA_INFO_DATA.
+ */
+export function setLinkRequest(ifindex: number, change: LinkChange, options?: Array<[OptionRow, OptionValue]>): Buffer {
   const msg = new NlMessage(C.RTM_NEWLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, 96);
   const upMask = change.up === undefined ? 0 : C.IFF_UP;
   ifinfo(msg, ifindex, change.up ? C.IFF_UP : 0, upMask);
@@ -89,6 +93,16 @@ export function setLinkRequest(ifindex: number, change: LinkChange): Buffer {
   if (change.mtu !== undefined) msg.u32(C.IFLA_MTU, checkInt(change.mtu, 'mtu', 1, 0x7fffffff));
   if (change.name !== undefined) msg.string(C.IFLA_IFNAME, checkLinkName(change.name));
   if (change.master !== undefined) msg.u32(C.IFLA_MASTER, checkInt(change.master, 'master', 0, 0x7fffffff));
+  if (change.options && options && options.length > 0) {
+    const codec = KIND_CODECS.get(change.options.kind);
+    if (!codec) throw new InvalidValue(`kind ${change.options.kind} takes no options`);
+    const linkinfo = msg.nest(C.IFLA_LINKINFO);
+    msg.string(C.IFLA_INFO_KIND, change.options.kind);
+    const data = msg.nest(C.IFLA_INFO_DATA);
+    codec.table.encode(options, msg);
+    msg.end(data);
+    msg.end(linkinfo);
+  }
   return msg.finish();
 }
 

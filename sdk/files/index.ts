@@ -10,9 +10,11 @@
  *   readTextFile(file, { plugin, maxBytes }): Promise<{ text } | { missing: true } | { error: NmkError }>
  *   decodeTextFile(bytes, file, plugin): the same, from bytes already read
  *   writeFileAtomic(file, data, { mode, keepMode?, followLink? }): Promise<void>
+ *   refuseOversize(file, data, maxBytes, plugin): throws PROFILE_TOO_LARGE before a write its reader would refuse
  *   removeFileDurable(file): Promise<boolean>       false when there was no file
  *   syncDirectory(dir): Promise<void>
  */
 export * from './read-limited.js';
 export * from './text-file.js';
 export * from './write-atomic.js';
+export * from './write-limit.js';

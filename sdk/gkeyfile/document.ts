@@ -10,7 +10,7 @@
  */
 import { escapeList, escapeString, unescapeList, unescapeString, type ValueResult } from './escape.js';
 import { KeyFileParseError, printable } from './errors.js';
-import { hasLoneSurrogate, isGroupName, isWritableKey, rawValueProblem } from './names.js';
+import { hasLoneSurrogate, isGroupName, isWritableKey, rawValueProblem, skipAsciiSpace } from './names.js';
 import { parseBoolean, parseDouble, parseInteger } from './scalars.js';
 import { serialize } from './serialize.js';
 
@@ -217,6 +217,41 @@ export class KeyFileDocument {
     this.setRaw(group, key, String(value));
   }
 
+  /**
+   * Creates an empty group at `index` in the group order (0 is first; an
+   * index past the end appends). Unlike addGroup it adds no blank line: the
+   * caller sets the comments it wants with setComments. Throws TypeError on
+   * an invalid name or a group that already exists.
+   */
+  insertGroup(group: string, index: number): void {
+    if (this.#byName.has(group)) throw new TypeError(`group '${printable(group)}' already exists`);
+    if (!isGroupName(group)) throw new TypeError(`invalid group name '${printable(group)}'`);
+    const record: GroupRecord = { name: group, line: 0, comments: [], entries: [] };
+    this.#groups.splice(Math.max(0, Math.min(Math.trunc(index), this.#groups.length)), 0, record);
+    this.#byName.set(group, record);
+    this.#byKey.set(record, new Map());
+  }
+
+  /**
+   * Replaces the comment lines above a group header, or above one of its
+   * entries when `key` is given. Each line must read back as a comment: blank
+   * (ASCII whitespace only) or '#' after leading whitespace, with no newline,
+   * NUL, lone surrogate or final '\r'. Throws TypeError for such a line or a
+   * missing group or key.
+   */
+  setComments(group: string, key: string | undefined, lines: readonly string[]): void {
+    const record = this.#byName.get(group);
+    if (!record) throw new TypeError(`no group '${printable(group)}'`);
+    const target = key === undefined ? record : this.#byKey.get(record)!.get(key);
+    if (!target) throw new TypeError(`no key '${printable(key!)}' in group '${printable(group)}'`);
+    target.comments = checkedComments(lines);
+  }
+
+  /** Replaces the comment lines after the last entry of the file (same rules as setComments). */
+  setTrailingComments(lines: readonly string[]): void {
+    this.#trailingComments = checkedComments(lines);
+  }
+
   /** Removes an entry and the comments above it; false when it did not exist. */
   removeKey(group: string, key: string): boolean {
     const record = this.#byName.get(group);
@@ -276,6 +311,18 @@ export class KeyFileDocument {
     this.#byKey.set(record, new Map());
     return record;
   }
+}
+
+/** A copy of `lines` when each reads back as the same comment line; TypeError naming the first that does not. */
+function checkedComments(lines: readonly string[]): string[] {
+  for (const line of lines) {
+    const start = skipAsciiSpace(line, 0);
+    const comment = start === line.length || line[start] === '#';
+    if (!comment || line.includes('\n') || line.includes('\u0000') || line.endsWith('\r') || hasLoneSurrogate(line)) {
+      throw new TypeError(`'${printable(line)}' is not a comment line`);
+    }
+  }
+  return [...lines];
 }
 
 /** A list separator must be one ASCII punctuation character other than '\' (GLib takes one byte). */

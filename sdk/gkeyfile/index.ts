@@ -52,6 +52,11 @@
  *     setStringList(g, k, items, sep = ';'), setBoolean(g, k, b),
  *     setInteger(g, k, n), removeKey(g, k): boolean, removeGroup(g): boolean,
  *     serialize(): string
+ *   Placing kept text back (e.g. groups a program does not read but keeps):
+ *     insertGroup(g, index)           an empty group at a position, no blank line added
+ *     setComments(g, k | undefined, lines), setTrailingComments(lines)
+ *                                     each line blank or '#...', refused (TypeError)
+ *                                     when it would not read back as that comment
  *
  * Writing
  *   serialize(doc): string   groups, entries and comments in order, '\n' after

@@ -9,6 +9,7 @@
  *   SETTINGS: readonly SettingDefinition[]          every setting, one row per property:
  *     PropertyDefinition { setting, name, type: PropertyType, dbus (signature), default?,
  *       min?, max?, values?, flags?, macLength?, secret?, secretFlags?, isSecretFlags?,
+ *       canonical? ('strip' | 'lowercase' | 'mac': the form NetworkManager keeps a string in),
  *       deprecated?, description }
  *   settingDefinition(name): SettingDefinition | undefined        (name or keyfile alias)
  *   propertyDefinition(setting, property): PropertyDefinition | undefined
@@ -95,6 +96,11 @@ export { IP4_METHODS, IP6_METHODS, ADDR_GEN_MODE, ROUTE_ATTRIBUTES, ADDRESS_ATTR
 export { WIFI_MODES, KEY_MGMT, WIFI_CHANNELS, MAC_RANDOMIZATION } from './tables/wifi.js';
 export { EAP_METHODS } from './tables/ieee8021x.js';
 export { TEAM_RUNNERS, LINK_WATCHER_KEYS } from './tables/team.js';
+export { PPP_MRU_RANGE, ADSL_PROTOCOLS, ADSL_ENCAPSULATIONS } from './tables/ppp.js';
+export { GSM_APN_MAX, SERIAL_PARITY, BLUETOOTH_TYPES } from './tables/mobile.js';
+export { WPAN_MAC_LENGTH, WPAN_MAX_PAGE, WPAN_MAX_CHANNEL } from './tables/lowpan.js';
+export { OLPC_MESH_CHANNEL_MAX } from './tables/wireless-extra.js';
+export { canonicalString } from './canonical-strings.js';
 export {
   recordCodec,
   parseBridgeVlan,
@@ -109,7 +115,34 @@ export {
   type LinkWatcher,
   type RecordCodec,
   type Parsed,
+  parseQdisc,
+  parseTfilter,
+  formatQdisc,
+  formatTfilter,
+  formatQdiscRest,
+  formatTfilterRest,
+  formatTcParentKey,
+  parseTcHandle,
+  type TcObject,
+  parseSriovVf,
+  parseVfAttributes,
+  formatSriovVf,
+  formatVfAttributes,
+  type SriovVf,
+  parseWireguardPeer,
+  formatWireguardPeer,
+  isWireguardKey,
+  normalizeAllowedIp,
+  isValidEndpoint,
+  type WireguardPeer,
+  parseVlanRange,
+  formatVlanRange,
+  type VlanRange,
 } from './records/index.js';
+export { IP_TUNNEL_MODES, TUN_MODES, MACSEC_MODES, MACSEC_VALIDATION } from './tables/tunnels.js';
+export { WIREGUARD_PEER_KEYS, WIREGUARD_PEER_DEFAULT_PSK_FLAGS } from './tables/wireguard.js';
+export { OVS_INTERFACE_TYPES, OVS_VLAN_MODES } from './tables/ovs.js';
+export { DCB_FLAGS } from './tables/link-extras.js';
 export { verifyConnection } from './verify/verify.js';
 export { bondOptionProblem } from './verify/bond.js';
 export { normalizeConnection, type NormalizeOptions } from './normalize/normalize.js';

@@ -9,12 +9,20 @@ import { ethernetSetting } from './tables/ethernet.js';
 import { ethtoolSetting } from './tables/ethtool.js';
 import { ieee8021xSetting } from './tables/ieee8021x.js';
 import { ipv4Setting, ipv6Setting } from './tables/ip.js';
+import { lowpanSetting, wpanSetting } from './tables/lowpan.js';
 import { matchSetting, proxySetting } from './tables/misc.js';
+import { bluetoothSetting, cdmaSetting, gsmSetting, serialSetting } from './tables/mobile.js';
+import { adslSetting, pppoeSetting, pppSetting } from './tables/ppp.js';
 import { teamPortSetting, teamSetting } from './tables/team.js';
 import { dummySetting, genericSetting, infinibandSetting, macvlanSetting, vethSetting, vxlanSetting } from './tables/virtual.js';
 import { vlanSetting } from './tables/vlan.js';
 import { vpnSetting } from './tables/vpn.js';
 import { wifiSecuritySetting, wifiSetting } from './tables/wifi.js';
+import { dcbSetting, hostnameSetting, sriovSetting, tcSetting, userSetting } from './tables/link-extras.js';
+import { ovsBridgeSetting, ovsDpdkSetting, ovsExternalIdsSetting, ovsInterfaceSetting, ovsOtherConfigSetting, ovsPatchSetting, ovsPortSetting } from './tables/ovs.js';
+import { ipTunnelSetting, loopbackSetting, macsecSetting, tunSetting, vrfSetting } from './tables/tunnels.js';
+import { wireguardSetting } from './tables/wireguard.js';
+import { olpcMeshSetting, wifiP2pSetting, wimaxSetting } from './tables/wireless-extra.js';
 
 /** All settings, in the order NetworkManager verifies them (connection first, IP after links). */
 export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
@@ -36,11 +44,43 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
   dummySetting,
   genericSetting,
   infinibandSetting,
+  // Tunnels, VRF, loopback and Open vSwitch.
+  ipTunnelSetting,
+  tunSetting,
+  macsecSetting,
+  vrfSetting,
+  loopbackSetting,
+  wireguardSetting,
+  ovsBridgeSetting,
+  ovsPortSetting,
+  ovsInterfaceSetting,
+  ovsPatchSetting,
+  ovsDpdkSetting,
+  ovsExternalIdsSetting,
+  ovsOtherConfigSetting,
+  // Modems, PPP, Bluetooth, 802.15.4 and the rarer Wi-Fi kinds.
+  gsmSetting,
+  cdmaSetting,
+  serialSetting,
+  bluetoothSetting,
+  pppSetting,
+  pppoeSetting,
+  adslSetting,
+  wpanSetting,
+  lowpanSetting,
+  wifiP2pSetting,
+  olpcMeshSetting,
+  wimaxSetting,
   vpnSetting,
   ipv4Setting,
   ipv6Setting,
   proxySetting,
   matchSetting,
+  hostnameSetting,
+  tcSetting,
+  sriovSetting,
+  dcbSetting,
+  userSetting,
   ethtoolSetting,
 ]);
 
@@ -49,9 +89,7 @@ export const SETTINGS: readonly SettingDefinition[] = Object.freeze([
  * these types is reported as unsupported rather than invalid.
  */
 export const UNMODELLED_BASE_TYPES: readonly string[] = Object.freeze([
-  '6lowpan', '802-11-olpc-mesh', 'adsl', 'bluetooth', 'cdma', 'gsm', 'hsr', 'ip-tunnel', 'loopback',
-  'macsec', 'olpc-mesh', 'ovs-bridge', 'ovs-interface', 'ovs-port', 'pppoe', 'tun', 'vrf', 'wifi-p2p',
-  'wimax', 'wireguard', 'wpan',
+  'hsr',
 ]);
 
 const BY_NAME = new Map(SETTINGS.map((s) => [s.name, s]));

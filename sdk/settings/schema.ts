@@ -67,6 +67,19 @@ export interface PropertyDefinition {
   readonly secretFlags?: string;
   /** This property holds the secret flags of other properties. */
   readonly isSecretFlags?: boolean;
+  /**
+   * For `records` whose records hold secrets (wireguard.peers): the record
+   * field that names a record (sent with the secrets by GetSecrets) and the
+   * secret fields (left out of toDBus unless secrets are asked for).
+   */
+  readonly recordSecrets?: { readonly key: string; readonly fields: readonly string[] };
+  /**
+   * How NetworkManager canonicalises a string when it is set (so also when a
+   * keyfile or D-Bus sets it): 'strip' trims ASCII space, 'lowercase' folds
+   * ASCII case, 'mac' writes a MAC address of `macLength` bytes upper case
+   * with ':' (an invalid one is kept for verification to report).
+   */
+  readonly canonical?: 'strip' | 'lowercase' | 'mac';
   /** NetworkManager marks the property deprecated (still accepted). */
   readonly deprecated?: boolean;
   /** One short sentence: what the property does. */

@@ -49,6 +49,16 @@ function sampleValue(row: PropertyDefinition): SettingValue {
     case 'records':
       if (row.name === 'vlans') return ['10-20 untagged', '30 pvid'];
       if (row.name === 'routing-rules') return row.setting === 'ipv4' ? ['priority 5 from 10.0.0.0/8 table 100'] : ['priority 6 from 2001:db8::/32 table 200'];
+      if (row.name === 'qdiscs') return ['root handle 1234: fq_codel ecn true limit 10', 'ingress', 'parent 1234:2 tbf burst 10 rate 1000000000000'];
+      if (row.name === 'tfilters') return ['parent ffff: matchall action simple sdata hello\\ world', 'root handle 2: u32 action mirred dev eth1 egress redirect'];
+      if (row.name === 'vfs') return ['0 mac=00:11:22:33:44:55 max-tx-rate=1000 trust=false vlans=1.2.ad;3', '2 spoof-check=true'];
+      if (row.name === 'trunks') return ['10-20', '30'];
+      if (row.name === 'peers') {
+        return [
+          'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg= allowed-ips=10.0.0.0/8;2001:db8::1 endpoint=[2001:db8::2]:51820 persistent-keepalive=25 preshared-key=E2SdUsh/h2TemrIlMqPx4YoVVEpnhB2rkfm/2QzMdNA= preshared-key-flags=0',
+          'TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0= preshared-key-flags=1',
+        ];
+      }
       return ['name=ethtool delay-up=5', 'name=arp_ping interval=100 target-host=192.0.2.1'];
   }
 }
@@ -62,7 +72,15 @@ describe('settings tables', () => {
       'connection', '802-3-ethernet', 'bond', 'bond-port', 'bridge', 'bridge-port', 'vlan', 'macvlan', 'veth', 'ipv4', 'ipv6',
       '802-11-wireless', '802-11-wireless-security', '802-1x', 'vpn', 'team', 'team-port', 'infiniband', 'dummy', 'vxlan',
       'generic', 'proxy', 'match', 'ethtool',
+      'hostname', 'tc', 'sriov', 'dcb', 'user', 'ip-tunnel', 'tun', 'macsec', 'vrf', 'loopback', 'wireguard',
+      'ovs-bridge', 'ovs-port', 'ovs-interface', 'ovs-patch', 'ovs-dpdk', 'ovs-external-ids', 'ovs-other-config',
     ]) expect(names).toContain(required);
+    // Counts from NetworkManager 1.42's metadata (man 5 nm-settings-dbus).
+    const counts: Record<string, number> = {
+      hostname: 4, tc: 2, sriov: 3, dcb: 15, user: 1, 'ip-tunnel': 14, tun: 6, macsec: 9, vrf: 1, loopback: 1, wireguard: 9,
+      'ovs-bridge': 5, 'ovs-port': 7, 'ovs-interface': 2, 'ovs-patch': 1, 'ovs-dpdk': 4, 'ovs-external-ids': 1, 'ovs-other-config': 1, veth: 1,
+    };
+    for (const [name, n] of Object.entries(counts)) expect(SETTINGS.find((s) => s.name === name)!.properties, name).toHaveLength(n);
     // Counts from NetworkManager 1.42's metadata, less the D-Bus-only twins kept in dbus/ (addresses, routes, ...).
     expect(SETTINGS.find((s) => s.name === 'connection')!.properties).toHaveLength(28);
     expect(SETTINGS.find((s) => s.name === 'bridge')!.properties).toHaveLength(27);
@@ -74,7 +92,7 @@ describe('settings tables', () => {
     for (const row of ALL_ROWS) {
       const where = `${row.setting}.${row.name}`;
       expect(row.description.length, where).toBeGreaterThan(5);
-      expect(row.dbus, where).toMatch(/^(s|b|i|u|x|t|ay|as|au|a\{ss\}|aa\{sv\}|aay)$/);
+      expect(row.dbus, where).toMatch(/^(s|b|y|i|u|x|t|ay|as|au|a\{ss\}|aa\{sv\}|aay)$/);
       if (row.default !== undefined) expect(isValueOfType(row.default, row.type), where).toBe(true);
       if (row.secret && row.type !== 'dict') expect(propertyDefinition(row.setting, row.secretFlags!)?.isSecretFlags, where).toBe(true);
       if (typeof row.default === 'number' && row.min !== undefined) expect(row.default >= row.min && row.default <= row.max!, where).toBe(true);
@@ -93,6 +111,8 @@ describe('settings tables', () => {
       '802-11-wireless-security.leap-password', '802-11-wireless-security.psk',
       '802-11-wireless-security.wep-key0', '802-11-wireless-security.wep-key1', '802-11-wireless-security.wep-key2',
       '802-11-wireless-security.wep-key3', 'vpn.secrets',
+      'adsl.password', 'cdma.password', 'gsm.password', 'gsm.pin', 'pppoe.password',
+      'macsec.mka-cak', 'wireguard.private-key',
     ].sort());
   });
 

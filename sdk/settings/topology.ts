@@ -57,10 +57,17 @@ export function isPort(settings: ConnectionSettings): boolean {
 }
 
 /**
- * Whether the profile may carry an "ipv4", "ipv6" or "proxy" setting
- * (NetworkManager's _supports_addr_family): ports may not, except VRF ports.
+ * Whether the profile may carry an "ipv4" (family 4), "ipv6" (6) or "proxy"
+ * (no family) setting (NetworkManager's _supports_addr_family): a wpan
+ * device has no IP at all, 6LoWPAN only IPv6; ports have none, except VRF
+ * ports.
  */
-export function supportsIp(settings: ConnectionSettings): boolean {
+export function supportsIp(settings: ConnectionSettings, family?: 4 | 6): boolean {
+  const type = connectionType(settings);
+  // An OVS interface is a port of an ovs-port and still has IP configuration.
+  if (type === 'ovs-interface') return true;
+  if (type === 'wpan') return false;
+  if (type === '6lowpan') return family !== 4;
   if (connectionString(settings, 'slave-type') === 'vrf') return true;
   return !isPort(settings);
 }

@@ -28,7 +28,7 @@ const cases: Record<string, Case> = {
   'connection.uuid upper case': { from: 'ethernetDhcp', mutate: (p) => (p['connection']!['uuid'] = '00000000-0000-4000-8000-00000000000A'), severity: 'normalizable', where: 'connection.uuid', says: "'00000000-0000-4000-8000-00000000000A'" },
   'connection.type unknown': { from: 'ethernetDhcp', mutate: (p) => (p['connection']!['type'] = 'frobnicator'), severity: 'error', where: 'connection.type', says: "connection type 'frobnicator' is not valid" },
   'connection.type alias': { from: 'ethernetDhcp', mutate: (p) => (p['connection']!['type'] = 'ethernet'), severity: 'error', where: 'connection.type', says: "'802-3-ethernet'" },
-  'connection.type unsupported': { from: 'ethernetDhcp', mutate: (p) => (p['connection']!['type'] = 'wireguard'), severity: 'error', where: 'connection.type', says: "'wireguard' is not supported" },
+  'connection.type unsupported': { from: 'ethernetDhcp', mutate: (p) => (p['connection']!['type'] = 'hsr'), severity: 'error', where: 'connection.type', says: "'hsr' is not supported" },
   'connection.type missing, base found': { from: 'bond', mutate: (p) => delete p['connection']!['type'], severity: 'normalizable-error', where: 'connection.type', says: "should be set to 'bond'" },
   'connection.type missing, no base': { from: 'ethernetDhcp', mutate: (p) => { delete p['connection']!['type']; delete p['802-3-ethernet']; }, severity: 'error', where: 'connection.type', says: 'property is missing' },
   'base setting missing but addable': { from: 'ethernetDhcp', mutate: (p) => delete p['802-3-ethernet'], severity: 'normalizable-error', where: '802-3-ethernet:', says: "setting required for connection of type '802-3-ethernet'" },

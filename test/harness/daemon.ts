@@ -19,6 +19,8 @@ export interface StartDaemonOptions {
   ns: Netns;
   /** A bus to serve on; without it a private bus is started (and stopped by cleanup). */
   busAddress?: string;
+  /** An existing state root to start on (a restart keeps the files); cleanup leaves it to the caller. */
+  root?: string;
   /** Text of nmk.conf, written to <root>/etc/nmk/nmk.conf. */
   config?: string;
   /** Files written under the state root before nmkd starts (path relative to the root). */
@@ -54,6 +56,8 @@ export interface Daemon {
   waitForLog(predicate: (line: DaemonLogLine) => boolean, timeoutMs?: number): Promise<DaemonLogLine>;
   /** SIGTERM, wait for the exit; resolves with the exit code (null when killed by a signal). */
   stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL (a crash: nothing runs on the way out), then wait for the exit. */
+  kill(): Promise<void>;
   /** stop() if still running, then remove the state root and stop the bus this harness started. */
   cleanup(): Promise<void>;
 }
@@ -79,7 +83,7 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export async function startDaemon(opts: StartDaemonOptions): Promise<Daemon> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'nmk-root-'));
+  const root = opts.root ?? (await mkdtemp(path.join(os.tmpdir(), 'nmk-root-')));
   let bus: PrivateBus | undefined;
   let child: ChildProcess | undefined;
   const logs: DaemonLogLine[] = [];
@@ -127,7 +131,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<Daemon> {
   const cleanup = () =>
     (cleaned ??= (async () => {
       await stop().catch(() => undefined);
-      await rm(root, { recursive: true, force: true });
+      if (opts.root === undefined) await rm(root, { recursive: true, force: true });
       await bus?.stop();
     })());
 
@@ -195,6 +199,10 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<Daemon> {
       nmcli: (nmcliArgs, o) => runNmcli(busAddress, nmcliArgs, o),
       waitForLog,
       stop,
+      kill: async () => {
+        if (!exit) child!.kill('SIGKILL');
+        await exited;
+      },
       cleanup,
     };
   } catch (e) {

@@ -23,6 +23,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from 'node:path';
 import { findGuestKernel } from '../kernel/vm/kernel.js';
 import { compileScenarios } from '../kernel/vm/compile-scenarios.js';
+import { buildDaemon } from '../kernel/vm/build-daemon.js';
 import { ensureInitramfs } from '../kernel/vm/initramfs.js';
 import { jobScript } from '../kernel/vm/job-script.js';
 import { REPO_ROOT } from './netns.js';
@@ -45,6 +46,8 @@ export interface RunInVmOptions {
   /** For the whole boot, scenarios included. */
   timeoutMs: number;
   memoryMb?: number;
+  /** Also build nmkd for the guest (test/kernel/vm/build-daemon.ts); scenarios find its main.js in $NMK_DAEMON_MAIN. */
+  daemon?: boolean;
 }
 
 export class VmRunError extends Error {
@@ -140,9 +143,13 @@ export async function runInVm(opts: RunInVmOptions): Promise<Record<string, Scen
   const hostRun = path.join(CACHE_DIR, 'runs', runId);
   const guestRun = path.join(GUEST_EXCHANGE, 'runs', runId);
   mkdirSync(path.join(hostRun, 'results'), { recursive: true });
-  const compiled = await compileScenarios(REPO_ROOT, path.join(hostRun, 'build'), files);
+  const [compiled, daemonMain] = await Promise.all([
+    compileScenarios(REPO_ROOT, path.join(hostRun, 'build'), files),
+    opts.daemon ? buildDaemon(REPO_ROOT, path.join(hostRun, 'nmk')) : undefined,
+  ]);
   const scenarios = files.map((file, i) => ({ name: names[i]!, file, compiled: compiled[i]! }));
-  writeFileSync(path.join(hostRun, 'job.sh'), jobScript({ runDir: guestRun, repoRoot: REPO_ROOT, scenarios }));
+  const env: Record<string, string> = daemonMain ? { NMK_DAEMON_MAIN: daemonMain } : {};
+  writeFileSync(path.join(hostRun, 'job.sh'), jobScript({ runDir: guestRun, repoRoot: REPO_ROOT, scenarios, env }));
 
   const args = [
     '-accel', 'tcg', '-m', String(opts.memoryMb ?? 1024), '-nographic', '-no-reboot', '-nic', 'none',

@@ -6,6 +6,7 @@
  * added stays), and bad requests get NetworkManager's errors while the
  * daemon and the other devices carry on.
  */
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../harness/daemon.js';
 import { Netns } from '../harness/netns.js';
@@ -303,5 +304,122 @@ describe('activation of software devices and ports (bridge, macvlan, vxlan)', ()
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/mv0/);
     expect((await ns.tryExec('ip', ['link', 'show', 'vx42'])).code).not.toBe(0);
+  });
+});
+
+describe('reapply, applied connection, networking off, managed, delete (real nmcli)', () => {
+  let ns: Netns;
+  let d: Daemon;
+  const PROFILE = `[connection]
+id=re
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0020
+type=ethernet
+interface-name=veth8
+autoconnect=false
+
+[ipv4]
+method=manual
+address1=192.0.2.20/24
+route1=198.51.100.0/24,192.0.2.254
+
+[ipv6]
+method=ignore
+`;
+  const BR = `[connection]
+id=brr
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0021
+type=bridge
+interface-name=brr
+autoconnect=false
+
+[bridge]
+stp=false
+hello-time=2
+
+[ipv4]
+method=disabled
+
+[ipv6]
+method=ignore
+`;
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkr');
+    await ns.addVeth('veth8', 'veth9');
+    for (const l of ['veth8', 'veth9']) await ns.ip(['link', 'set', l, 'up']);
+    d = await startDaemon({
+      ns,
+      profile: 'server',
+      config: '[keyfile]\nunmanaged-devices=interface-name:veth9\n',
+      files: { 'etc/nmk/system-connections/re.nmconnection': file(PROFILE), 'etc/nmk/system-connections/brr.nmconnection': file(BR) },
+    });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await ns?.destroy();
+  });
+
+  const addrs = async (dev: string) => ((await ns.ipJson<any[]>(['addr', 'show', 'dev', dev]))[0]?.addr_info ?? []).filter((a: any) => a.scope === 'global').map((a: any) => `${a.local}/${a.prefixlen}`).sort();
+  const linkEvents = () => {
+    const out: string[] = [];
+    const child = spawn('ip', ['-n', ns.name, 'monitor', 'link'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout!.on('data', (b: Buffer) => out.push(...b.toString().split('\n').filter((l) => /veth8|brr/.test(l))));
+    return { lines: out, stop: () => child.kill('SIGKILL') };
+  };
+
+  it('device reapply changes addresses and routes without a link flap', async () => {
+    expect((await d.nmcli(['connection', 'up', 're'])).code).toBe(0);
+    const mon = linkEvents();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await d.nmcli(['connection', 'modify', 're', 'ipv4.addresses', '192.0.2.21/24', '+ipv4.routes', '203.0.113.0/24 192.0.2.254 7'])).code).toBe(0);
+    const r = await d.nmcli(['device', 'reapply', 'veth8']);
+    expect(r.code, r.stderr).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    mon.stop();
+    expect(await addrs('veth8')).toEqual(['192.0.2.21/24']);
+    const routes = (await ns.ipJson<any[]>(['-4', 'route', 'show', 'dev', 'veth8'])).map((x: any) => `${x.dst} ${x.metric ?? 0}`);
+    expect(routes).toEqual(expect.arrayContaining(['198.51.100.0/24 100', '203.0.113.0/24 7']));
+    expect(mon.lines.filter((l) => /state DOWN|NO-CARRIER/.test(l))).toEqual([]);
+    const applied = (await d.nmcli(['-g', 'IP4.ADDRESS', 'device', 'show', 'veth8'])).stdout.trim();
+    expect(applied).toBe('192.0.2.21/24');
+  });
+
+  it('a reapply that changes the interface name is refused naming it; the device stays as it was', async () => {
+    const r = await d.nmcli(['device', 'modify', 'veth8', 'connection.interface-name', 'veth9']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/interface-name/);
+    expect(await addrs('veth8')).toEqual(['192.0.2.21/24']);
+  });
+
+  it('bridge timers change live through reapply', async () => {
+    expect((await d.nmcli(['connection', 'up', 'brr'])).code).toBe(0);
+    expect((await ns.exec('cat', ['/sys/class/net/brr/bridge/hello_time'])).stdout.trim()).toBe('200');
+    expect((await d.nmcli(['connection', 'modify', 'brr', 'bridge.hello-time', '5', 'bridge.priority', '100'])).code).toBe(0);
+    const r = await d.nmcli(['device', 'reapply', 'brr']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await ns.exec('cat', ['/sys/class/net/brr/bridge/hello_time'])).stdout.trim()).toBe('500');
+    expect((await ns.exec('cat', ['/sys/class/net/brr/bridge/priority'])).stdout.trim()).toBe('100');
+  });
+
+  it('networking off deactivates everything, on lets it come back', async () => {
+    expect((await d.nmcli(['networking', 'off'])).code).toBe(0);
+    expect((await d.nmcli(['-t', '-f', 'STATE', 'general'])).stdout.trim()).toBe('asleep');
+    expect(await addrs('veth8')).toEqual([]);
+    expect((await d.nmcli(['networking', 'on'])).code).toBe(0);
+    expect((await d.nmcli(['-t', '-f', 'NETWORKING', 'general'])).stdout.trim()).toBe('enabled');
+  });
+
+  it('making an active device unmanaged leaves its configuration; device delete removes a software link', async () => {
+    expect((await d.nmcli(['connection', 'up', 're'])).code).toBe(0);
+    expect((await d.nmcli(['device', 'set', 'veth8', 'managed', 'no'])).code).toBe(0);
+    expect(await addrs('veth8')).toEqual(['192.0.2.21/24']);
+    const dev = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout);
+    expect(dev).toContainEqual(['veth8', 'unmanaged']);
+    expect((await d.nmcli(['connection', 'up', 'brr'])).code).toBe(0);
+    expect((await d.nmcli(['device', 'delete', 'brr'])).code).toBe(0);
+    await expect.poll(async () => (await ns.tryExec('ip', ['link', 'show', 'brr'])).code, { timeout: 10_000 }).not.toBe(0);
+    const del = await d.nmcli(['device', 'delete', 'lo']);
+    expect(del.code).not.toBe(0);
+    expect(del.stderr).toMatch(/not a software device/);
   });
 });

@@ -227,7 +227,7 @@ describe('lost events become one resync, not a crash or a gap', () => {
     await ns?.destroy();
   });
 
-  type Outcome = { resyncs: number; converged: boolean; diff?: string; links: Array<{ ifindex: number; name: string; up: boolean; mtu: number }>; relayBefore: number; relayAfter: number };
+  type Outcome = { resyncs: number; converged: boolean; diff?: string; links: Array<{ ifindex: number; name: string; up: boolean; mtu: number }>; helperBefore: number; helperAfter: number };
 
   async function expectSameAsIp(outcome: Outcome) {
     expect(outcome.resyncs, 'a resync arrived').toBeGreaterThanOrEqual(1);
@@ -242,15 +242,25 @@ describe('lost events become one resync, not a crash or a gap', () => {
     ns = await Netns.create('nmkpo');
     const outcome = await runner<Outcome>(ns, ['overflow-busy'], 180_000);
     await expectSameAsIp(outcome);
+    expect(outcome.helperAfter, 'the same event helper runs on').toBe(outcome.helperBefore);
     await ns.destroy();
     ns = undefined;
   }, 200_000);
 
-  it('a burst while the event relay is stopped, so the kernel socket overflows and the relay is replaced', async () => {
+  it('a burst while the event helper is stopped, so the kernel socket overflows; the helper reports it and runs on', async () => {
     ns = await Netns.create('nmkpr');
-    const outcome = await runner<Outcome>(ns, ['overflow-relay'], 180_000);
+    const outcome = await runner<Outcome>(ns, ['overflow-helper'], 180_000);
     await expectSameAsIp(outcome);
-    expect(outcome.relayAfter, 'a new relay runs').not.toBe(outcome.relayBefore);
+    expect(outcome.helperAfter, 'the same event helper runs on').toBe(outcome.helperBefore);
+    await ns.destroy();
+    ns = undefined;
+  }, 200_000);
+
+  it('the event helper killed during a burst: a new one starts and a resync follows', async () => {
+    ns = await Netns.create('nmkpk');
+    const outcome = await runner<Outcome>(ns, ['helper-killed'], 180_000);
+    await expectSameAsIp(outcome);
+    expect(outcome.helperAfter, 'a new event helper runs').not.toBe(outcome.helperBefore);
     await ns.destroy();
     ns = undefined;
   }, 200_000);

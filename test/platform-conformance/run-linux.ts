@@ -14,16 +14,24 @@
  *   overflow-busy        tiny event buffer, a burst of link changes from
  *                        `ip -batch` while this loop busy-waits; RESULT is
  *                        the resync count and the links as the events left them
- *   overflow-relay       the same, with the event relay process stopped
+ *   overflow-helper      the same, with the event helper process stopped
  *                        (SIGSTOP) so that the kernel socket itself overflows
+ *   helper-killed        the event helper is killed (SIGKILL) during a burst:
+ *                        a new one starts and a resync follows
  *   peer-netns PATH      a veth whose peer is created in the namespace at PATH
+ *   model-overflow N B   the live model fed by the platform with event
+ *                        buffers of B bytes, while this loop is blocked and
+ *                        `ip -batch` makes N veth pairs with addresses and
+ *                        routes; RESULT is the model's content and stats
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../sdk/index.js';
 import { LinuxPlatform } from '../../plugins/platform-linux/linux-platform.js';
+import { LocalEventBus } from '../../core/events/event-bus.js';
+import { LiveNetworkModel } from '../../core/model/network-model.js';
 import { strictAssert } from './assert.js';
 import { EventView } from './event-view.js';
 import { runConformance } from './scenarios.js';
@@ -47,21 +55,21 @@ function result(value: unknown): void {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The event relay is our only child started with `node -e`. */
-function relayPid(): number {
+/** The event helper: our child running nmk-rtnl-events. */
+function helperPid(): number {
   const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   const pid = children.find((c) => {
     try {
-      return readFileSync(`/proc/${c}/cmdline`, 'utf8').split('\0').includes('-e');
+      return readlinkSync(`/proc/${c}/exe`).endsWith('/nmk-rtnl-events');
     } catch {
       return false;
     }
   });
-  if (!pid) throw new Error(`no event relay among the children ${children.join(' ')}`);
+  if (!pid) throw new Error(`no event helper among the children ${children.join(' ')}`);
   return pid;
 }
 
-async function overflow(stopRelay: boolean): Promise<void> {
+async function overflow(helper: 'running' | 'stopped' | 'killed'): Promise<void> {
   // A buffer this small cannot hold even a few link messages.
   const platform = new LinuxPlatform({ eventBufferBytes: 4096, logger });
   const view = new EventView();
@@ -75,25 +83,65 @@ async function overflow(stopRelay: boolean): Promise<void> {
   for (let i = 0; i < 300; i += 3) lines.push(`link del ov${i}`);
   writeFileSync(batch, `${lines.join('\n')}\n`);
   const eventsBefore = view.log.length;
-  let relay = 0;
-  if (stopRelay) {
-    relay = relayPid();
-    process.kill(relay, 'SIGSTOP');
-  }
+  const before = helperPid();
+  if (helper === 'stopped') process.kill(before, 'SIGSTOP');
   spawn('sh', ['-c', `ip -batch ${batch} && touch ${done}`], { stdio: 'inherit' });
+  if (helper === 'killed') process.kill(before, 'SIGKILL');
   // Busy-wait: the event loop is blocked while the kernel makes the burst.
   const deadline = Date.now() + 60_000;
   while (!existsSync(done) && Date.now() < deadline) {
     /* spin */
   }
-  if (stopRelay) process.kill(relay, 'SIGCONT');
+  if (helper === 'stopped') process.kill(before, 'SIGCONT');
   for (let i = 0; i < 200 && view.resyncs === 0; i++) await sleep(50);
   // Let the resync and what follows it land.
   const diff = await view.converge(platform, 10_000);
   const links = [...view.links.values()].map((l) => ({ ifindex: l.ifindex, name: l.name, up: l.up, mtu: l.mtu }));
-  result({ resyncs: view.resyncs, eventsDuringBurst: view.log.length - eventsBefore, converged: diff === undefined, diff, links, relayBefore: relay, relayAfter: stopRelay ? relayPid() : 0 });
+  result({ resyncs: view.resyncs, eventsDuringBurst: view.log.length - eventsBefore, converged: diff === undefined, diff, links, helperBefore: before, helperAfter: helperPid() });
   await platform.stop();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Run `ip -batch` on these lines while this loop is blocked (the kernel queues or drops our events). */
+function batchWhileBlocked(lines: string[]): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nmk-batch-'));
+  const batch = path.join(dir, 'batch');
+  const done = path.join(dir, 'done');
+  writeFileSync(batch, `${lines.join('\n')}\n`);
+  spawn('sh', ['-c', `ip -batch ${batch} && touch ${done}`], { stdio: 'inherit' });
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(done) && Date.now() < deadline) {
+    /* spin */
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function modelOverflow(pairs: number, bufferBytes: number): Promise<void> {
+  const events = new LocalEventBus(logger);
+  const model = new LiveNetworkModel(events, logger);
+  const platform = new LinuxPlatform({ logger, eventBufferBytes: bufferBytes });
+  model.load(await platform.start((ev) => model.apply(ev)));
+  const lines: string[] = [];
+  for (let i = 0; i < pairs; i++) lines.push(`link add mo${i} type veth peer name mp${i}`);
+  for (let i = 0; i < pairs; i += 10) {
+    const net = `10.${(i >> 8) & 255}.${i & 255}`;
+    lines.push(`link set mo${i} up`, `link set mp${i} up`, `addr add ${net}.1/24 dev mo${i}`, `route add 10.200.${(i >> 8) & 255}.${i & 255}/32 dev mo${i} table 100`);
+  }
+  const before = model.stats.resyncs;
+  batchWhileBlocked(lines);
+  // Wait (bounded) until the model says what the kernel says; the test compares in detail.
+  const kernelLinks = () => (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { maxBuffer: 64 << 20 }).toString()) as unknown[]).length;
+  const want = kernelLinks();
+  for (let i = 0; i < 600 && (model.stats.links !== want || model.stats.resyncs === before); i++) await sleep(50);
+  await sleep(500); // what is still on its way (the resync's held events) lands
+  result({
+    resyncs: model.stats.resyncs - before,
+    stats: model.stats,
+    links: [...model.links()].map((l) => ({ ifindex: l.ifindex, name: l.name, up: l.up, mtu: l.mtu })),
+    addresses: [...model.links()].flatMap((l) => model.addresses(l.ifindex).map((a) => `${a.ifindex}|${a.address}/${a.prefixlen}`)),
+    routes: model.routes().map((r) => `${r.family}|${r.table}|${r.dst}/${r.dstLen}|${r.ifindex}|${r.metric}`),
+  });
+  await platform.stop();
 }
 
 async function make(): Promise<void> {
@@ -137,10 +185,16 @@ switch (mode) {
     await dump();
     break;
   case 'overflow-busy':
-    await overflow(false);
+    await overflow('running');
     break;
-  case 'overflow-relay':
-    await overflow(true);
+  case 'overflow-helper':
+    await overflow('stopped');
+    break;
+  case 'helper-killed':
+    await overflow('killed');
+    break;
+  case 'model-overflow':
+    await modelOverflow(Number(arg ?? 2000), Number(process.argv[4] ?? 8 << 20));
     break;
   case 'peer-netns':
     await peerNetns(arg!);

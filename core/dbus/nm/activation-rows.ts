@@ -5,7 +5,8 @@
  * manager's interface by the D-Bus frontend, replacing the rows of the same
  * name, so the manager object stays one interface.
  */
-import { NMActiveConnectionState, type ConnectionSettings } from '../../../sdk/index.js';
+import { NMActiveConnectionState, NMState, type ConnectionSettings } from '../../../sdk/index.js';
+import { managerState } from './manager-object.js';
 import { connectionTypeFor } from '../../activation/compatibility.js';
 import type { ActivationManager } from '../../activation/activation-manager.js';
 import type { ActiveConnection } from '../../activation/active-connection.js';
@@ -24,6 +25,8 @@ export interface ActivationBackend {
   devices: DeviceManager;
   settings: SettingsStore;
   onManualActivation(uuid: string): void;
+  /** Manager.Enable: networking on, or off (every active connection deactivated first). */
+  setNetworking(on: boolean): Promise<void>;
 }
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -116,7 +119,19 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
       },
     },
   ];
+  methods.push({
+    name: 'Enable',
+    in: [['enable', 'b']],
+    out: [],
+    handler: async ([on], caller) => {
+      requirePrivileged(caller, on ? 'enable networking' : 'disable networking');
+      if (Boolean(on) === b.devices.networkingEnabled) throw new DBusError('org.freedesktop.NetworkManager.AlreadyEnabledOrDisabled', `networking is already ${on ? 'enabled' : 'disabled'}`);
+      await b.setNetworking(Boolean(on));
+    },
+  });
   const properties: PropertyRow[] = [
+    ro('NetworkingEnabled', 'b', () => b.devices.networkingEnabled),
+    ro('State', 'u', () => overallState(b.devices)),
     ro('ActiveConnections', 'ao', () => [...b.activation.all()].map((ac) => ac.path)),
     ro('PrimaryConnection', 'o', () => primary(b)?.path ?? NO_OBJECT),
     ro('PrimaryConnectionType', 's', () => primary(b)?.type ?? ''),
@@ -125,8 +140,13 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
   return { properties, methods };
 }
 
+/** NMState: asleep while networking is off, else from the devices. */
+export function overallState(devices: DeviceManager): number {
+  return devices.networkingEnabled ? managerState(devices.all()) : NMState.ASLEEP;
+}
+
 /** Names of the manager properties activation changes. */
-export const ACTIVATION_MANAGER_PROPERTIES = ['ActiveConnections', 'PrimaryConnection', 'PrimaryConnectionType', 'ActivatingConnection', 'State'] as const;
+export const ACTIVATION_MANAGER_PROPERTIES = ['ActiveConnections', 'PrimaryConnection', 'PrimaryConnectionType', 'ActivatingConnection', 'State', 'NetworkingEnabled'] as const;
 
 /** AddAndActivate: fill what NetworkManager fills for a partial profile (type, interface name, id, uuid) from the device. */
 async function addFor(b: ActivationBackend, partial: ConnectionSettings, device: Device | undefined, persist: 'disk' | 'memory'): Promise<Profile> {

@@ -10,13 +10,12 @@ import type { SettingsStore } from '../../settings/settings-store.js';
 import { settingsFromWire, settingsToWire, type WireSettings } from '../../settings/dbus-form.js';
 import type { InterfaceDef } from '../rows.js';
 import { requirePrivileged } from './auth.js';
+import { pluginArgument, update2Persist } from './settings-args.js';
 
 export const CONNECTION_IFACE = 'org.freedesktop.NetworkManager.Settings.Connection';
 
 /** NMSettingsConnectionFlags. */
 const FLAG_UNSAVED = 0x01;
-/** NMSettingsUpdate2Flags. */
-const UPDATE2 = { TO_DISK: 0x1, IN_MEMORY: 0x2, IN_MEMORY_DETACHED: 0x4, IN_MEMORY_ONLY: 0x8 } as const;
 
 /** The cached public (secret-free) D-Bus form of each profile. */
 const cache = new WeakMap<Profile, { version: number; wire: WireSettings }>();
@@ -30,8 +29,6 @@ export function publicSettings(p: Profile): WireSettings {
 }
 
 export function connectionInterface(p: Profile, store: SettingsStore): InterfaceDef {
-  const persistFor = (flags: number): 'disk' | 'memory' | 'keep' =>
-    flags & UPDATE2.TO_DISK ? 'disk' : flags & (UPDATE2.IN_MEMORY | UPDATE2.IN_MEMORY_DETACHED | UPDATE2.IN_MEMORY_ONLY) ? 'memory' : 'keep';
   return {
     name: CONNECTION_IFACE,
     properties: [
@@ -47,8 +44,12 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
         out: [['secrets', 'a{sa{sv}}']],
         handler: ([setting], caller) => {
           requirePrivileged(caller, `read the secrets of '${p.id}'`);
+          // NetworkManager answers only for a setting the profile has (an empty name is none).
+          if (!setting || p.settings[setting] === undefined) {
+            throw new NmkError('SETTING_NOT_FOUND', `Connection didn't have requested setting '${setting}'.`);
+          }
           const all = settingsToWire(p.settings, { withSecrets: true, onlySecrets: true });
-          return setting ? (all[setting] ? { [setting]: all[setting] } : {}) : all;
+          return all[setting] ? { [setting]: all[setting] } : {};
         },
       },
       {
@@ -73,11 +74,14 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
         name: 'Update2',
         in: [['settings', 'a{sa{sv}}'], ['flags', 'u'], ['args', 'a{sv}']],
         out: [['result', 'a{sv}']],
-        handler: async ([props, flags], caller) => {
+        handler: async ([props, flags, args], caller) => {
+          // Flags and arguments first, as NetworkManager checks them before anything else.
+          const persist = update2Persist(Number(flags));
+          const plugin = pluginArgument(args);
           requirePrivileged(caller, `modify '${p.id}'`);
           // An empty settings dict means "keep the settings, change only where they are stored".
           const next = props && Object.keys(props).length ? settingsFromWire(props) : p.settings;
-          await store.update(p, next, persistFor(Number(flags)));
+          await store.update(p, next, persist, plugin);
           return {};
         },
       },

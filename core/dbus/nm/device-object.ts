@@ -3,7 +3,8 @@
  * interface as rows, plus the type interfaces its kind contributes (rows from
  * the device plugin), which libnm uses to pick the device's class.
  */
-import { NMDeviceCap, NMDeviceStateReason, type DeviceLookup, type DeviceView } from '../../../sdk/index.js';
+import { NMDeviceCap, NMDeviceStateReason, type ConnectionSettings, type DeviceLookup, type DeviceView } from '../../../sdk/index.js';
+import { settingsFromWire, settingsToWire } from '../../settings/dbus-form.js';
 import type { Device } from '../../devices/device.js';
 import { DBusError } from '../errors.js';
 import type { InterfaceDef, PropertyRow } from '../rows.js';
@@ -18,9 +19,13 @@ const DRIVERS: Record<string, string> = { bond: 'bonding', vlan: '8021q', bridge
 
 export interface DeviceControl {
   /** Make the device managed or unmanaged at a user's request. */
-  setManaged(device: DeviceView, managed: boolean): void;
+  setManaged(device: Device, managed: boolean): void;
   /** Deactivate the device's active connection (Device.Disconnect); resolves when it is down. */
   disconnect(device: Device): Promise<void>;
+  /** Device.Reapply: new settings (undefined: the profile's current ones) applied live; version 0 skips the check. */
+  reapply(device: Device, settings: ConnectionSettings | undefined, version: number): Promise<void>;
+  /** Device.Delete: remove a software device's link (deactivating it first). */
+  delete(device: Device): Promise<void>;
 }
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -92,6 +97,41 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
           // As in NetworkManager: a device the user disconnected does not autoconnect until told to.
           d.autoconnect = false;
           await control.disconnect(d);
+        },
+      },
+      {
+        name: 'Reapply',
+        in: [['connection', 'a{sa{sv}}'], ['version_id', 't'], ['flags', 'u']],
+        out: [],
+        handler: async ([connection, version, flags], caller) => {
+          requirePrivileged(caller, `reapply settings to ${d.name}`);
+          if (Number(flags) !== 0) throw new DBusError('org.freedesktop.NetworkManager.Device.InvalidArgument', `unknown Reapply flags 0x${Number(flags).toString(16)}`);
+          if (!d.active) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
+          const given = connection && Object.keys(connection).length > 0 ? settingsFromWire(connection) : undefined;
+          await control.reapply(d, given, Number(version));
+        },
+      },
+      {
+        name: 'GetAppliedConnection',
+        in: [['flags', 'u']],
+        out: [['connection', 'a{sa{sv}}'], ['version_id', 't']],
+        handler: ([flags], caller) => {
+          if (Number(flags) !== 0) throw new DBusError('org.freedesktop.NetworkManager.Device.InvalidArgument', `unknown GetAppliedConnection flags 0x${Number(flags).toString(16)}`);
+          const ac = d.active;
+          if (!ac) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
+          // Secrets stay out, as in GetSettings; root sees the same as others here.
+          void caller;
+          return [settingsToWire(ac.applied, { withSecrets: false }), BigInt(ac.version)];
+        },
+      },
+      {
+        name: 'Delete',
+        in: [],
+        out: [],
+        handler: async (_a, caller) => {
+          requirePrivileged(caller, `delete ${d.name}`);
+          if (!kind.software) throw new DBusError('org.freedesktop.NetworkManager.Device.NotSoftware', `${d.name} is not a software device; only those can be deleted`);
+          await control.delete(d);
         },
       },
     ],

@@ -3,10 +3,11 @@
  * and the methods this version of nmk implements, as rows. Radio switches
  * report no hardware; there are no active connections yet.
  */
-import { NMConnectivity, NMDeviceState, NMState, type ConfigView, type DeviceView, type Logger, type LogLevel } from '../../../sdk/index.js';
+import { NmkError, NMConnectivity, NMDeviceState, NMState, type ConfigView, type DeviceView, type Logger, type LogLevel } from '../../../sdk/index.js';
 import { DBusError } from '../errors.js';
 import type { InterfaceDef, PropertyRow } from '../rows.js';
 import { permissionsFor, requirePrivileged } from './auth.js';
+import { applySetLogging, formatDomains, initialLogState, LEVELS, LOGGER_LEVEL, type LogState, type NmLevel } from './log-domains.js';
 import { encodeVersion, NM_IFACE, NO_OBJECT } from './paths.js';
 
 export interface ManagerBackend {
@@ -32,10 +33,23 @@ export function managerState(devices: Iterable<DeviceView>): number {
   return state;
 }
 
-const LOG_LEVELS: Record<string, LogLevel> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERR: 'error', OFF: 'error' };
+/** NMManagerReloadFlags: CONF, DNS_RC, DNS_FULL; none means everything (as SIGHUP). */
+const RELOAD = { CONF: 0x1, DNS_RC: 0x2, DNS_FULL: 0x4 } as const;
+const RELOAD_ALL = RELOAD.CONF | RELOAD.DNS_RC | RELOAD.DNS_FULL;
+
+/** The NetworkManager level the logger runs at now (the most verbose it writes). */
+function loggerLevel(logger: Logger): NmLevel {
+  return LEVELS.find((l) => l !== 'OFF' && logger.isEnabled(LOGGER_LEVEL[l])) ?? 'ERR';
+}
 
 export function managerInterface(b: ManagerBackend): InterfaceDef {
   const paths = () => [...b.devices()].map((d) => d.path);
+  let logging: LogState = initialLogState(loggerLevel(b.logger));
+  // The config (a reload, --log-level) may have moved the logger's level since: start again from there.
+  const currentLogging = (): LogState => {
+    if (LOGGER_LEVEL[logging.level] !== LOGGER_LEVEL[loggerLevel(b.logger)]) logging = initialLogState(loggerLevel(b.logger));
+    return logging;
+  };
   const radio = { WirelessEnabled: false, WwanEnabled: false, WimaxEnabled: false, ConnectivityCheckEnabled: false };
   const radioRow = (name: keyof typeof radio): PropertyRow => ({
     name,
@@ -102,26 +116,38 @@ export function managerInterface(b: ManagerBackend): InterfaceDef {
       { name: 'GetPermissions', in: [], out: [['permissions', 'a{ss}']], handler: (_a, caller) => permissionsFor(caller) },
       { name: 'state', in: [], out: [['state', 'u']], handler: () => managerState(b.devices()) },
       { name: 'CheckConnectivity', in: [], out: [['connectivity', 'u']], handler: () => NMConnectivity.UNKNOWN },
-      { name: 'GetLogging', in: [], out: [['level', 's'], ['domains', 's']], handler: () => [b.logLevel(), 'ALL'] },
+      {
+        name: 'GetLogging',
+        in: [],
+        out: [['level', 's'], ['domains', 's']],
+        handler: () => {
+          const state = currentLogging();
+          return [state.level, formatDomains(state)];
+        },
+      },
       {
         name: 'SetLogging',
         in: [['level', 's'], ['domains', 's']],
         out: [],
-        handler: ([level], caller) => {
+        handler: ([level, domains], caller) => {
           requirePrivileged(caller, 'change logging');
-          if (level === '' || level === 'KEEP') return;
-          const l = LOG_LEVELS[String(level).toUpperCase()];
-          if (!l) throw new DBusError('org.freedesktop.NetworkManager.Failed', `unknown log level '${level}' (TRACE, DEBUG, INFO, WARN, ERR, OFF)`);
-          b.setLogLevel(l);
+          const before = currentLogging();
+          // Checked whole first: an unknown level or domain changes nothing.
+          logging = applySetLogging(before, String(level), String(domains));
+          if (logging.level !== before.level) b.setLogLevel(LOGGER_LEVEL[logging.level]);
+          b.logger.info(`logging: level '${logging.level}' domains '${formatDomains(logging)}'`, { uid: caller.uid });
         },
       },
       {
         name: 'Reload',
         in: [['flags', 'u']],
         out: [],
-        handler: async (_a, caller) => {
+        handler: async ([flags], caller) => {
           requirePrivileged(caller, 'reload the configuration');
-          await b.reload();
+          const f = Number(flags);
+          if ((f & ~RELOAD_ALL) !== 0) throw new NmkError('MANAGER_INVALID_ARGUMENTS', 'Invalid flags for reload');
+          // DNS_RC and DNS_FULL alone ask for nothing nmk keeps apart from the config.
+          if (f === 0 || f & RELOAD.CONF) await b.reload();
         },
       },
     ],

@@ -3,16 +3,13 @@
  * that add, load and reload profiles. Mutations are root's only.
  */
 import os from 'node:os';
-import { NmkError } from '../../../sdk/index.js';
 import { settingsFromWire } from '../../settings/dbus-form.js';
 import type { SettingsStore } from '../../settings/settings-store.js';
 import { DBusError } from '../errors.js';
 import type { InterfaceDef } from '../rows.js';
 import { requirePrivileged } from './auth.js';
 import { SETTINGS_IFACE } from './paths.js';
-
-/** NMSettingsAddConnection2Flags. */
-const ADD2 = { TO_DISK: 0x1, IN_MEMORY: 0x2 } as const;
+import { add2Persist, pluginArgument } from './settings-args.js';
 
 export function settingsInterface(store: SettingsStore): InterfaceDef {
   const paths = () => [...store.profiles()].map((p) => p.path);
@@ -57,13 +54,12 @@ export function settingsInterface(store: SettingsStore): InterfaceDef {
         name: 'AddConnection2',
         in: [['settings', 'a{sa{sv}}'], ['flags', 'u'], ['args', 'a{sv}']],
         out: [['path', 'o'], ['result', 'a{sv}']],
-        handler: async ([c, flags], caller) => {
+        handler: async ([c, flags, args], caller) => {
+          // Flags and arguments first, as NetworkManager checks them before anything else.
+          const persist = add2Persist(Number(flags));
+          const plugin = pluginArgument(args);
           requirePrivileged(caller, 'add a connection');
-          const f = Number(flags);
-          if (!(f & (ADD2.TO_DISK | ADD2.IN_MEMORY)) || (f & ADD2.TO_DISK && f & ADD2.IN_MEMORY)) {
-            throw new NmkError('INVALID_ARGUMENT', 'AddConnection2 needs exactly one of the flags TO_DISK (0x1) and IN_MEMORY (0x2)');
-          }
-          const p = await store.add(settingsFromWire(c), { persist: f & ADD2.TO_DISK ? 'disk' : 'memory' });
+          const p = await store.add(settingsFromWire(c), { persist }, plugin);
           return [p.path, {}];
         },
       },

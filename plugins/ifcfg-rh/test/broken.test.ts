@@ -23,7 +23,7 @@ const cases = readdirSync(join(FIXTURES, 'broken')).sort();
 describe('broken files', () => {
   it('covers the kinds of damage the issue lists', () => {
     expect(cases).toEqual(
-      expect.arrayContaining(['unterminated-single', 'unterminated-double', 'not-an-assignment', 'ipaddr-octet', 'prefix-33', 'bond-unknown-option', 'bond-option-wrong-mode', 'vlan-id-5000', 'port-without-bond', 'binary-garbage']),
+      expect.arrayContaining(['unterminated-single', 'unterminated-double', 'not-an-assignment', 'ipaddr-octet', 'prefix-33', 'bond-primary-wrong-mode', 'bond-option-wrong-mode', 'vlan-id-5000', 'port-without-bond', 'binary-garbage']),
     );
   });
 

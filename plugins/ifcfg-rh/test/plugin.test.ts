@@ -39,6 +39,6 @@ describe('the ifcfg-rh plugin', () => {
 
   it('loads nothing, without error, when network-scripts does not exist', async () => {
     const source = await settingsSourceOf(plugin, { pluginDir: PLUGIN_DIR, root: stateRoot() });
-    expect(await source.load()).toEqual({ profiles: [], errors: [] });
+    expect(await source.load()).toEqual({ profiles: [], errors: [], warnings: [] });
   });
 });

@@ -30,6 +30,8 @@ describe('write, then read', () => {
       }
       const reread = await to.source.load();
       expect(reread.errors.map((e) => e.message)).toEqual([]);
+      // What nmk writes, it reads without a warning.
+      expect(reread.warnings.map((e) => e.message)).toEqual([]);
       expect(byUuid(reread.profiles)).toEqual(byUuid(loaded.profiles));
     } finally {
       from.cleanup();

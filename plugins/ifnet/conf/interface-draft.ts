@@ -4,13 +4,13 @@
  * Which interface it is and what it belongs to (ports, VLANs) is
  * read-conf.ts's business.
  */
-import { bondModeFromString, bondOptionSupported, emptyIpDraft, type InterfaceKind, ipFamily, isUuid, parseDomainValue, parseIpValue, parseMacValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
+import { BadValue, bondModeFromString, bondOption, bondOptionSupported, emptyIpDraft, verifyConnection, type InterfaceKind, ipFamily, isUuid, parseDomainValue, parseIpValue, parseMacValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
 import { scalarOf } from '../bash/evaluate.js';
 import { parseBondValue, SYSFS_BOND_OPTIONS } from './bond-options.js';
 import { BRIDGE_PORT_ROWS, BRIDGE_ROWS, parseSysfsValue } from './bridge-options.js';
 import type { Draft } from './draft.js';
 import { arrayItems, configEntries, type ConfigEntry, parseConfigEntry, parseRoute, wordsOf } from './items.js';
-import { at, Problem, yesNo } from './problem.js';
+import { at, type Note, Problem, soft, yesNo } from './problem.js';
 import { INTERFACE_KEYS, lookup, type NamedVariable, type VariableIndex } from './variables.js';
 
 export interface Iface {
@@ -23,12 +23,19 @@ export interface Iface {
   controller?: { name: string; kind: 'bond' | 'bridge'; from: NamedVariable };
 }
 
-export function buildDraft(iface: Iface, index: VariableIndex): Draft {
+/**
+ * The interface's draft. A value NetworkManager would only warn about (an
+ * option value it refuses, an option the bond mode does not use, auto_X
+ * that is not a yes or no) is a note in `notes` and is left out; the rest
+ * throws Problem.
+ */
+export function buildDraft(iface: Iface, index: VariableIndex, notes: Note[] = []): Draft {
   const v = (key: string) => lookup(index, key, iface.ifvar);
   const origin = v('config') ?? iface.portsFrom ?? iface.controller?.from ?? iface.vlan?.from ?? INTERFACE_KEYS.map(v).find(Boolean);
   const d: Draft = { name: iface.name, kind: iface.kind, autoconnect: true, ipv4: emptyIpDraft('disabled'), ipv6: emptyIpDraft('ignore'), key: origin?.name ?? '', line: origin?.v.line ?? 0 };
   const auto = v('auto');
-  if (auto) d.autoconnect = yesNo(auto);
+  // NetworkManager's ifnet plugin turned autoconnect off only for "false".
+  if (auto) d.autoconnect = soft(auto, () => yesNoValue(auto), notes) ?? true;
   const uuid = v('uuid');
   if (uuid) {
     const text = scalarOf(uuid.v).trim();
@@ -44,27 +51,14 @@ export function buildDraft(iface: Iface, index: VariableIndex): Draft {
   const mac = v('mac');
   if (mac) d.mac = at(mac, () => parseMacValue(scalarOf(mac.v).trim()));
 
-  if (iface.kind === 'bond') {
-    const options: Record<string, string> = { mode: 'balance-rr' };
-    const lines = new Map<string, NamedVariable>();
-    for (const def of SYSFS_BOND_OPTIONS) {
-      const nv = lookup(index, def.sysfs!, iface.ifvar);
-      if (!nv) continue;
-      options[def.name] = at(nv, () => parseBondValue(def, wordsOf(scalarOf(nv.v))));
-      lines.set(def.name, nv);
-    }
-    const mode = bondModeFromString(options.mode) ?? 'balance-rr';
-    for (const [option, nv] of lines) {
-      if (!bondOptionSupported(option, mode)) throw new Problem(nv.v.line, nv.name, `${option} is not valid with bond mode ${mode}`);
-    }
-    d.bondOptions = options;
-  }
+  if (iface.kind === 'bond') d.bondOptions = bondOptions(iface, index, notes);
   if (iface.kind === 'bridge') {
     // The kernel starts a bridge with STP off and netifrc leaves it so unless stp_state is set.
     const bridge: Record<string, SettingValue> = { stp: false };
     for (const row of BRIDGE_ROWS) {
       const nv = lookup(index, row.sysfs, iface.ifvar);
-      if (nv) bridge[row.property] = at(nv, () => parseSysfsValue(row, scalarOf(nv.v)));
+      const value = nv && soft(nv, () => parseSysfsValue(row, scalarOf(nv.v)), notes);
+      if (value !== undefined) bridge[row.property] = value;
     }
     d.bridge = bridge;
   }
@@ -72,12 +66,58 @@ export function buildDraft(iface: Iface, index: VariableIndex): Draft {
     const port: Record<string, SettingValue> = {};
     for (const row of BRIDGE_PORT_ROWS) {
       const nv = lookup(index, row.sysfs, iface.ifvar);
-      if (nv) port[row.property] = at(nv, () => parseSysfsValue(row, scalarOf(nv.v)));
+      const value = nv && soft(nv, () => parseSysfsValue(row, scalarOf(nv.v)), notes);
+      if (value !== undefined) port[row.property] = value;
     }
     d.bridgePort = port;
   }
   return d;
 }
+
+/** yesNo as a value parser: throws BadValue for a value that is neither. */
+function yesNoValue(nv: NamedVariable): boolean {
+  try {
+    return yesNo(nv);
+  } catch (err) {
+    if (err instanceof Problem) throw new BadValue(err.message);
+    throw err;
+  }
+}
+
+/**
+ * A bond's options as NetworkManager takes them: a value it refuses is a
+ * note and left out; the rules its verify() enforces are a Problem on the
+ * option to blame; an option the mode does not use is dropped, with a note
+ * when it held something other than its default.
+ */
+function bondOptions(iface: Iface, index: VariableIndex, notes: Note[]): Record<string, string> {
+  const options: Record<string, string> = { mode: 'balance-rr' };
+  const lines = new Map<string, NamedVariable>();
+  for (const def of SYSFS_BOND_OPTIONS) {
+    const nv = lookup(index, def.sysfs!, iface.ifvar);
+    const value = nv && soft(nv, () => parseBondValue(def, wordsOf(scalarOf(nv.v))), notes);
+    if (value === undefined) continue;
+    options[def.name] = value;
+    lines.set(def.name, nv!);
+  }
+  const settings = { connection: { id: iface.name, uuid: BOND_CHECK_UUID, type: 'bond', 'interface-name': iface.name }, bond: { options } };
+  const fatal = verifyConnection(settings).find((i) => i.setting === 'bond' && i.severity === 'error');
+  if (fatal) {
+    // The issue's value is "name=value" for the option to blame.
+    const nv = lines.get(typeof fatal.value === 'string' ? fatal.value.split('=')[0]! : 'mode') ?? lines.get('mode') ?? iface.portsFrom;
+    throw new Problem(nv?.v.line ?? 0, nv?.name ?? '', fatal.message);
+  }
+  const mode = bondModeFromString(options.mode) ?? 'balance-rr';
+  for (const [option, nv] of lines) {
+    if (bondOptionSupported(option, mode)) continue;
+    if (options[option] !== bondOption(option)?.default) notes.push({ line: nv.v.line, key: nv.name, reason: `${option} does not apply to bond mode ${mode}; ignored` });
+    delete options[option];
+  }
+  return options;
+}
+
+/** Any UUID: verification of the bond options needs a whole profile. */
+const BOND_CHECK_UUID = '00000000-0000-4000-8000-000000000000';
 
 function readIp(d: Draft, iface: Iface, v: (key: string) => NamedVariable | undefined): void {
   const config = v('config');

@@ -1,6 +1,8 @@
 /**
  * The one way the conf.d/net readers report a problem: thrown with the line
  * and variable to blame, caught per interface and turned into an NmkError.
+ * What NetworkManager would only warn about is a Note instead: the reader
+ * goes on without the value, and the note becomes a warning naming the same.
  */
 import { BadValue } from '../../../sdk/index.js';
 import { scalarOf } from '../bash/evaluate.js';
@@ -13,6 +15,24 @@ export class Problem extends Error {
     reason: string,
   ) {
     super(reason);
+  }
+}
+
+/** A warning: the value at this line and variable was ignored, and why. */
+export interface Note {
+  line: number;
+  key: string;
+  reason: string;
+}
+
+/** Runs a value parser; a value it refuses is a note ("...; ignored") and gives undefined. */
+export function soft<T>(nv: NamedVariable, parse: () => T, notes: Note[]): T | undefined {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof BadValue)) throw err;
+    notes.push({ line: nv.v.line, key: nv.name, reason: `${err.message}; ignored` });
+    return undefined;
   }
 }
 

@@ -16,15 +16,19 @@
  * managed_X="false" makes X unmanaged, uuid_X keeps a UUID.
  *
  * An interface with a problem yields one error (file, line, variable) and no
- * profile; ports and VLANs of an interface that failed are left out.
+ * profile; ports and VLANs of an interface that failed are left out. What
+ * NetworkManager would only warn about (a bond or bridge option value it
+ * refuses, an option the bond mode does not use, a yes/no that is neither,
+ * a variable of the interface that nmk does not read) is a warning naming
+ * file, line and variable, and the interface loads without it.
  */
 import { NmkError, parseIfnameValue, parseUintValue } from '../../../sdk/index.js';
 import { scalarOf, type Variable } from '../bash/evaluate.js';
 import type { Draft } from './draft.js';
 import { buildDraft, type Iface } from './interface-draft.js';
 import { arrayItems, wordsOf } from './items.js';
-import { at, Problem, yesNo } from './problem.js';
-import { indexVariables, INTERFACE_KEYS, lookup, type NamedVariable, shellVar } from './variables.js';
+import { at, type Note, Problem, yesNo } from './problem.js';
+import { indexVariables, INTERFACE_KEYS, lookup, type NamedVariable, shellVar, type VariableIndex } from './variables.js';
 
 export const PLUGIN = 'ifnet';
 const VLAN_ID_MAX = 4094;
@@ -32,13 +36,16 @@ const VLAN_ID_MAX = 4094;
 export interface ConfOutput {
   drafts: Draft[];
   errors: NmkError[];
+  /** What was ignored, each naming file, line and variable. */
+  warnings: NmkError[];
   /** Interfaces with managed_X="false". */
   unmanaged: string[];
 }
 
 export function readConf(vars: Map<string, Variable>, file: string): ConfOutput {
   const index = indexVariables(vars);
-  const out: ConfOutput = { drafts: [], errors: [], unmanaged: [] };
+  const out: ConfOutput = { drafts: [], errors: [], warnings: [], unmanaged: [] };
+  const notes: Note[] = [];
   const failed = new Set<string>();
   const ifaces = new Map<string, Iface>();
   const fail = (name: string, e: Problem) => {
@@ -127,11 +134,12 @@ export function readConf(vars: Map<string, Variable>, file: string): ConfOutput 
     }
     const managed = lookup(index, 'managed', iface.ifvar);
     try {
-      if (managed && !yesNo(managed)) {
+      // NetworkManager's ifnet plugin left an interface alone only for managed_X="false".
+      if (managed && !(yesNoOr(managed, true, notes))) {
         out.unmanaged.push(iface.name);
         continue;
       }
-      drafts.set(iface.name, buildDraft(iface, index));
+      drafts.set(iface.name, buildDraft(iface, index, notes));
     } catch (err) {
       if (err instanceof Problem) fail(iface.name, err);
       else throw err;
@@ -162,6 +170,9 @@ export function readConf(vars: Map<string, Variable>, file: string): ConfOutput 
     const start = i.vlan ? lookup(index, 'vlan_start', shellVar(i.vlan.parent)) : undefined;
     return autoOf(up, seen) && (start ? yesNoOr(start, true) : true);
   };
+  for (const note of [...notes, ...unreadVariables(vars, index, [...ifaces.values()].filter((i) => !out.unmanaged.includes(i.name)))]) {
+    out.warnings.push(new NmkError('CONFIG_VALUE', note.reason, { plugin: PLUGIN, file, line: note.line, key: note.key }));
+  }
   for (const [name, d] of drafts) {
     const s = state(name);
     // A port or VLAN of an unmanaged interface is left alone with it; one of a failed interface is left out.
@@ -172,12 +183,31 @@ export function readConf(vars: Map<string, Variable>, file: string): ConfOutput 
   }
   return out;
 
-  function yesNoOr(nv: NamedVariable, fallback: boolean): boolean {
+  function yesNoOr(nv: NamedVariable, fallback: boolean, warn?: Note[]): boolean {
     try {
       return yesNo(nv);
-    } catch {
+    } catch (err) {
+      if (err instanceof Problem) warn?.push({ line: nv.v.line, key: nv.name, reason: `${err.message}; ignored` });
       return fallback;
     }
   }
+}
+
+/**
+ * Variables named after an interface nmk reads (KEY_IFVAR) that nmk does not
+ * read: a note each, so that, say, dhcpcd_eth0 or a bridge option nmk has no
+ * row for does not go unnoticed.
+ */
+function unreadVariables(vars: Map<string, Variable>, index: VariableIndex, ifaces: Iterable<Iface>): Note[] {
+  const read = new Set<string>();
+  for (const m of index.byKey.values()) for (const nv of m.values()) read.add(nv.name);
+  for (const nv of index.vlanNames.values()) read.add(nv.name);
+  const suffixes = [...ifaces].map((i) => `_${i.ifvar}`);
+  const notes: Note[] = [];
+  for (const [name, v] of vars) {
+    if (read.has(name) || !suffixes.some((sfx) => name.endsWith(sfx) && name.length > sfx.length)) continue;
+    notes.push({ line: v.line, key: name, reason: 'nmk does not read this variable; ignored' });
+  }
+  return notes;
 }
 

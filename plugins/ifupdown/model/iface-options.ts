@@ -20,8 +20,8 @@ export const REPEATABLE_KEYS = new Set(['address', 'dns-nameservers', 'dns-names
 
 export type OptionClass = 'ip' | 'link' | 'bond' | 'bridge' | 'kept';
 
-/** How an option is treated, or why it is refused. */
-export function classifyOption(key: string): { cls: OptionClass } | { unknown: string } {
+/** How an option is treated (with a warning when nmk does not know it), or why it is refused. */
+export function classifyOption(key: string): { cls: OptionClass; warn?: string } | { unknown: string } {
   if (IP_KEYS.has(key)) return { cls: 'ip' };
   if (LINK_KEYS.has(key)) return { cls: 'link' };
   if (bondOptionForKey(key)) return { cls: 'bond' };
@@ -29,8 +29,8 @@ export function classifyOption(key: string): { cls: OptionClass } | { unknown: s
   if (BOND_KEPT_KEYS.has(key) || BRIDGE_KEPT_KEYS.has(key)) return { cls: 'kept' };
   // NetworkManager reads these as a Wi-Fi profile; nmk's ifupdown plugin does not, and must not call it Ethernet.
   if (key.startsWith('wpa-') || key.startsWith('wireless-')) return { unknown: `Wi-Fi stanzas (${key}) are not supported; use a keyfile profile` };
-  if (key.startsWith('bond-')) return { unknown: `unknown bond option '${key}'` };
-  if (key.startsWith('bridge-')) return { unknown: `unknown bridge option '${key}'` };
+  if (key.startsWith('bond-')) return { cls: 'kept', warn: `unknown bond option '${key}'; ignored, and kept in the file` };
+  if (key.startsWith('bridge-')) return { cls: 'kept', warn: `unknown bridge option '${key}'; ignored, and kept in the file` };
   return { cls: 'kept' };
 }
 

@@ -3,14 +3,17 @@
  * into what the interface is: its kind, IP configuration, link options and
  * the ports or controller it names. The first problem found is returned as
  * an NmkError naming the file, the line and the key; the interface is then
- * skipped.
+ * skipped. What NetworkManager would only warn about (an unknown bond-* or
+ * bridge-* option, a bond or bridge option with a value it refuses or on a
+ * stanza that is no bond or bridge) is a warning naming the same, the option
+ * is ignored and the interface still loads.
  *
  * Facts from ifenslave 2.13 and bridge-utils 1.7: bond-master marks a port,
  * and then bond-slaves is ignored; a stanza with bond-slaves or bond-mode is
  * a bond; bridge_ports makes a bridge. Addresses: read-ip.ts; VLANs:
  * read-vlan.ts.
  */
-import { BadValue, bondModeFromString, bondOptionSupported, emptyIpDraft, type IpDraft, type NmkError, parseIfnameValue, parseMacValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
+import { BadValue, bondModeFromString, bondOption, bondOptionSupported, emptyIpDraft, verifyConnection, type IpDraft, type NmkError, parseIfnameValue, parseMacValue, parseUintValue, type SettingValue } from '../../../sdk/index.js';
 import { valueError } from '../eni/document.js';
 import { bondOptionForKey, parseBondValue } from './bond-options.js';
 import { BRIDGE_PORTS_KEY, bridgeRowForKey, parseBridgeValue } from './bridge-options.js';
@@ -42,6 +45,8 @@ export interface GroupInfo {
   bridge: Record<string, SettingValue>;
   savedId?: string;
   savedUuid?: string;
+  /** What was ignored, each naming file, line and key. */
+  warnings: NmkError[];
 }
 
 export type GroupResult = GroupInfo | { error: NmkError } | 'loopback';
@@ -69,6 +74,7 @@ function readValidGroup(group: IfaceGroup): GroupInfo {
     kind: 'ethernet',
     bondOptions: new Map(),
     bridge: {},
+    warnings: [],
   };
   const byFamily = new Map<string, IfaceStanza>();
   for (const st of group.stanzas) {
@@ -94,6 +100,7 @@ function readValidGroup(group: IfaceGroup): GroupInfo {
     for (const opt of st.options) {
       const c = classifyOption(opt.key);
       if ('unknown' in c) throw new Problem(st, opt.line, opt.key, c.unknown);
+      if (c.warn) info.warnings.push(valueError(st.doc.file, opt.line, opt.key, c.warn));
       if (c.cls === 'kept') continue;
       if (c.cls === 'ip') {
         const prev = seenIp.get(opt.key);
@@ -149,18 +156,37 @@ function readLink(info: GroupInfo, link: Map<string, { opt: Opt; stanza: IfaceSt
   }
   info.kind = isBond ? 'bond' : isBridge ? 'bridge' : info.vlan ? 'vlan' : 'ethernet';
 
+  const warn = (stanza: IfaceStanza, opt: Opt, reason: string) => info.warnings.push(valueError(stanza.doc.file, opt.line, opt.key, reason));
+  /** The parsed value, or undefined with a warning when the parser refuses it. */
+  const soft = <T>(stanza: IfaceStanza, opt: Opt, parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof BadValue)) throw err;
+      warn(stanza, opt, `${err.message}; ignored`);
+      return undefined;
+    }
+  };
   for (const [key, { opt, stanza }] of link) {
     const bondDef = bondOptionForKey(key);
     if (bondDef) {
       // On a port, ifenslave uses bond-* options only to create a missing bond: the reader may borrow them.
-      if (!isBond && !master) throw new Problem(stanza, opt.line, key, `${key} is only valid on a bond (a stanza with bond-mode or bond-slaves) or its ports`);
-      info.bondOptions.set(bondDef.name, { value: at(stanza, opt.line, key, () => parseBondValue(bondDef, opt.words)), opt, stanza });
+      if (!isBond && !master) {
+        warn(stanza, opt, `${key} means something only on a bond (a stanza with bond-mode or bond-slaves) or its ports; ignored`);
+        continue;
+      }
+      const value = soft(stanza, opt, () => parseBondValue(bondDef, opt.words));
+      if (value !== undefined) info.bondOptions.set(bondDef.name, { value, opt, stanza });
       continue;
     }
     const bridgeRow = bridgeRowForKey(key);
     if (bridgeRow) {
-      if (!isBridge) throw new Problem(stanza, opt.line, key, `${key} is only valid on a bridge (a stanza with bridge_ports)`);
-      info.bridge[bridgeRow.property] = at(stanza, opt.line, key, () => parseBridgeValue(bridgeRow, opt.words.join(' ')));
+      if (!isBridge) {
+        warn(stanza, opt, `${key} means something only on a bridge (a stanza with bridge_ports); ignored`);
+        continue;
+      }
+      const value = soft(stanza, opt, () => parseBridgeValue(bridgeRow, opt.words.join(' ')));
+      if (value !== undefined) info.bridge[bridgeRow.property] = value;
     }
   }
   const mtu = get('mtu');
@@ -176,11 +202,32 @@ function parseHwaddress(words: string[]): string {
   return w[0] === 'random' ? 'random' : parseMacValue(w[0]!);
 }
 
-/** A bond's options checked against its mode, as NetworkManager's option table allows them. */
+/**
+ * A bond's options checked as NetworkManager's verify() does before it
+ * normalises: a rule that refuses the bond is the error, blamed on the
+ * option's line; otherwise an option the mode does not use is dropped, with
+ * a warning when it held something other than its default.
+ */
 export function checkBondModes(info: GroupInfo): NmkError | undefined {
-  const mode = bondModeFromString(info.bondOptions.get('mode')?.value) ?? 'balance-rr';
-  for (const [option, { opt, stanza }] of info.bondOptions) {
-    if (!bondOptionSupported(option, mode)) return valueError(stanza.doc.file, opt.line, opt.key, `${opt.key} is not valid with bond mode ${mode}`);
+  const options: Record<string, string> = { mode: 'balance-rr' };
+  for (const [name, { value }] of info.bondOptions) options[name] = value;
+  const mode = bondModeFromString(options.mode) ?? 'balance-rr';
+  const settings = { connection: { id: info.name, uuid: BOND_CHECK_UUID, type: 'bond', 'interface-name': info.name }, bond: { options } };
+  const fatal = verifyConnection(settings).find((i) => i.setting === 'bond' && i.severity === 'error');
+  if (fatal) {
+    // The issue's value is "name=value" for the option to blame.
+    const name = typeof fatal.value === 'string' ? fatal.value.split('=')[0]! : 'mode';
+    const at = info.bondOptions.get(name) ?? info.bondOptions.get('mode');
+    if (at) return valueError(at.stanza.doc.file, at.opt.line, at.opt.key, fatal.message);
+    return valueError(info.first.doc.file, info.first.line, 'iface', fatal.message);
+  }
+  for (const [option, { value, opt, stanza }] of info.bondOptions) {
+    if (bondOptionSupported(option, mode)) continue;
+    info.bondOptions.delete(option);
+    if (value !== bondOption(option)?.default) info.warnings.push(valueError(stanza.doc.file, opt.line, opt.key, `${opt.key} does not apply to bond mode ${mode}; ignored`));
   }
   return undefined;
 }
+
+/** Any UUID: verification of the bond options needs a whole profile. */
+const BOND_CHECK_UUID = '00000000-0000-4000-8000-000000000000';

@@ -20,6 +20,8 @@ import { indexStanzas, type IfaceStanza, type Opt } from './stanzas.js';
 export interface ReadOutput {
   drafts: Draft[];
   errors: NmkError[];
+  /** What was ignored (file, line and key each); the profiles load regardless. */
+  warnings: NmkError[];
   /** Every interface the files configure (iface stanzas but lo, ports, mappings): unmanaged when managed=false. */
   names: string[];
 }
@@ -129,7 +131,8 @@ export function readProfiles(tree: EniTree): ReadOutput {
       else drafts.push(d);
     }
   }
-  return { drafts, errors, names: [...names] };
+  const warnings = [...infos.values()].flatMap((i) => i.warnings);
+  return { drafts, errors, warnings, names: [...names] };
 }
 
 function draftOf(info: GroupInfo, claim: Claim | undefined, autoconnect: boolean): Draft {

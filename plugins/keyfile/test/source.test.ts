@@ -152,6 +152,22 @@ describe('load', () => {
     expect(profiles.map((p) => [path.basename(p.file), p.settings.connection!.id])).toEqual([['legacy-eth0', 'legacy-eth0']]);
   });
 
+  it('removes the temporary files an interrupted write left in the writable directories, and nothing else', async () => {
+    await t.source.write!(ethernet('lan', U1), { persist: 'disk' });
+    const leftover = t.put('persistent', '.lan.nmconnection.nmk-0123456789ab', '[connection]\nid=half');
+    const runtimeLeftover = t.put('runtime', '.x.nmconnection.nmk-ba9876543210', '');
+    const readOnlyOne = t.put('readOnly', '.y.nmconnection.nmk-ba9876543210', '');
+    const others = [t.put('persistent', '.hidden', 'x'), t.put('persistent', '.lan.nmconnection.nmk-short', 'x')];
+    const { profiles, errors } = await t.source.load();
+    expect(errors).toEqual([]);
+    expect(profiles).toHaveLength(1);
+    expect(fs.existsSync(leftover)).toBe(false);
+    expect(fs.existsSync(runtimeLeftover)).toBe(false);
+    // Never written there, so never cleaned there; other hidden files are not ours.
+    for (const f of [readOnlyOne, ...others]) expect(fs.existsSync(f)).toBe(true);
+    expect(t.logs.some((l) => l.level === 'info' && l.msg.includes(`${leftover}: removed a temporary file`))).toBe(true);
+  });
+
   it('gives a file without a UUID the one NetworkManager would give it (from its path below the root)', async () => {
     const file = t.put('persistent', 'no-uuid.nmconnection', '[connection]\nid=no-uuid\ntype=ethernet\n');
     const r = await t.source.loadFile(file);
@@ -215,6 +231,29 @@ describe('delete', () => {
     const [ro] = (await t.source.load()).profiles;
     await expect(t.source.delete!(ro!)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     expect(fs.existsSync(file)).toBe(true);
+  });
+});
+
+describe('the UUID index', () => {
+  it('returns to its size after profiles are added, moved and deleted, round after round', async () => {
+    await t.source.write!(ethernet('stays', U1), { persist: 'disk' });
+    await t.source.load();
+    const start = t.source.indexSize();
+    expect(start).toEqual({ uuids: 1, files: 1 });
+    for (let round = 0; round < 40; round++) {
+      const uuid = `2f0c3a8e-0000-4000-8000-${String(1000 + round).padStart(12, '0')}`;
+      const disk = await t.source.write!(ethernet(`p${round}`, uuid), { persist: 'disk' });
+      const updated = await t.source.write!(ethernet(`p${round}`, uuid, { autoconnect: false }), { persist: 'disk' }, disk);
+      // Every other round also has a runtime copy, deleted with it.
+      const last = round % 2 ? await t.source.write!(ethernet(`p${round}`, uuid), { persist: 'memory' }, updated) : updated;
+      expect(t.source.indexSize().uuids).toBe(2);
+      await t.source.delete!(last);
+    }
+    // A file removed behind the source's back and then loaded on its own is forgotten too.
+    const gone = await t.source.write!(ethernet('gone', U2), { persist: 'disk' });
+    fs.rmSync(gone.file);
+    expect(await t.source.loadFile(gone.file)).toEqual({ profiles: [], errors: [] });
+    expect(t.source.indexSize()).toEqual(start);
   });
 });
 

@@ -83,9 +83,10 @@ describe('what keyfiles cannot hold', () => {
     const base: ConnectionSettings = { connection: { id: 's', uuid: U, type: '802-3-ethernet' }, '802-3-ethernet': {} };
     expect(canStore(base)).toBe(true);
     expect(canStore({ ...base, '802-3-ethernet': { 's390-options': {} } })).toBe(true);
-    expect(canStore({ ...base, '802-3-ethernet': { 's390-options': { portno: '1' } } })).toBe(false);
+    // Every property of NetworkManager 1.42 has a keyfile form now; s390 options go to their own group.
+    expect(canStore({ ...base, '802-3-ethernet': { 's390-options': { portno: '1' } } })).toBe(true);
     expect(canStore({ ...base, 'no-such-setting': {} })).toBe(false);
-    expect(() => serializeProfile({ ...base, '802-3-ethernet': { 's390-options': { portno: '1' } } })).toThrow(/s390-options/);
+    expect(serializeProfile({ ...base, '802-3-ethernet': { 's390-options': { portno: '1' } } })).toContain('[ethernet]\n\n[ethernet-s390-options]\nportno=1\n');
   });
 
   it('keeps only the JSON config of team settings, as NetworkManager does', () => {

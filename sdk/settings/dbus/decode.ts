@@ -6,7 +6,8 @@
  * 'error' for what NetworkManager's daemon refuses in AddConnection and
  * Update (unknown settings and properties, values of the wrong D-Bus type),
  * 'normalizable' for entries NetworkManager skips with a warning (an
- * address or route that does not read).
+ * address or route that does not read). With `strict` those entries are
+ * 'error' too: nmk's daemon refuses a profile rather than drop part of it.
  *
  * Deprecated twins: when both forms of a property are present, the new form
  * wins (as libnm clients do); `preferLegacy` makes the legacy form win, which
@@ -27,6 +28,12 @@ import { unwrapDBusValue } from './value.js';
 export interface FromDBusOptions {
   /** Let the legacy form of a twin win over the new one (NetworkManager's daemon behaviour). Default false. */
   preferLegacy?: boolean;
+  /**
+   * Refuse entries NetworkManager would skip with a warning (an address,
+   * route or bridge VLAN that does not read): their issues become 'error'.
+   * Default false.
+   */
+  strict?: boolean;
 }
 
 export interface FromDBusResult {
@@ -45,6 +52,8 @@ const TWIN_KEYS: Readonly<Record<string, readonly string[]>> = {
   team: ['interface-name'],
   vlan: ['interface-name'],
   connection: ['controller', 'port-type'],
+  // Deprecated modem options NetworkManager 1.42 accepts and ignores.
+  gsm: ['allowed-bands', 'network-type'],
 };
 
 const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
@@ -58,10 +67,20 @@ const INT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
 class Reader {
   readonly issues: VerifyIssue[] = [];
 
-  constructor(readonly setting: string) {}
+  constructor(
+    readonly setting: string,
+    /** The severity of an entry that does not read: skipped ('normalizable') or refused ('error', strict). */
+    readonly skipped: IssueSeverity = 'normalizable',
+  ) {}
 
   issue(severity: IssueSeverity, property: string | undefined, reason: string, value?: unknown): void {
     this.issues.push(makeIssue(severity, this.setting, property, reason, value));
+  }
+
+  /** An address or route entry that does not read: skipped with a warning, or (strict) refused, saying why. */
+  badEntry(property: string, what: string, index: number, problem: string, entry: unknown): void {
+    const text = this.skipped === 'error' ? `${what} ${index + 1} is invalid: ${problem}` : `ignoring invalid ${what} ${index + 1}: ${describeValue(entry)} (${problem})`;
+    this.issue(this.skipped, property, text, entry);
   }
 
   /** Unwrap and check the signature against `expected`; undefined (with an issue) when it does not match. */
@@ -111,6 +130,11 @@ function attributes(record: Record<string, unknown>, skip: readonly string[]): R
   return Object.keys(out).length ? out : undefined;
 }
 
+function badPrefix(prefix: unknown, family: IpFamily): string | undefined {
+  const max = family === 4 ? 32 : 128;
+  return typeof prefix === 'number' && Number.isInteger(prefix) && prefix >= 0 && prefix <= max ? undefined : `'prefix' ${describeValue(prefix)} is not in 0..${max}`;
+}
+
 function decodeAddresses(r: Reader, family: IpFamily, property: string, value: unknown): IpAddress[] | undefined {
   if (!Array.isArray(value)) return r.issue('error', property, `expected an array of dicts, got ${describeValue(value)}`), undefined;
   const out: IpAddress[] = [];
@@ -118,12 +142,14 @@ function decodeAddresses(r: Reader, family: IpFamily, property: string, value: u
     const rec = plainRecord(entry);
     const address = typeof rec?.['address'] === 'string' ? normalizeIp(rec['address'], family) : undefined;
     const prefix = rec?.['prefix'];
-    if (!rec || !address || typeof prefix !== 'number' || prefix < 0 || prefix > (family === 4 ? 32 : 128)) {
-      r.issue('normalizable', property, `ignoring invalid address ${i + 1}: ${describeValue(rec ?? entry)}`, entry);
-      return;
-    }
-    const a: IpAddress = { address, prefix };
-    const attrs = attributes(rec, ['address', 'prefix']);
+    const problem = !rec
+      ? 'not a dict'
+      : !address
+        ? `'address' ${describeValue(rec['address'])} is not an IPv${family} address`
+        : badPrefix(prefix, family);
+    if (problem) return r.badEntry(property, 'address', i, problem, rec ?? entry);
+    const a: IpAddress = { address: address!, prefix: prefix as number };
+    const attrs = attributes(rec!, ['address', 'prefix']);
     if (attrs) a.attributes = attrs;
     out.push(a);
   });
@@ -140,14 +166,21 @@ function decodeRoutes(r: Reader, family: IpFamily, property: string, value: unkn
     const hop = rec?.['next-hop'];
     const nextHop = typeof hop === 'string' ? normalizeIp(hop, family) : undefined;
     const metric = rec?.['metric'];
-    if (!rec || !dest || typeof prefix !== 'number' || prefix < 0 || prefix > (family === 4 ? 32 : 128) || (hop !== undefined && !nextHop) || (metric !== undefined && typeof metric !== 'number')) {
-      r.issue('normalizable', property, `ignoring invalid route ${i + 1}: ${describeValue(rec ?? entry)}`, entry);
-      return;
-    }
-    const route: IpRoute = { dest, prefix };
+    const problem = !rec
+      ? 'not a dict'
+      : !dest
+        ? `'dest' ${describeValue(rec['dest'])} is not an IPv${family} address`
+        : (badPrefix(prefix, family) ??
+          (hop !== undefined && !nextHop
+            ? `'next-hop' ${describeValue(hop)} is not an IPv${family} address`
+            : metric !== undefined && (typeof metric !== 'number' || !Number.isInteger(metric) || metric < 0 || metric > 0xffffffff)
+              ? `'metric' ${describeValue(metric)} is not a 32-bit unsigned integer`
+              : undefined));
+    if (problem) return r.badEntry(property, 'route', i, problem, rec ?? entry);
+    const route: IpRoute = { dest: dest!, prefix: prefix as number };
     if (nextHop && nextHop !== '0.0.0.0' && nextHop !== '::') route.nextHop = nextHop;
     if (typeof metric === 'number') route.metric = metric;
-    const attrs = attributes(rec, ['dest', 'prefix', 'next-hop', 'metric']);
+    const attrs = attributes(rec!, ['dest', 'prefix', 'next-hop', 'metric']);
     if (attrs) route.attributes = attrs;
     out.push(route);
   });
@@ -225,7 +258,7 @@ function decodeRecords(r: Reader, row: PropertyDefinition, list: unknown[]): str
     const p = rec ? codec.fromDBus(rec) : { ok: false as const, reason: 'not a dict' };
     if (p.ok) out.push(p.value);
     // NetworkManager skips bridge VLANs that do not read; it refuses bad rules and link watchers.
-    else r.issue(row.name === 'vlans' ? 'normalizable' : 'error', row.name, `${i + 1}. ${p.reason}`, entry);
+    else r.issue(row.name === 'vlans' ? r.skipped : 'error', row.name, `${i + 1}. ${p.reason}`, entry);
   });
   return out;
 }
@@ -248,7 +281,7 @@ function decodeIpTwins(r: Reader, family: IpFamily, dict: Record<string, unknown
     const t = r.take('addresses', dict['addresses'], legacyAddrSig);
     if (t) {
       const { addresses, gateway, skipped } = addressesFromLegacy(family, t.value);
-      if (skipped) r.issue('normalizable', 'addresses', `ignoring ${skipped} invalid legacy address(es)`, t.value);
+      if (skipped) r.issue(r.skipped, 'addresses', `${r.skipped === 'error' ? '' : 'ignoring '}${skipped} invalid legacy address(es)`, t.value);
       const labels = family === 4 && has('address-labels') ? r.take('address-labels', dict['address-labels'], 'as') : undefined;
       if (labels && Array.isArray(labels.value)) {
         (labels.value as unknown[]).forEach((label, i) => {
@@ -265,7 +298,7 @@ function decodeIpTwins(r: Reader, family: IpFamily, dict: Record<string, unknown
     const t = r.take('routes', dict['routes'], family === 4 ? 'aau' : 'a(ayuayu)');
     if (t) {
       const { routes, skipped } = routesFromLegacy(family, t.value);
-      if (skipped) r.issue('normalizable', 'routes', `ignoring ${skipped} invalid legacy route(s)`, t.value);
+      if (skipped) r.issue(r.skipped, 'routes', `${r.skipped === 'error' ? '' : 'ignoring '}${skipped} invalid legacy route(s)`, t.value);
       out['route-data'] = routes;
     }
   }
@@ -277,7 +310,7 @@ function decodeIpTwins(r: Reader, family: IpFamily, dict: Record<string, unknown
 }
 
 function decodeSetting(name: string, input: unknown, all: ConnectionSettings, options: FromDBusOptions, issues: VerifyIssue[]): void {
-  const r = new Reader(name);
+  const r = new Reader(name, options.strict ? 'error' : 'normalizable');
   const def = settingDefinition(name);
   const dict = input instanceof Map ? Object.fromEntries(input) : input;
   if (!def || def.name !== name) return void issues.push(makeIssue('error', name, undefined, 'unknown setting name'));

@@ -83,6 +83,27 @@ function encodeValue(row: PropertyDefinition, v: SettingValue): DBusValue | unde
   }
 }
 
+/**
+ * Records holding secrets of their own (wireguard.peers): without secrets
+ * their secret fields are left out; with only secrets, each record keeps
+ * just its key field and its secrets (NetworkManager's peers_to_dbus).
+ */
+function encodeSecretRecords(row: PropertyDefinition, texts: readonly string[], onlySecrets: boolean, withSecrets: boolean): DBusValue | undefined {
+  const { key, fields } = row.recordSecrets!;
+  const codec = recordCodec(row.setting, row.name);
+  const records = texts.flatMap((t) => {
+    const r = codec?.toDBus(t);
+    if (!r?.ok) return [];
+    const record = r.value;
+    for (const name of Object.keys(record)) {
+      const secret = fields.includes(name);
+      if (onlySecrets ? !secret && name !== key : secret && !withSecrets) delete record[name];
+    }
+    return [record];
+  });
+  return records.length || !onlySecrets ? dbusValue('aa{sv}', records) : undefined;
+}
+
 /** Twins sent beside a property, for clients of either age. */
 function encodeTwins(setting: string, values: SettingValues, out: Record<string, DBusValue>): void {
   const family = setting === 'ipv4' ? 4 : setting === 'ipv6' ? 6 : undefined;
@@ -118,8 +139,13 @@ function encodeSetting(setting: string, values: SettingValues, options: ToDBusOp
   const legacy = options.legacy ?? true;
   const out: Record<string, DBusValue> = {};
   for (const row of def.properties) {
-    if (row.secret ? !withSecrets : onlySecrets) continue;
     const v = values[row.name];
+    if (row.recordSecrets && v !== undefined && isValueOfType(v, row.type)) {
+      const encoded = encodeSecretRecords(row, v as string[], onlySecrets, withSecrets);
+      if (encoded) out[row.name] = encoded;
+      continue;
+    }
+    if (row.secret ? !withSecrets : onlySecrets) continue;
     if (v === undefined || !isValueOfType(v, row.type)) continue;
     if (row.name === 'cloned-mac-address') {
       // The own entry is bytes (legacy); special values travel only as assigned-mac-address.
@@ -151,5 +177,8 @@ export function toDBus(settings: ConnectionSettings, options: ToDBusOptions = {}
     if (options.onlySecrets && Object.keys(encoded).length === 0) continue;
     out[name] = encoded;
   }
+  // Like NetworkManager (security_to_dbus), a Wi-Fi setting names its security setting for very old clients.
+  const wifi = out['802-11-wireless'];
+  if (wifi && !options.onlySecrets && isPlainObject(settings['802-11-wireless-security'])) wifi['security'] = dbusValue('s', '802-11-wireless-security');
   return out;
 }

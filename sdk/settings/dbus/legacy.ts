@@ -68,7 +68,7 @@ export function addressesFromLegacy(family: IpFamily, value: unknown): { address
     const address = family === 4 ? (toUint(e[0]) !== undefined ? ipv4FromLegacyUint32(toUint(e[0])!) : undefined) : ip6(e[0]);
     const prefix = toUint(e[1]);
     const gw = family === 4 ? (toUint(e[2]) !== undefined ? ipv4FromLegacyUint32(toUint(e[2])!) : undefined) : ip6(e[2]);
-    if (address === undefined || prefix === undefined || e.length < 3) {
+    if (address === undefined || prefix === undefined || prefix > (family === 4 ? 32 : 128) || e.length < 3) {
       skipped++;
       continue;
     }
@@ -87,7 +87,7 @@ export function routesFromLegacy(family: IpFamily, value: unknown): { routes: Ip
     const prefix = toUint(e[1]);
     const hop = family === 4 ? (toUint(e[2]) !== undefined ? ipv4FromLegacyUint32(toUint(e[2])!) : undefined) : ip6(e[2]);
     const metric = toUint(e[3]);
-    if (dest === undefined || prefix === undefined || metric === undefined) {
+    if (dest === undefined || prefix === undefined || prefix > (family === 4 ? 32 : 128) || metric === undefined) {
       skipped++;
       continue;
     }

@@ -5,6 +5,7 @@
  * text NetworkManager writes. Values that do not parse are left as they are
  * (verification reports them).
  */
+import { canonicalString } from '../canonical-strings.js';
 import { isUnspecifiedIp, normalizeIp, type IpFamily } from '../ip-address.js';
 import { normalizeMac } from '../mac.js';
 import { recordCodec } from '../records/index.js';
@@ -40,7 +41,9 @@ function canonicalValue(row: PropertyDefinition, values: SettingValues): void {
   const v = values[row.name];
   if (v === undefined || !isValueOfType(v, row.type)) return;
   const family = familyOf(row.setting);
-  if (row.type === 'mac') {
+  if (row.canonical && typeof v === 'string') {
+    values[row.name] = canonicalString(row, v);
+  } else if (row.type === 'mac') {
     values[row.name] = normalizeMac(v as string, row.macLength ?? 6) ?? v;
   } else if (row.name === 'cloned-mac-address' || row.name === 'wake-on-lan-password') {
     values[row.name] = normalizeMac(v as string, 6) ?? v;

@@ -20,8 +20,10 @@ import { isAcceptedUuid, newUuid, normalizeUuid } from '../uuid.js';
 import { cloneSettings, isPlainObject } from '../values.js';
 import { EMPTY_STRING_PROPERTIES } from '../verify/ieee8021x.js';
 import { verifyConnection } from '../verify/verify.js';
+import { detectBluetoothType } from '../verify/mobile.js';
 import { macRandomizationAgrees } from '../verify/wifi.js';
 import { canonicalizeValues } from './canonical.js';
+import { ipTunnelWired, macsecEapKeys, sortOvsTrunks, sortSriovVfs } from './links.js';
 
 export interface NormalizeOptions {
   /** Method for an ipv4 setting normalisation adds (NetworkManager's normalize parameter); default auto (disabled for dummy). */
@@ -92,6 +94,8 @@ const secondaries: Step = (s) => {
 };
 
 const requiredSettings: Step = (s) => {
+  // A Bluetooth NAP shares its link through a bridge: NetworkManager adds one without STP.
+  if (str(get(s, 'bluetooth'), 'type') === 'nap' && s['bridge'] === undefined) s['bridge'] = { stp: false };
   if ((s['vlan'] !== undefined || s['bridge'] !== undefined) && s['802-3-ethernet'] === undefined) s['802-3-ethernet'] = {};
 };
 
@@ -121,14 +125,13 @@ function normalizeIpSetting(values: SettingValues, family: 4 | 6): void {
 
 const ipConfig: Step = (s, options) => {
   const type = str(get(s, 'connection'), 'type');
-  const allowed = supportsIp(s);
   for (const [name, family, method] of [['ipv4', 4, options.ipv4Method], ['ipv6', 6, options.ipv6Method]] as const) {
     const values = get(s, name);
-    if (!allowed) delete s[name];
+    if (!supportsIp(s, family)) delete s[name];
     else if (s[name] === undefined) s[name] = { method: method ?? defaultIpMethod(type) };
     else if (values) normalizeIpSetting(values, family);
   }
-  if (!allowed) delete s['proxy'];
+  if (!supportsIp(s)) delete s['proxy'];
   else if (s['proxy'] === undefined) s['proxy'] = {};
 };
 
@@ -189,6 +192,18 @@ const teamConfig: Step = (s) => {
   }
 };
 
+/** An explicit Bluetooth type becomes the one the other settings imply (NetworkManager 1.42 does so). */
+const bluetoothType: Step = (s) => {
+  const bt = get(s, 'bluetooth');
+  if (bt && str(bt, 'type') !== undefined) bt['type'] = detectBluetoothType((name) => s[name] !== undefined);
+};
+
+/** gsm.auto-config yields to an APN, user name or password set by hand. */
+const gsmAutoConfig: Step = (s) => {
+  const gsm = get(s, 'gsm');
+  if (gsm?.['auto-config'] === true && ['apn', 'username', 'password'].some((p) => gsm[p] !== undefined)) gsm['auto-config'] = false;
+};
+
 const bridgeVlanOrder: Step = (s) => {
   for (const name of ['bridge', 'bridge-port']) {
     const values = get(s, name);
@@ -220,8 +235,14 @@ const STEPS: readonly (readonly [name: string, step: Step])[] = [
   ['bond options', bondOptions],
   ['wifi mac randomization', wifiMacRandomization],
   ['team config', teamConfig],
+  ['bluetooth type', bluetoothType],
   ['bridge vlan order', bridgeVlanOrder],
+  ['gsm auto-config', gsmAutoConfig],
   ['802-1x empty strings', ieee8021xEmptyStrings],
+  ['sriov vf order', sortSriovVfs],
+  ['ovs trunk order', sortOvsTrunks],
+  ['macsec eap keys', macsecEapKeys],
+  ['ip-tunnel wired setting', ipTunnelWired],
 ];
 
 /**

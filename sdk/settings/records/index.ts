@@ -8,6 +8,10 @@ import { bridgeVlanFromDBus, bridgeVlanToDBus, formatBridgeVlan, parseBridgeVlan
 import { formatLinkWatcher, linkWatcherFromDBus, linkWatcherToDBus, parseLinkWatcher } from './link-watchers.js';
 import type { Parsed } from './result.js';
 import { formatRoutingRule, parseRoutingRule, routingRuleFromDBus, routingRuleToDBus } from './routing-rules.js';
+import { formatVlanRange, parseVlanRange, vlanRangeFromDBus, vlanRangeToDBus } from './ovs-trunks.js';
+import { formatSriovVf, parseSriovVf, sriovVfFromDBus, sriovVfToDBus } from './sriov-vfs.js';
+import { formatQdisc, formatTfilter, parseQdisc, parseTfilter, qdiscFromDBus, qdiscToDBus, tfilterFromDBus, tfilterToDBus } from './tc.js';
+import { formatWireguardPeer, parseWireguardPeer, wireguardPeerFromDBus, wireguardPeerToDBus } from './wireguard-peers.js';
 
 export interface RecordCodec {
   /** The canonical text of one record, or why it is invalid. */
@@ -46,6 +50,11 @@ const CODECS: Readonly<Record<string, RecordCodec>> = {
   'team-port.link-watchers': linkWatchers,
   'ipv4.routing-rules': rules(4),
   'ipv6.routing-rules': rules(6),
+  'tc.qdiscs': codec(parseQdisc, formatQdisc, qdiscToDBus, qdiscFromDBus),
+  'tc.tfilters': codec(parseTfilter, formatTfilter, tfilterToDBus, tfilterFromDBus),
+  'sriov.vfs': codec(parseSriovVf, formatSriovVf, sriovVfToDBus, sriovVfFromDBus),
+  'wireguard.peers': codec(parseWireguardPeer, formatWireguardPeer, wireguardPeerToDBus, wireguardPeerFromDBus),
+  'ovs-port.trunks': codec(parseVlanRange, formatVlanRange, vlanRangeToDBus, vlanRangeFromDBus),
 };
 
 export function recordCodec(setting: string, property: string): RecordCodec | undefined {
@@ -55,4 +64,8 @@ export function recordCodec(setting: string, property: string): RecordCodec | un
 export { parseBridgeVlan, formatBridgeVlan, compareBridgeVlans, type BridgeVlan } from './bridge-vlans.js';
 export { parseRoutingRule, formatRoutingRule, type RoutingRule } from './routing-rules.js';
 export { parseLinkWatcher, formatLinkWatcher, type LinkWatcher } from './link-watchers.js';
+export { parseQdisc, parseTfilter, formatQdisc, formatTfilter, formatQdiscRest, formatTfilterRest, formatTcParentKey, parseTcHandle, type TcObject } from './tc.js';
+export { parseSriovVf, parseVfAttributes, formatSriovVf, formatVfAttributes, type SriovVf } from './sriov-vfs.js';
+export { parseWireguardPeer, formatWireguardPeer, isWireguardKey, normalizeAllowedIp, isValidEndpoint, type WireguardPeer } from './wireguard-peers.js';
+export { parseVlanRange, formatVlanRange, type VlanRange } from './ovs-trunks.js';
 export type { Parsed } from './result.js';

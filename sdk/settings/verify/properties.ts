@@ -4,6 +4,7 @@
  * the checks NetworkManager makes when a value is set (GParamSpec ranges)
  * and the plain ones of its verify functions.
  */
+import { canonicalString } from '../canonical-strings.js';
 import { describeValue } from '../issues.js';
 import { isValidMac } from '../mac.js';
 import { propertyDefinition, settingDefinition } from '../registry.js';
@@ -27,6 +28,9 @@ function checkRow(ctx: VerifyContext, row: PropertyDefinition, value: unknown): 
     return;
   }
   if (typeof value === 'number') return checkNumber(ctx, row, value);
+  if (row.canonical && typeof value === 'string' && canonicalString(row, value) !== value) {
+    ctx.report('normalizable', row.setting, row.name, `${describeValue(value)} is kept as ${describeValue(canonicalString(row, value))}`, value);
+  }
   if (row.type === 'string' && row.values && !row.values.includes(value as string)) {
     ctx.error(row.setting, row.name, `${describeValue(value)} is not one of ${row.values.join(', ')}`, value);
   }

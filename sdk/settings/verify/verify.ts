@@ -17,6 +17,8 @@ import { VerifyContext, type SettingRules } from './context.js';
 import { ethernetRules } from './ethernet.js';
 import { ieee8021xRules } from './ieee8021x.js';
 import { ipv4Rules, ipv6Rules } from './ip.js';
+import { lowpanRules, wpanRules } from './lowpan.js';
+import { bluetoothRules, cdmaRules, gsmRules } from './mobile.js';
 import {
   dummyRules,
   infinibandRules,
@@ -28,9 +30,15 @@ import {
   vpnRules,
   vxlanRules,
 } from './other.js';
+import { adslRules, pppoeRules, pppRules } from './ppp.js';
 import { verifyProperties } from './properties.js';
 import { macvlanRules, vlanRules } from './vlan.js';
 import { wifiRules, wifiSecurityRules } from './wifi.js';
+import { olpcMeshRules, wifiP2pRules, wimaxRules } from './wireless-extra.js';
+import { dcbRules, sriovRules, tcRules, userRules } from './link-extras.js';
+import { ovsBridgeRules, ovsDpdkRules, ovsInterfaceRules, ovsPatchRules, ovsPortRules } from './ovs.js';
+import { ipTunnelRules, loopbackRules, macsecRules, tunRules, vrfRules } from './tunnels.js';
+import { wireguardRules } from './wireguard.js';
 
 /** Each setting's rules, in the order NetworkManager verifies settings. */
 const RULES: readonly SettingRules[] = [
@@ -51,11 +59,37 @@ const RULES: readonly SettingRules[] = [
   vethRules,
   dummyRules,
   infinibandRules,
+  ipTunnelRules,
+  tunRules,
+  macsecRules,
+  vrfRules,
+  loopbackRules,
+  wireguardRules,
+  ovsBridgeRules,
+  ovsPortRules,
+  ovsInterfaceRules,
+  ovsPatchRules,
+  ovsDpdkRules,
+  gsmRules,
+  cdmaRules,
+  bluetoothRules,
+  pppRules,
+  pppoeRules,
+  adslRules,
+  wpanRules,
+  lowpanRules,
+  wifiP2pRules,
+  olpcMeshRules,
+  wimaxRules,
   vpnRules,
   ipv4Rules,
   ipv6Rules,
   proxyRules,
   matchRules,
+  tcRules,
+  sriovRules,
+  dcbRules,
+  userRules,
 ];
 
 const RULES_BY_SETTING = new Map(RULES.map((r) => [r.setting, r]));
@@ -76,13 +110,15 @@ function verifyBaseSetting(ctx: VerifyContext): void {
 
 /** ipv4, ipv6 and proxy: required for profiles that are not ports, refused on ports (except VRF ports). */
 function verifyIpSettings(ctx: VerifyContext): void {
-  const allowed = supportsIp(ctx.settings);
-  for (const setting of ['ipv4', 'ipv6', 'proxy']) {
+  for (const [setting, family] of [['ipv4', 4], ['ipv6', 6], ['proxy', undefined]] as const) {
+    const allowed = supportsIp(ctx.settings, family);
     if (allowed && !ctx.has(setting)) {
       const extra = setting === 'proxy' ? '' : ` (normalisation adds method=${defaultIpMethod(ctx.raw('connection', 'type') as string | undefined)})`;
       ctx.report('normalizable', setting, undefined, `setting is required for non-slave connections${extra}`);
     } else if (!allowed && ctx.has(setting)) {
-      ctx.report('normalizable-error', setting, undefined, `setting not allowed in slave connection (master ${String(ctx.raw('connection', 'master'))})`);
+      const master = ctx.raw('connection', 'master');
+      const why = master !== undefined ? `in slave connection (master ${String(master)})` : `in a ${String(ctx.raw('connection', 'type'))} connection`;
+      ctx.report('normalizable-error', setting, undefined, `setting not allowed ${why}`);
     }
   }
 }

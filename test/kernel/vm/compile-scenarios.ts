@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import { buildNativeHelpers } from './native-helpers.js';
 
 const run = promisify(execFile);
 
@@ -36,5 +37,6 @@ export async function compileScenarios(repoRoot: string, buildDir: string, files
   const compiled = files.map((f) => path.join(outDir, path.relative(repoRoot, f)).replace(/\.[cm]?ts$/, '.js'));
   const missing = compiled.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new Error(`tsc did not compile the scenarios (${missing.join(', ')} missing):\n${output}`);
+  await buildNativeHelpers(repoRoot, outDir);
   return compiled;
 }
