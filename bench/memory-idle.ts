@@ -42,7 +42,7 @@ async function makeLinks(ns: Netns, pairs: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-w3-'));
   try {
     const lines: string[] = [];
-    for (let i = 0; i < pairs; i++) lines.push(`link add m${i}a type veth peer name m${i}b`, `link set m${i}b up`);
+    for (let i = 0; i < pairs; i++) lines.push(`link add m${i}a type veth peer name m${i}b`, `link set m${i}a up`, `link set m${i}b up`);
     fs.writeFileSync(path.join(dir, 'batch'), `${lines.join('\n')}\n`);
     await ns.exec('ip', ['-batch', path.join(dir, 'batch')], { timeoutMs: 300_000 });
   } finally {

@@ -31,6 +31,8 @@ PACKAGES=(
   libglib2.0-bin    # gdbus, a second independent D-Bus client in tests
   util-linux        # setpriv: calls as an unprivileged user in tests
   ansible           # community.general.nmcli: the fleet-tool test drives nmk as NetworkManager
+  gcc               # builds nmkd's netlink event helper (plugins/platform-linux/native) in npm run build
+  libc6-dev         # the C headers and static libc that helper is built with
 )
 
 packages_only=false

@@ -18,9 +18,16 @@ const upToDate = fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.stat
 if (!upToDate || process.argv.includes('--force')) {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
+  const compile = (extra) => execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', ...extra, '-o', tmp, source], { stdio: 'inherit' });
   try {
-    // Static: no shared libraries mapped, so the helper's RSS stays well under 1 MB.
-    execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', '-static', '-o', tmp, source], { stdio: 'inherit' });
+    try {
+      // Static: no shared libraries mapped, so the helper's RSS stays under 1 MB.
+      compile(['-static']);
+    } catch (e) {
+      if (e.code === 'ENOENT') throw e;
+      console.error('build: static linking failed (no static libc?); linking the event helper dynamically');
+      compile([]);
+    }
     fs.renameSync(tmp, target);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
