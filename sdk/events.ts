@@ -32,7 +32,7 @@ export interface EventCatalogue {
    * (NMActiveConnectionState); `path` is its D-Bus object path. DEACTIVATED
    * is the last event for that path.
    */
-  'activation.state-changed': { path: string; uuid: string; device: DeviceView; state: number; oldState: number; reason: number };
+  'activation.state-changed': { path: string; uuid: string; device: DeviceView; state: number; oldState: number; reason: number; failed?: boolean };
 
   /** A profile appeared in the settings store (loaded, added over D-Bus...). */
   'connection.added': { uuid: string; id: string; path: string };

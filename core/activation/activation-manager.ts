@@ -20,6 +20,7 @@ import {
   NMActiveConnectionStateReason as ACReason,
   NMDeviceState as DS,
   NMDeviceStateReason as DSReason,
+  NMActivationStateFlags,
   NmkError,
   PlatformError,
   Errno,
@@ -45,12 +46,21 @@ import { planReapply } from './reapply.js';
 export interface ActivateOptions {
   /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
   assume?: boolean;
+  /**
+   * The profile was generated to describe what another tool configured
+   * ("connected (externally)"): nothing is written and nothing is owned, so
+   * taking it down leaves the kernel as it is.
+   */
+  external?: boolean;
 }
 
 /** What makes a route the same route for the kernel: table, destination, metric (and family). */
 function routeIdentity(r: { family: number; table?: number; dst: string; dstLen: number; metric?: number }): string {
   return `${r.family}/${r.table ?? 254}/${r.dst}/${r.dstLen}/${r.metric ?? 0}`;
 }
+
+/** How long NetworkManager waits for a lost carrier to come back before it deactivates (nm-device.c: 4 s). */
+const CARRIER_GRACE_MS = 4000;
 
 /** How long a created link may take to show up as a device. */
 const DEVICE_APPEAR_TIMEOUT_MS = 5000;
@@ -93,9 +103,35 @@ export class ActivationManager {
       const ac = this.byDevice.get(device as Device);
       if (ac) this.finish(ac, ACReason.DEVICE_REMOVED);
     });
+    events.on('link.changed', ({ link, previous }) => {
+      if (link.carrier !== previous.carrier) this.onCarrier(link.ifindex, link.carrier);
+    });
     events.on('connection.removed', ({ uuid }) => {
       for (const ac of [...this.byPath.values()]) if (ac.uuid === uuid) void this.deactivate(ac, ACReason.CONNECTION_REMOVED, DSReason.CONNECTION_REMOVED);
     });
+  }
+
+  /**
+   * Carrier lost on an active device: after NetworkManager's grace time the
+   * connection goes down (reason carrier), unless carrier is ignored there or
+   * the device is a port (a bond or bridge handles its ports' carrier).
+   */
+  private onCarrier(ifindex: number, carrier: boolean): void {
+    const d = this.devices.byIfindex(ifindex);
+    const ac = d ? this.byDevice.get(d) : undefined;
+    if (!d || !ac || ac.done) return;
+    if (carrier) {
+      clearTimeout(ac.carrierTimer);
+      ac.carrierTimer = undefined;
+      return;
+    }
+    if (ac.controller || this.devices.ignoresCarrier(d) || ac.carrierTimer) return;
+    this.logger.info(`${d.name}: carrier lost; deactivating in ${CARRIER_GRACE_MS / 1000} s unless it comes back`, { device: d.name });
+    ac.carrierTimer = setTimeout(() => {
+      ac.carrierTimer = undefined;
+      if (!ac.done && !d.link.carrier) void this.deactivate(ac, ACReason.DEVICE_DISCONNECTED, DSReason.CARRIER);
+    }, CARRIER_GRACE_MS);
+    ac.carrierTimer.unref();
   }
 
   all(): Iterable<ActiveConnection> {
@@ -143,7 +179,8 @@ export class ActivationManager {
     ac.createdLink = created || owned;
     if (created) this.freshLinks.add(ac);
     ac.controller = controller;
-    ac.assumed = options.assume === true;
+    ac.assumed = options.assume === true || options.external === true;
+    if (options.external) ac.stateFlags |= NMActivationStateFlags.EXTERNAL;
     this.byPath.set(ac.path, ac);
     this.byDevice.set(target, ac);
     target.active = ac;
@@ -186,6 +223,21 @@ export class ActivationManager {
     }
     this.logger.info('created link', { device: spec.name, kind: spec.kind, connection: profile.id });
     return appeared.promise;
+  }
+
+  /**
+   * The parent a software profile's link needs and that does not exist yet
+   * (a VLAN on a bond being created in the same pass): autoconnect waits for it.
+   */
+  missingParent(profile: Profile): string | undefined {
+    const kind = this.kinds.creatorOf(String(profile.settings.connection?.type ?? ''));
+    if (!kind?.linkSpec) return undefined;
+    try {
+      const parent = this.linkSpecOf(kind, profile.settings).parent;
+      return typeof parent === 'string' && !this.model.linkByName(parent) ? parent : undefined;
+    } catch {
+      return undefined; // the activation reports what is wrong with the profile
+    }
   }
 
   /** A kind's link for a profile, with the lookups linkSpec may need. */
@@ -231,7 +283,8 @@ export class ActivationManager {
     this.logger.info('activating the controller of a port', { port: port.id, controller: profile.id });
     // Taking over a port takes over its controller as it is, when the controller's link exists.
     const existing = this.existingDeviceFor(profile);
-    return this.activate(profile, existing, { assume: options.assume === true && existing !== undefined });
+    const takeOver = existing !== undefined;
+    return this.activate(profile, existing, { assume: options.assume === true && takeOver, external: options.external === true && takeOver });
   }
 
   /** Take the connection down, removing what it added. Resolves when it is DEACTIVATED. */
@@ -269,8 +322,8 @@ export class ActivationManager {
       return this.fail(ac, DSReason.CONFIG_FAILED, err);
     }
     if (!step(DS.IP_CONFIG)) return;
-    // A port has no IP configuration of its own.
-    const plans: IpPlan[] = ac.controller ? [] : [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
+    // A port has no IP configuration of its own; an external connection configures nothing.
+    const plans: IpPlan[] = ac.controller || ac.external ? [] : [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
     const ok = new Map<Family, boolean>();
     for (const plan of plans) {
       if (ac.cancelled) return;
@@ -460,6 +513,7 @@ export class ActivationManager {
   private async fail(ac: ActiveConnection, deviceReason: number, err: unknown): Promise<void> {
     if (ac.cancelled) return;
     ac.cancelled = true;
+    ac.failed = true;
     const message = err instanceof Error ? err.message : String(err);
     this.logger.warn(`activation of '${ac.profile.id}' on ${ac.device.name} failed: ${message}`, { device: ac.device.name, connection: ac.profile.id, reason: deviceReason });
     this.setDeviceState(ac.device, DS.FAILED, deviceReason);
@@ -470,6 +524,8 @@ export class ActivationManager {
 
   /** Remove what the activation added, routes first; what is already gone is fine. */
   private async undo(ac: ActiveConnection): Promise<void> {
+    // An external connection only described what another tool did: nothing to undo.
+    if (ac.external) return;
     const platform = this.platform();
     const quiet = (err: unknown) => {
       if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
@@ -490,6 +546,7 @@ export class ActivationManager {
   private finish(ac: ActiveConnection, reason: number, deviceReason?: number): void {
     if (ac.done) return;
     ac.cancelled = true;
+    clearTimeout(ac.carrierTimer);
     this.byPath.delete(ac.path);
     if (this.byDevice.get(ac.device) === ac) this.byDevice.delete(ac.device);
     if (ac.device.active === ac) ac.device.active = undefined;
@@ -502,7 +559,7 @@ export class ActivationManager {
     const old = ac.state;
     ac.state = state;
     ac.stateReason = reason;
-    this.events.emit('activation.state-changed', { path: ac.path, uuid: ac.uuid, device: ac.device, state, oldState: old, reason });
+    this.events.emit('activation.state-changed', { path: ac.path, uuid: ac.uuid, device: ac.device, state, oldState: old, reason, ...(ac.failed ? { failed: true } : {}) });
   }
 
   private setDeviceState(d: Device, state: number, reason: number): void {

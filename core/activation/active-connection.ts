@@ -5,7 +5,7 @@
  * put in the kernel, so that deactivation removes exactly those and nothing
  * another tool added.
  */
-import { NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type RouteSpec } from '../../sdk/index.js';
+import { NMActivationStateFlags, NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type RouteSpec } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { Profile } from '../settings/profile.js';
 
@@ -25,6 +25,10 @@ export class ActiveConnection {
   readonly ownedRoutes: RouteSpec[] = [];
   /** Set when deactivation was asked for: the activation chain stops at its next step. */
   cancelled = false;
+  /** The activation failed (rather than being taken down): autoconnect counts it against autoconnect-retries. */
+  failed = false;
+  /** Pending deactivation after the carrier went (NetworkManager waits a few seconds for it to come back). */
+  carrierTimer?: NodeJS.Timeout;
   /** nmk created the link for this activation (a software device): deactivation deletes it again. */
   createdLink = false;
   /** Bumped by each Reapply: GetAppliedConnection's version_id. */
@@ -56,6 +60,10 @@ export class ActiveConnection {
   }
   get type(): string {
     return String(this.applied.connection?.type ?? '');
+  }
+  /** Generated to describe another tool's configuration: nmk writes and owns nothing. */
+  get external(): boolean {
+    return (this.stateFlags & NMActivationStateFlags.EXTERNAL) !== 0;
   }
   get done(): boolean {
     return this.state >= NMActiveConnectionState.DEACTIVATED;

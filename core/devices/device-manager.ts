@@ -29,6 +29,7 @@ interface DeviceSection {
   name: string;
   match: DeviceSpec;
   managed?: boolean;
+  ignoreCarrier?: boolean;
   stop: boolean;
 }
 
@@ -37,6 +38,8 @@ export class DeviceManager implements DeviceRegistry {
   private nameIndex = new Map<string, Device>();
   private nextId = 1;
   private unmanagedSpec!: DeviceSpec;
+  /** [main] ignore-carrier (deprecated in NetworkManager, still read). */
+  private ignoreCarrierSpec!: DeviceSpec;
   private sections: DeviceSection[] = [];
   /** Managed state a user set over D-Bus; wins over config until the link goes. */
   private explicit = new Map<number, boolean>();
@@ -57,18 +60,18 @@ export class DeviceManager implements DeviceRegistry {
   /** (Re)read the config's device rules; existing devices are re-evaluated. */
   configure(config: ConfigView): void {
     this.unmanagedSpec = new DeviceSpec([...config.getList('keyfile', 'unmanaged-devices'), ...this.extraUnmanaged()]);
+    this.ignoreCarrierSpec = new DeviceSpec(config.getList('main', 'ignore-carrier'));
+    const optionalBoolean = (s: string, key: string) => (config.get(s, key) === undefined ? undefined : config.getBoolean(s, key, false));
     this.sections = config
       .sections()
       .filter((s) => s === 'device' || s.startsWith('device-'))
-      .map((s) => {
-        const raw = config.get(s, 'managed');
-        return {
-          name: s,
-          match: new DeviceSpec(config.getList(s, 'match-device')),
-          managed: raw === undefined ? undefined : config.getBoolean(s, 'managed', true),
-          stop: config.getBoolean(s, 'stop-match', false),
-        };
-      });
+      .map((s) => ({
+        name: s,
+        match: new DeviceSpec(config.getList(s, 'match-device')),
+        managed: optionalBoolean(s, 'managed'),
+        ignoreCarrier: optionalBoolean(s, 'ignore-carrier'),
+        stop: config.getBoolean(s, 'stop-match', false),
+      }));
     for (const d of this.byIndex.values()) this.refreshState(d, NMDeviceStateReason.NOW_MANAGED);
   }
 
@@ -106,9 +109,24 @@ export class DeviceManager implements DeviceRegistry {
     return { managed: true, reason: NMDeviceStateReason.NOW_MANAGED };
   }
 
-  private idleState(d: { managed: boolean; link: Link }): number {
+  private idleState(d: { managed: boolean; link: Link; kind: string }): number {
     if (!d.managed) return NMDeviceState.UNMANAGED;
-    return d.link.carrier ? NMDeviceState.DISCONNECTED : NMDeviceState.UNAVAILABLE;
+    return d.link.carrier || this.ignoresCarrier(d) ? NMDeviceState.DISCONNECTED : NMDeviceState.UNAVAILABLE;
+  }
+
+  /**
+   * Whether the device is available without carrier, and keeps its active
+   * connection when carrier goes: the first [device*] section that matches
+   * and sets ignore-carrier, else [main] ignore-carrier.
+   */
+  ignoresCarrier(d: { link: Link; kind: string }): boolean {
+    const subject = { name: d.link.name, mac: d.link.mac, type: d.kind };
+    for (const s of this.sections) {
+      if (!s.match.empty && !s.match.matches(subject)) continue;
+      if (s.ignoreCarrier !== undefined) return s.ignoreCarrier;
+      if (s.stop) break;
+    }
+    return this.ignoreCarrierSpec.matches(subject);
   }
 
   addLink(link: Link): Device {

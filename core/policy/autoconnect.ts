@@ -32,6 +32,7 @@ import type { DeviceManager } from '../devices/device-manager.js';
 import type { KindRegistry } from '../devices/kind-registry.js';
 import type { Profile } from '../settings/profile.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { configuredExternally, generateProfile } from './external.js';
 import { matchesKernel } from './take-over.js';
 
 /** NetworkManager's default for autoconnect-retries -1, and how long an exhausted profile rests. */
@@ -52,6 +53,8 @@ export class AutoconnectPolicy {
   private blockedByUser = new Set<string>();
   private tries = new Map<string, Tries>();
   private offs: Array<() => void> = [];
+  /** Generated (external) profiles: removed when their connection ends. */
+  private generated = new Set<string>();
 
   constructor(
     private devices: DeviceManager,
@@ -147,6 +150,8 @@ export class AutoconnectPolicy {
       const ifname = p.settings.connection?.['interface-name'];
       if (typeof ifname !== 'string' || !ifname || this.devices.byName(ifname)) continue;
       if (!this.kinds.creatorOf(String(p.settings.connection?.type ?? ''))) continue;
+      // A VLAN or macvlan waits for its parent; the parent's device.added triggers the next pass.
+      if (this.activation.missingParent(p)) continue;
       taken.add(p.uuid);
       this.start1(p, undefined, false);
     }
@@ -159,31 +164,60 @@ export class AutoconnectPolicy {
     });
   }
 
-  /** Start-up: re-adopt what was active before a restart, assume what matches, touch nothing else. */
+  /**
+   * Start-up: re-adopt what was active before a restart, assume what
+   * matches, and describe what another tool configured with a generated
+   * profile ("connected (externally)"); write nothing to the kernel.
+   */
   private takeOver(): void {
     const remembered = this.readState();
-    for (const d of this.devices.all() as Iterable<Device>) {
+    const claimed = new Set<Device>();
+    // Controllers before ports, so that a port finds its controller's connection.
+    const devices = [...(this.devices.all() as Iterable<Device>)].sort((a, b) => Number(a.link.master !== 0) - Number(b.link.master !== 0));
+    for (const d of devices) {
       if (!d.managed || d.active || !d.link.up) continue;
       const before = remembered.get(d.name);
       const prior = before ? this.settings.get(before) : undefined;
       const candidates = prior ? [prior] : [...this.settings.profiles()].filter((p) => p.settings.connection?.autoconnect !== false).sort((a, b) => priority(b) - priority(a));
       const match = candidates.find((p) => incompatibility(p.settings, d) === undefined && matchesKernel(p.settings, d, this.model));
       if (!match) continue;
+      claimed.add(d);
       this.logger.info(prior ? 're-adopting the profile active before the restart' : 'assuming the matching profile', { device: d.name, connection: match.id });
       this.start1(match, d, true);
     }
+    for (const d of devices) {
+      if (claimed.has(d) || !d.managed || d.active || !configuredExternally(d, this.model, this.devices)) continue;
+      const settings = generateProfile(d, this.model);
+      if (!settings) continue;
+      let p: Profile;
+      try {
+        p = this.settings.addGenerated(settings);
+      } catch (err) {
+        this.logger.debug(`${d.name} is configured externally but cannot be described: ${(err as Error).message}`);
+        continue;
+      }
+      this.generated.add(p.uuid);
+      this.logger.info('connected externally', { device: d.name });
+      this.activation.activate(p, d, { external: true }).catch((err: Error) => this.logger.warn(`describing ${d.name} as external failed: ${err.message}`));
+    }
   }
 
-  private onActivation(e: { uuid: string; device: { name: string }; state: number; reason: number }): void {
+  private onActivation(e: { uuid: string; device: { name: string }; state: number; reason: number; failed?: boolean }): void {
     if (e.state === AC.ACTIVATED) {
       this.tries.delete(e.uuid);
-      this.writeState(e.device.name, e.uuid);
+      if (!this.generated.has(e.uuid)) this.writeState(e.device.name, e.uuid);
       return;
     }
     if (e.state !== AC.DEACTIVATED) return;
     this.writeState(e.device.name, undefined);
+    if (this.generated.delete(e.uuid)) {
+      const p = this.settings.get(e.uuid);
+      if (p) this.settings.removeGenerated(p);
+      this.schedule();
+      return;
+    }
     if (e.reason === ACReason.USER_DISCONNECTED) this.blockByUser(e.uuid);
-    else if (e.reason !== ACReason.DEVICE_REMOVED && e.reason !== ACReason.CONNECTION_REMOVED && e.reason !== ACReason.DEPENDENCY_FAILED) this.countFailure(e.uuid);
+    else if (e.failed) this.countFailure(e.uuid);
     this.schedule();
   }
 

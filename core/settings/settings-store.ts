@@ -34,6 +34,16 @@ interface Found {
 
 export const SETTINGS_PATH_PREFIX = '/org/freedesktop/NetworkManager/Settings/';
 
+/** Where generated profiles "live": a source that keeps nothing and cannot write. */
+export const GENERATED_SOURCE: SettingsSource = Object.freeze({
+  name: 'nm-generated',
+  load: async () => ({ profiles: [], errors: [] }),
+});
+
+export function isGenerated(p: Profile): boolean {
+  return p.source === GENERATED_SOURCE;
+}
+
 export interface LoadReport {
   profiles: number;
   errors: NmkError[];
@@ -101,8 +111,9 @@ export class SettingsStore {
       this.put(uuid, f.source, f.stored, f.shadowed);
     }
     for (const [uuid, p] of this.byUuid) {
-      // Runtime profiles added over D-Bus live only in memory unless a source keeps them.
-      if (!seen.has(uuid)) this.remove(p);
+      // Runtime profiles added over D-Bus live only in memory unless a source keeps them;
+      // generated ones describe a device as another tool configured it, and stay while it is so.
+      if (!seen.has(uuid) && p.source !== GENERATED_SOURCE) this.remove(p);
     }
     for (const e of errors) this.logger.warn(e.message, { code: e.code });
     this.onLoaded();
@@ -217,6 +228,22 @@ export class SettingsStore {
       throw new NmkError('INVALID_ARGUMENT', `plugin '${plugin}' cannot store this '${String(settings.connection?.type)}' profile`, { plugin });
     }
     return named;
+  }
+
+  /**
+   * A profile nmk generated to describe a device configured by another tool
+   * (NetworkManager's "connected (externally)"): in memory only, written
+   * nowhere, flagged as generated, volatile and external on D-Bus.
+   */
+  addGenerated(input: ConnectionSettings): Profile {
+    const settings = checkIncoming(input);
+    const uuid = profileUuid(settings);
+    return this.put(uuid, GENERATED_SOURCE, { settings, file: '', runtime: true });
+  }
+
+  /** Forget a generated profile (its external connection ended). */
+  removeGenerated(p: Profile): void {
+    if (p.source === GENERATED_SOURCE && this.byUuid.get(p.uuid) === p) this.remove(p);
   }
 
   /** Add a new profile (validated and normalised first); `plugin` confines it to that settings plugin. */

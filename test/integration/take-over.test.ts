@@ -190,3 +190,47 @@ describe('take-over without disruption, and autoconnect', () => {
     expect(await active()).toContainEqual(['auto', 'veth4', 'activated']);
   });
 });
+
+describe('devices another tool configured, with no profile for them', () => {
+  let ns: Netns;
+  let d: Daemon | undefined;
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkx');
+    await ns.addVeth('veth0', 'veth1');
+    await ns.addVeth('veth2', 'veth3');
+    for (const l of ['veth0', 'veth1', 'veth2', 'veth3']) await ns.ip(['link', 'set', l, 'up']);
+    await ns.ip(['addr', 'add', '192.0.2.50/24', 'dev', 'veth0']);
+    await ns.ip(['link', 'add', 'brx', 'type', 'bridge']);
+    await ns.ip(['link', 'set', 'veth2', 'master', 'brx']);
+    await ns.ip(['link', 'set', 'brx', 'up']);
+    d = await startDaemon({ ns, profile: 'server', config: '[keyfile]\nunmanaged-devices=interface-name:veth1;interface-name:veth3\n' });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await ns?.destroy();
+  });
+
+  it('shows them "connected (externally)" with generated in-memory profiles named after the interface', async () => {
+    await expect.poll(async () => parseTerse((await d!.nmcli(['-t', '-f', 'DEVICE,STATE,CONNECTION', 'device'])).stdout).sort(), { timeout: 20_000 }).toEqual(
+      expect.arrayContaining([
+        ['brx', 'connected (externally)', 'brx'],
+        ['veth0', 'connected (externally)', 'veth0'],
+        ['veth2', 'connected (externally)', 'veth2'],
+      ]),
+    );
+    const flags = (await d!.nmcli(['-t', '-f', 'NAME,FILENAME', 'connection', 'show'])).stdout;
+    expect(flags).toMatch(/^veth0:$/m);
+    // Written nowhere.
+    const dir = path.join(d!.root, 'etc/nmk/system-connections');
+    const files = await import('node:fs/promises').then((fs) => fs.readdir(dir).catch(() => []));
+    expect(files).toEqual([]);
+  });
+
+  it('taking an external connection down leaves the kernel as it is and forgets the generated profile', async () => {
+    expect((await d!.nmcli(['connection', 'down', 'veth0'])).code).toBe(0);
+    const addrs = (await ns.ipJson<any[]>(['addr', 'show', 'dev', 'veth0']))[0].addr_info.map((a: any) => a.local);
+    expect(addrs).toContain('192.0.2.50');
+    await expect.poll(async () => parseTerse((await d!.nmcli(['-t', '-f', 'NAME', 'connection', 'show'])).stdout).flat(), { timeout: 10_000 }).not.toContain('veth0');
+  });
+});

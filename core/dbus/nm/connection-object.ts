@@ -6,7 +6,7 @@
  */
 import { NmkError } from '../../../sdk/index.js';
 import type { Profile } from '../../settings/profile.js';
-import type { SettingsStore } from '../../settings/settings-store.js';
+import { isGenerated, type SettingsStore } from '../../settings/settings-store.js';
 import { settingsFromWire, settingsToWire, type WireSettings } from '../../settings/dbus-form.js';
 import type { InterfaceDef } from '../rows.js';
 import { requirePrivileged } from './auth.js';
@@ -16,6 +16,8 @@ export const CONNECTION_IFACE = 'org.freedesktop.NetworkManager.Settings.Connect
 
 /** NMSettingsConnectionFlags. */
 const FLAG_UNSAVED = 0x01;
+/** NM_GENERATED | VOLATILE | EXTERNAL: a profile made up to describe a device another tool configured. */
+const FLAGS_EXTERNAL = 0x02 | 0x04 | 0x08;
 
 /** The cached public (secret-free) D-Bus form of each profile. */
 const cache = new WeakMap<Profile, { version: number; wire: WireSettings }>();
@@ -33,7 +35,7 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
     name: CONNECTION_IFACE,
     properties: [
       { name: 'Unsaved', signature: 'b', access: 'read', get: () => Boolean(p.stored.runtime) },
-      { name: 'Flags', signature: 'u', access: 'read', get: () => (p.stored.runtime ? FLAG_UNSAVED : 0) },
+      { name: 'Flags', signature: 'u', access: 'read', get: () => (p.stored.runtime ? FLAG_UNSAVED : 0) | (isGenerated(p) ? FLAGS_EXTERNAL : 0) },
       { name: 'Filename', signature: 's', access: 'read', get: () => p.stored.file },
     ],
     methods: [
