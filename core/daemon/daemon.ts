@@ -27,6 +27,7 @@ import { makePaths } from '../config/paths.js';
 import { ActivationManager } from '../activation/activation-manager.js';
 import { DeviceManager } from '../devices/device-manager.js';
 import { AutoconnectPolicy } from '../policy/autoconnect.js';
+import { DefaultWired } from '../policy/default-wired.js';
 import { KindRegistry } from '../devices/kind-registry.js';
 import { LocalEventBus } from '../events/event-bus.js';
 import { createLogger, defaultLogFormat, isLogLevel, LogSink, type LogFormat } from '../log/logger.js';
@@ -67,6 +68,7 @@ export class Daemon {
   private devices!: DeviceManager;
   private activation!: ActivationManager;
   private policy?: AutoconnectPolicy;
+  private defaultWired?: DefaultWired;
   private kinds!: KindRegistry;
   private settings!: SettingsStore;
   private dbus?: DBusFrontend;
@@ -220,6 +222,8 @@ export class Daemon {
     // Take over what the kernel has and autoconnect, once the API can show it.
     this.policy = new AutoconnectPolicy(this.devices, this.kinds, this.settings, this.activation, this.model, events, this.logger.child({ component: 'policy' }), path.join(paths.runDir, 'active'));
     this.policy.start();
+    this.defaultWired = new DefaultWired(this.devices, this.settings, this.configHolder, events, this.logger.child({ component: 'policy' }), path.join(paths.stateDir, 'no-auto-default.state'), readMachineId(paths.root));
+    this.defaultWired.start();
 
     const startupMs = Date.now() - t0;
     const mem = process.memoryUsage();
@@ -256,6 +260,7 @@ export class Daemon {
       this.container?.resolve<LocalEventBus>(Tokens.Events).emit('daemon.stopping', { signal });
     } catch { /* not started far enough */ }
     this.policy?.stop();
+    this.defaultWired?.stop();
     await this.dbus?.stop().catch((err) => this.logger.warn('D-Bus shutdown failed', { err }));
     await this.platform?.stop().catch((err) => this.logger.warn('platform shutdown failed', { err }));
     await this.plugins?.stopAll();
@@ -264,4 +269,16 @@ export class Daemon {
   describeConfig(): string {
     return (this.loaded ?? this.readConfig()).config.describe();
   }
+}
+
+/** /etc/machine-id under the state root, else the host's; empty when neither can be read. */
+function readMachineId(root: string): string {
+  for (const f of [path.join(root, 'etc/machine-id'), '/etc/machine-id']) {
+    try {
+      return fs.readFileSync(f, 'utf8').trim();
+    } catch {
+      /* try the next */
+    }
+  }
+  return '';
 }

@@ -234,3 +234,47 @@ describe('devices another tool configured, with no profile for them', () => {
     await expect.poll(async () => parseTerse((await d!.nmcli(['-t', '-f', 'NAME', 'connection', 'show'])).stdout).flat(), { timeout: 10_000 }).not.toContain('veth0');
   });
 });
+
+describe('default wired connections ([main] no-auto-default)', () => {
+  let ns: Netns;
+  let d: Daemon | undefined;
+  let bus: PrivateBus;
+  let root: string;
+  const config = '[main]\nno-auto-default=interface-name:veth2\n[keyfile]\nunmanaged-devices=interface-name:veth1;interface-name:veth3\n';
+  const start = () => startDaemon({ ns, root, busAddress: bus.address, profile: 'desktop', config });
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkw');
+    root = await mkdtemp(path.join(os.tmpdir(), 'nmk-root-'));
+    bus = await startPrivateBus();
+    await ns.addVeth('veth0', 'veth1');
+    await ns.addVeth('veth2', 'veth3');
+    d = await start();
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await bus?.stop();
+    await ns?.destroy();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const profiles = async () => parseTerse((await d!.nmcli(['-t', '-f', 'NAME,DEVICE,FILENAME', 'connection', 'show'])).stdout);
+
+  it('gives an ethernet device no profile fits an in-memory "Wired connection 1", except where no-auto-default matches', async () => {
+    await expect.poll(async () => (await profiles()).map((r) => r[0]), { timeout: 15_000 }).toContain('Wired connection 1');
+    const rows = await profiles();
+    expect(rows.filter((r) => r[0]!.startsWith('Wired connection'))).toHaveLength(1);
+    const show = (await d!.nmcli(['-t', '-f', 'connection.interface-name,connection.autoconnect-priority,ipv4.method', 'connection', 'show', 'Wired connection 1'])).stdout;
+    expect(show).toMatch(/connection.interface-name:veth0/);
+    expect(show).toMatch(/connection.autoconnect-priority:-999/);
+    expect(rows.find((r) => r[0] === 'Wired connection 1')![2]).toMatch(/\/run\/nmk\/system-connections\//);
+  });
+
+  it('a deleted default connection stays deleted across a restart', async () => {
+    expect((await d!.nmcli(['connection', 'delete', 'Wired connection 1'])).code).toBe(0);
+    expect(await d!.stop()).toBe(0);
+    d = await start();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await profiles()).map((r) => r[0])).not.toContain('Wired connection 1');
+  });
+});
