@@ -86,6 +86,25 @@ export interface DeviceKind {
    * out of the creation and sets them after each port attaches.
    */
   afterPorts?: readonly string[];
+  /**
+   * What a port of this kind's devices takes from its own profile (a bridge
+   * port's priority and path cost), written to sysfs once it is attached.
+   * Every row is written, with the setting's default when the profile leaves
+   * it unset, as NetworkManager does.
+   */
+  portOptions?: readonly PortOptionRow[];
+}
+
+/** One port option: a setting property and the sysfs file that takes it. */
+export interface PortOptionRow {
+  /** The port profile's setting and property ("bridge-port", "path-cost"). */
+  setting: string;
+  property: string;
+  /** Whose sysfs file: the port's ("brport/path_cost") or the controller's ("bonding/queue_id"). */
+  on: 'port' | 'controller';
+  file: string;
+  /** The text written; by default the value itself, booleans as 1/0. */
+  format?(value: unknown, port: string): string;
 }
 
 /** What a kind's linkSpec may look up. */

@@ -23,6 +23,7 @@ import {
   NMActivationStateFlags,
   NmkError,
   PlatformError,
+  propertyDefinition,
   Errno,
   type ConnectionSettings,
   type DeviceKind,
@@ -89,6 +90,10 @@ export class ActivationManager {
   private nextId = 1;
   /** Activations whose link was just created from the profile: its kind options are already set. */
   private freshLinks = new WeakSet<ActiveConnection>();
+  /** Activation requests not yet accepted, by profile UUID. */
+  private pending = new Map<string, Promise<ActiveConnection>>();
+  /** Settles once an activation's link is configured (a controller's options set before its ports attach). */
+  private linkConfigured = new WeakMap<ActiveConnection, Promise<unknown>>();
 
   constructor(
     private devices: DeviceManager,
@@ -150,7 +155,20 @@ export class ActivationManager {
    * is accepted; the states follow on the bus. Throws an NmkError naming the
    * problem when the request cannot even start.
    */
-  async activate(profile: Profile, device?: Device, options: ActivateOptions = {}): Promise<ActiveConnection> {
+  activate(profile: Profile, device?: Device, options: ActivateOptions = {}): Promise<ActiveConnection> {
+    // One request per profile at a time: autoconnect, or a port that needs its
+    // controller, joins the one under way instead of starting a second one that
+    // would deactivate it (a re-activation waits for the previous one to go down first).
+    const inFlight = this.pending.get(profile.uuid);
+    if (inFlight) return inFlight;
+    const request = this.activateNow(profile, device, options).finally(() => {
+      if (this.pending.get(profile.uuid) === request) this.pending.delete(profile.uuid);
+    });
+    this.pending.set(profile.uuid, request);
+    return request;
+  }
+
+  private async activateNow(profile: Profile, device: Device | undefined, options: ActivateOptions): Promise<ActiveConnection> {
     const settings = profile.settings;
     // A port needs its controller first: activating the port brings the controller up.
     const controllerRef = portOf(settings);
@@ -316,8 +334,10 @@ export class ActivationManager {
     };
     if (!step(DS.PREPARE)) return;
     if (!step(DS.CONFIG)) return;
+    const configured = this.configureLink(ac);
+    this.linkConfigured.set(ac, configured.catch(() => undefined));
     try {
-      await this.configureLink(ac);
+      await configured;
     } catch (err) {
       return this.fail(ac, DSReason.CONFIG_FAILED, err);
     }
@@ -394,11 +414,23 @@ export class ActivationManager {
     const d = ac.device;
     const c = controller.device;
     const platform = this.platform();
+    // A bond changes its mode only without ports: the controller's options go first.
+    await this.linkConfigured.get(controller);
     if (d.link.master !== c.ifindex) {
       if (d.link.up && c.kind === 'bond') await platform.setLink(d.ifindex, { up: false });
       await platform.setLink(d.ifindex, { master: c.ifindex });
     }
     const kind = c.kindRow;
+    for (const row of kind.portOptions ?? []) {
+      const value = ac.applied[row.setting]?.[row.property] ?? propertyDefinition(row.setting, row.property)?.default;
+      if (value === undefined) continue;
+      const text = row.format ? row.format(value, d.name) : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+      try {
+        await platform.writeSysfs(row.on === 'port' ? d.name : c.name, row.file, text);
+      } catch (err) {
+        throw new NmkError('PLATFORM', `${row.setting}.${row.property} = ${text}: ${err instanceof Error ? err.message : String(err)}`, { key: `${row.setting}.${row.property}` });
+      }
+    }
     if (!kind.afterPorts || !kind.linkSpec) return;
     const info = this.linkSpecOf(kind, controller.applied).info ?? {};
     const naming = Object.fromEntries(Object.entries(info).filter(([k, v]) => kind.afterPorts!.includes(k) && v === d.name));

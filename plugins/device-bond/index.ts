@@ -9,6 +9,8 @@ export const bondKind: DeviceKind = {
   dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Bond', properties: [DeviceProps.hwAddress, DeviceProps.carrier, DeviceProps.slaves] }],
   connectionTypes: ['bond'],
   creates: 'bond',
+  // The bond keeps its ports' queue ids: "PORT:ID" written to the bond's own file.
+  portOptions: [{ setting: 'bond-port', property: 'queue-id', on: 'controller', file: 'bonding/queue_id', format: (v, port) => `${port}:${Number(v)}` }],
   linkSpec(settings) {
     // bond.options are named as the kernel names them, which is what the platform's bond rows take.
     const info: LinkInfoData = { ...((settings.bond?.options ?? {}) as Record<string, string>) };

@@ -44,6 +44,11 @@ export const bridgeKind: DeviceKind = {
   dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Bridge', properties: [DeviceProps.hwAddress, DeviceProps.carrier, DeviceProps.slaves] }],
   connectionTypes: ['bridge'],
   creates: 'bridge',
+  portOptions: [
+    { setting: 'bridge-port', property: 'priority', on: 'port', file: 'brport/priority' },
+    { setting: 'bridge-port', property: 'path-cost', on: 'port', file: 'brport/path_cost' },
+    { setting: 'bridge-port', property: 'hairpin-mode', on: 'port', file: 'brport/hairpin_mode' },
+  ],
   linkSpec(settings) {
     const info = linkOptions(settings, 'bridge', BRIDGE_OPTIONS);
     if (settings.bridge?.['vlan-filtering'] === true) Object.assign(info, linkOptions(settings, 'bridge', VLAN_OPTIONS));

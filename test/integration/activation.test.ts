@@ -181,6 +181,10 @@ interface-name=veth4
 master=br0
 slave-type=bridge
 autoconnect=false
+
+[bridge-port]
+path-cost=7
+priority=40
 `;
 
 const MACVLAN = `[connection]
@@ -262,6 +266,10 @@ describe('activation of software devices and ports (bridge, macvlan, vxlan)', ()
     expect(await sysfs('br0/bridge/forward_delay')).toBe('400');
     expect(await sysfs('br0/bridge/priority')).toBe('4096');
     expect((await link('veth4')).master).toBe('br0');
+    // bridge-port options, and the default NetworkManager writes for the one left unset.
+    expect(await sysfs('veth4/brport/priority')).toBe('40');
+    expect(await sysfs('veth4/brport/path_cost')).toBe('7');
+    expect(await sysfs('veth4/brport/hairpin_mode')).toBe('0');
     await expect.poll(async () => parseTerse((await d.nmcli(['-t', '-f', 'NAME,DEVICE,STATE', 'connection', 'show', '--active'])).stdout).sort(), { timeout: 10_000 }).toEqual([
       ['br0', 'br0', 'activated'],
       ['br0-port', 'veth4', 'activated'],
