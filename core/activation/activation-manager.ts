@@ -197,6 +197,12 @@ export class ActivationManager {
     ac.createdLink = created || owned;
     if (created) this.freshLinks.add(ac);
     ac.controller = controller;
+    if (controller) {
+      ac.stateFlags |= NMActivationStateFlags.IS_PORT;
+      controller.stateFlags |= NMActivationStateFlags.CONTROLLER_HAS_PORTS;
+    }
+    // A kind that takes ports (options for them) is a controller.
+    if (target.kindRow.portOptions) ac.stateFlags |= NMActivationStateFlags.IS_CONTROLLER;
     ac.assumed = options.assume === true || options.external === true;
     if (options.external) ac.stateFlags |= NMActivationStateFlags.EXTERNAL;
     this.byPath.set(ac.path, ac);
@@ -341,13 +347,16 @@ export class ActivationManager {
     } catch (err) {
       return this.fail(ac, DSReason.CONFIG_FAILED, err);
     }
+    ac.stateFlags |= NMActivationStateFlags.LAYER2_READY;
     if (!step(DS.IP_CONFIG)) return;
     // A port has no IP configuration of its own; an external connection configures nothing.
     const plans: IpPlan[] = ac.controller || ac.external ? [] : [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
     const ok = new Map<Family, boolean>();
     for (const plan of plans) {
       if (ac.cancelled) return;
-      ok.set(plan.family, await this.configureIp(ac, plan));
+      const done = await this.configureIp(ac, plan);
+      ok.set(plan.family, done);
+      if (done && !plan.inert) ac.stateFlags |= plan.family === 4 ? NMActivationStateFlags.IP4_READY : NMActivationStateFlags.IP6_READY;
     }
     if (ac.cancelled) return;
     const outcome = ipOutcome(plans, ok);
@@ -571,7 +580,11 @@ export class ActivationManager {
       await platform.deleteLink(link.ifindex).catch(quiet);
       return;
     }
-    if (ac.controller && link.master === ac.controller.device.ifindex) await platform.setLink(link.ifindex, { master: 0 }).catch(quiet);
+    if (ac.controller && link.master === ac.controller.device.ifindex) {
+      await platform.setLink(link.ifindex, { master: 0 }).catch(quiet);
+      // A bond closes the port it releases; up again (as NetworkManager keeps a managed link), it shows carrier and can autoconnect.
+      if (link.up) await platform.setLink(link.ifindex, { up: true }).catch(quiet);
+    }
   }
 
   /** DEACTIVATED: the connection is gone; the device goes back to its idle state. */

@@ -19,7 +19,7 @@ describe('planIp', () => {
       { dst: '10.0.0.0', dstLen: 8, gateway: '192.0.2.9', metric: 7, table: 254 },
       { dst: '0.0.0.0', dstLen: 0, gateway: '192.0.2.254', metric: 300, table: 254 },
     ]);
-    expect(p.sysctls).toEqual([['net.ipv4.conf.bond0.promote_secondaries', '1']]);
+    expect(p.sysctls).toEqual([['net/ipv4/conf/bond0/promote_secondaries', '1']]);
   });
 
   it('never-default, route-metric, route-table and the table attribute', () => {
@@ -35,8 +35,8 @@ describe('planIp', () => {
   it('IPv6 metric 0 is the kernel default 1024; disabled writes disable_ipv6', () => {
     const p = planIp(base({ method: 'disabled' }, { method: 'manual', 'route-metric': 0, 'address-data': [{ address: '2001:db8::1', prefix: 64 }], gateway: '2001:db8::ff' }), 6, NMDeviceType.ETHERNET, 'eth0');
     expect(p.routes[0]!.metric).toBe(1024);
-    expect(p.sysctls).toEqual([['net.ipv6.conf.eth0.disable_ipv6', '0'], ['net.ipv6.conf.eth0.accept_ra', '0']]);
-    expect(planIp(base({ method: 'disabled' }, { method: 'disabled' }), 6, 1, 'eth0').sysctls).toEqual([['net.ipv6.conf.eth0.disable_ipv6', '1']]);
+    expect(p.sysctls).toEqual([['net/ipv6/conf/eth0/disable_ipv6', '0'], ['net/ipv6/conf/eth0/accept_ra', '0']]);
+    expect(planIp(base({ method: 'disabled' }, { method: 'disabled' }), 6, 1, 'eth0').sysctls).toEqual([['net/ipv6/conf/eth0/disable_ipv6', '1']]);
   });
 
   it('methods that need DHCP or router advertisements are reported unsupported', () => {

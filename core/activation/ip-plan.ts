@@ -31,7 +31,7 @@ export interface IpPlan {
   inert: boolean;
   addresses: PlannedAddress[];
   routes: PlannedRoute[];
-  /** [sysctl name, value] in the order they are written. */
+  /** [sysctl name, value] in the order they are written; names use '/', as an interface name may hold dots (bond0.10). */
   sysctls: Array<[string, string]>;
 }
 
@@ -131,10 +131,10 @@ export function planIp(settings: ConnectionSettings, family: Family, deviceType:
   };
   // NetworkManager sets promote_secondaries on the devices it manages, so removing one
   // address does not make the kernel drop the other addresses of its subnet.
-  if (family === 4 && row.static) plan.sysctls.push([`net.ipv4.conf.${ifname}.promote_secondaries`, '1']);
+  if (family === 4 && row.static) plan.sysctls.push([`net/ipv4/conf/${ifname}/promote_secondaries`, '1']);
   if (family === 6) {
-    if (row.disableIpv6 !== undefined) plan.sysctls.push([`net.ipv6.conf.${ifname}.disable_ipv6`, row.disableIpv6]);
-    if (row.acceptRa !== undefined) plan.sysctls.push([`net.ipv6.conf.${ifname}.accept_ra`, row.acceptRa]);
+    if (row.disableIpv6 !== undefined) plan.sysctls.push([`net/ipv6/conf/${ifname}/disable_ipv6`, row.disableIpv6]);
+    if (row.acceptRa !== undefined) plan.sysctls.push([`net/ipv6/conf/${ifname}/accept_ra`, row.acceptRa]);
   }
   if (!row.static) return plan;
 

@@ -8,10 +8,22 @@
  * Identity is routeKey's (family, table, dst/len, metric, ifindex, type).
  * Two different routes share a fingerprint with odds of about n²/2⁶⁵
  * (1 in 3·10⁹ for 100,000 routes); the cost of that is a count off by one.
+ * The table lives in resizable ArrayBuffers: a rehash fills the idle one and
+ * empties the other, so memory comes back as soon as the set shrinks,
+ * without waiting for V8 to collect outgrown typed arrays (see
+ * plugins/platform-linux/ipv4-route-set.ts).
  */
 import type { Route } from '../../sdk/index.js';
 
 const MIN_SLOTS = 64;
+/** Address space reserved per buffer (not memory): 2²⁵ slots, 16 million routes. */
+const MAX_SLOTS = 1 << 25;
+
+type Resizable = ArrayBuffer & { resize(bytes: number): void };
+/** ES2024 resizable ArrayBuffer (Node 20 has it; the compile target's lib does not yet name it). */
+function resizable(bytes: number): Resizable {
+  return new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable)(bytes, { maxByteLength: MAX_SLOTS * 8 });
+}
 
 // The running state of fingerprint(): module-level, so hashing allocates nothing.
 let ha = 0;
@@ -41,8 +53,10 @@ function fingerprint(r: Route, out: Uint32Array): void {
 }
 
 export class ForeignRouteSet {
+  private readonly bufs = [resizable(MIN_SLOTS * 8), resizable(0)];
+  private active = 0;
   /** Pairs of words per slot: [lo, hi]; both 0 when empty. */
-  private slots = new Uint32Array(MIN_SLOTS * 2);
+  private slots = new Uint32Array(this.bufs[0]!, 0, MIN_SLOTS * 2);
   private count = 0;
   private readonly fp = new Uint32Array(2);
 
@@ -72,7 +86,11 @@ export class ForeignRouteSet {
   }
 
   clear(): void {
-    this.slots = new Uint32Array(MIN_SLOTS * 2);
+    this.bufs[1 - this.active]!.resize(0);
+    const cur = this.bufs[this.active]!;
+    cur.resize(0); // zeroes what grows back
+    cur.resize(MIN_SLOTS * 8);
+    this.slots = new Uint32Array(cur, 0, MIN_SLOTS * 2);
     this.count = 0;
   }
 
@@ -122,9 +140,16 @@ export class ForeignRouteSet {
     }
   }
 
+  /** Rehash into the idle buffer at `capacity` slots, then give the old one back. */
   private resize(capacity: number): void {
+    if (capacity > MAX_SLOTS) throw new RangeError(`more than ${MAX_SLOTS / 2} foreign routes`);
+    const oldBuf = this.bufs[this.active]!;
     const old = this.slots;
-    this.slots = new Uint32Array(capacity * 2);
+    this.active = 1 - this.active;
+    const next = this.bufs[this.active]!;
+    next.resize(capacity * 8);
+    this.slots = new Uint32Array(next, 0, capacity * 2);
     for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 || old[i + 1] !== 0) this.place(old[i]!, old[i + 1]!);
+    oldBuf.resize(0);
   }
 }

@@ -125,21 +125,35 @@ export class AutoconnectPolicy {
     return !t || t.left > 0;
   }
 
-  private isActive(p: Profile): boolean {
-    for (const ac of this.activation.all()) if (ac.uuid === p.uuid && ac.state < AC.DEACTIVATING) return true;
-    return false;
-  }
-
+  /**
+   * One pass: O(devices + profiles). Profiles are indexed by the interface
+   * they name, so a thousand idle devices do not each scan a thousand profiles.
+   */
   private pass(): void {
     if (this.paused) return;
-    const profiles = [...this.settings.profiles()].filter((p) => this.mayAutoconnect(p) && !this.isActive(p));
+    const active = new Set<string>();
+    for (const ac of this.activation.all()) if (ac.state < AC.DEACTIVATING) active.add(ac.uuid);
+    const profiles = [...this.settings.profiles()].filter((p) => !active.has(p.uuid) && this.mayAutoconnect(p));
     if (profiles.length === 0) return;
     // Highest priority first; NetworkManager breaks ties by the most recent use, which nmk does not track yet.
     profiles.sort((a, b) => priority(b) - priority(a));
+    const byIfname = new Map<string, Profile[]>();
+    const anyInterface: Profile[] = [];
+    for (const p of profiles) {
+      const n = p.settings.connection?.['interface-name'];
+      if (typeof n === 'string' && n) {
+        const list = byIfname.get(n);
+        if (list) list.push(p);
+        else byIfname.set(n, [p]);
+      } else anyInterface.push(p);
+    }
     const taken = new Set<string>();
+    const fits = (q: Profile, d: Device) => !taken.has(q.uuid) && incompatibility(q.settings, d) === undefined;
     for (const d of this.devices.all() as Iterable<Device>) {
       if (!d.managed || d.active || !d.autoconnect || d.state !== DS.DISCONNECTED) continue;
-      const p = profiles.find((q) => !taken.has(q.uuid) && incompatibility(q.settings, d) === undefined);
+      const named = byIfname.get(d.name)?.find((q) => fits(q, d));
+      const general = anyInterface.find((q) => fits(q, d));
+      const p = named && general ? (priority(general) > priority(named) ? general : named) : (named ?? general);
       if (!p) continue;
       taken.add(p.uuid);
       this.start1(p, d, false);
