@@ -56,6 +56,23 @@ method=manual
 address1=192.0.2.99/24
 `;
 
+const WIREGUARD = `[connection]
+id=wg
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0004
+type=wireguard
+interface-name=wg0
+autoconnect=false
+
+[wireguard]
+private-key=yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=
+
+[ipv4]
+method=disabled
+
+[ipv6]
+method=ignore
+`;
+
 const file = (text: string) => ({ text, mode: 0o600 });
 
 describe('activation of static profiles (veth, real nmcli)', () => {
@@ -75,6 +92,7 @@ describe('activation of static profiles (veth, real nmcli)', () => {
         'etc/nmk/system-connections/lan.nmconnection': file(STATIC),
         'etc/nmk/system-connections/dhcp.nmconnection': file(DHCP_ONLY),
         'etc/nmk/system-connections/ghost.nmconnection': file(MISSING),
+        'etc/nmk/system-connections/wg.nmconnection': file(WIREGUARD),
       },
     });
   });
@@ -141,6 +159,14 @@ describe('activation of static profiles (veth, real nmcli)', () => {
     const dev = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout);
     expect(dev).toContainEqual(['veth2', 'disconnected']);
     expect(d.logs.some((l) => /method 'auto' is not supported/.test(l.msg))).toBe(true);
+  });
+
+  it('a profile of a type with no device plugin is listed and editable; activating it fails naming the type', async () => {
+    expect(parseTerse((await d.nmcli(['-t', '-f', 'NAME,TYPE', 'connection', 'show'])).stdout)).toContainEqual(['wg', 'wireguard']);
+    expect((await d.nmcli(['connection', 'modify', 'wg', 'wireguard.listen-port', '51820'])).code).toBe(0);
+    const r = await d.nmcli(['connection', 'up', 'wg']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/cannot create 'wireguard' devices/);
   });
 
   it('a profile for an interface that does not exist is refused with NetworkManager\'s error, and the daemon runs on', async () => {
@@ -312,6 +338,17 @@ describe('activation of software devices and ports (bridge, macvlan, vxlan)', ()
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/mv0/);
     expect((await ns.tryExec('ip', ['link', 'show', 'vx42'])).code).not.toBe(0);
+  });
+
+  it('a bridge with VLAN filtering, which this kernel lacks (EOPNOTSUPP), is refused naming the option; nothing is created', async () => {
+    // The kernel lane (test/kernel/activation.test.ts) shows the same profile working on a kernel that has it.
+    const add = await d.nmcli(['connection', 'add', 'type', 'bridge', 'ifname', 'brf0', 'con-name', 'brf0', 'autoconnect', 'no', 'bridge.vlan-filtering', 'yes', 'ipv4.method', 'disabled', 'ipv6.method', 'disabled']);
+    expect(add.code, add.stderr).toBe(0);
+    const r = await d.nmcli(['connection', 'up', 'brf0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/vlan.filtering/);
+    expect(r.stderr).toMatch(/EOPNOTSUPP/);
+    expect((await ns.tryExec('ip', ['link', 'show', 'brf0'])).code).not.toBe(0);
   });
 });
 
