@@ -1,85 +1,94 @@
 #!/usr/bin/env node
 /**
- * nmk: the command-line client, with nmcli's grammar. It talks to nmkd (or
- * NetworkManager) over D-Bus; point it at a private bus with
- * DBUS_SYSTEM_BUS_ADDRESS, as nmcli. Implemented: general [status],
- * device [status], connection show|reload|load. Output: columns, or -t
- * (terse, ':'-separated) with -f FIELDS.
+ * nmk: the command-line client, with nmcli's grammar, messages and exit
+ * codes. It talks to nmkd (or NetworkManager) over D-Bus; point it at a
+ * private bus with DBUS_SYSTEM_BUS_ADDRESS, as nmcli. Implemented: general
+ * [status]; device [status], connect, disconnect, reapply, set; connection
+ * show, up, down, reload, load. Output: columns, or -t (terse,
+ * ':'-separated) with -f FIELDS.
  */
-import { connectionCommand } from './commands/connection.js';
+import { matches, parseArgs, type GlobalOptions } from './args.js';
+import { CONNECTION_USAGE, parseConnection, runConnection } from './commands/connection.js';
+import { DEVICE_USAGE, parseDevice, runDevice } from './commands/device.js';
+import { CliError, Exit } from './exit-codes.js';
 import { NmClient } from './nm-client.js';
-import { print, type Output } from './output.js';
-import { deviceStateName, deviceTypeName, managerStateName } from './tables.js';
+import { print } from './output.js';
+import { managerStateName } from './tables.js';
 
-const NM = 'org.freedesktop.NetworkManager';
-const DEVICE = `${NM}.Device`;
-
-async function general(client: NmClient, out: Output): Promise<void> {
+async function general(client: NmClient, out: GlobalOptions): Promise<number> {
   const p = await client.managerProps();
   print(out, ['RUNNING', 'VERSION', 'STATE', 'NETWORKING'], [[
     'running', String(p.Version ?? ''), managerStateName(Number(p.State ?? 0)), p.NetworkingEnabled ? 'enabled' : 'disabled',
   ]]);
+  return Exit.OK;
 }
 
-async function device(client: NmClient, out: Output): Promise<void> {
-  const objects = await client.managedObjects();
-  const rows: string[][] = [];
-  for (const [path, ifaces] of objects) {
-    const d = ifaces.get(DEVICE);
-    if (!d) continue;
-    rows.push([String(d.Interface), deviceTypeName(Number(d.DeviceType)), deviceStateName(Number(d.State)), '--', path]);
-  }
-  rows.sort((a, b) => a[0]!.localeCompare(b[0]!));
-  print(out, ['DEVICE', 'TYPE', 'STATE', 'CONNECTION', 'DBUS-PATH'], rows);
-}
+const USAGE = `Usage: nmk [OPTIONS] OBJECT [COMMAND] [ARGUMENTS]
 
-const USAGE = `Usage: nmk [-t] [-f FIELDS] OBJECT [COMMAND]
+OPTIONS
+  -t, --terse             terse output (':'-separated)
+  -f, --fields FIELDS     the columns to print
+  -w, --wait SECONDS      how long to wait for an operation to finish (0: do not wait)
+  -h, --help              this help
 
 OBJECT
   g[eneral]     general status of the daemon
-  d[evice]      devices and their state
-  c[onnection]  show [ID|UUID] | reload | load FILE...
+  d[evice]      devices: status, connect, disconnect, reapply, set
+  c[onnection]  profiles: show, up, down, reload, load
 
-Environment: DBUS_SYSTEM_BUS_ADDRESS selects the bus (as for nmcli).`;
+${CONNECTION_USAGE}
+
+${DEVICE_USAGE}
+
+Environment: DBUS_SYSTEM_BUS_ADDRESS selects the bus (as for nmcli).
+Exit codes (nmcli's): 0 ok, 1 error, 2 bad input, 3 timeout, 4 activation failed,
+5 deactivation failed, 6 disconnect failed, 8 daemon not running, 10 not found.`;
+
+/** An object of the command line: checks its words before the daemon is asked anything, then runs. */
+interface ObjectRow {
+  name: string;
+  parse(args: string[]): unknown;
+  run(client: NmClient, request: any, out: GlobalOptions): Promise<number>;
+}
+
+const OBJECTS: readonly ObjectRow[] = [
+  {
+    name: 'general',
+    parse: (args) => {
+      if (args.length && !matches(args[0]!, 'status')) throw new CliError(Exit.USER_INPUT, `'${args[0]}' is not a known command of 'general' in this version of nmk.`);
+    },
+    run: (client, _req, out) => general(client, out),
+  },
+  { name: 'device', parse: parseDevice, run: runDevice },
+  { name: 'connection', parse: parseConnection, run: runConnection },
+];
 
 async function main(argv: string[]): Promise<number> {
-  const out: Output = { terse: false };
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '-t' || a === '--terse') out.terse = true;
-    else if (a === '-f' || a === '--fields') out.fields = (argv[++i] ?? '').split(',').filter(Boolean);
-    else if (a === '-h' || a === '--help') { console.log(USAGE); return 0; }
-    else words.push(a);
+  const { options, words } = parseArgs(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return Exit.OK;
   }
   const [object = 'general', ...rest] = words;
-  const statusOnly = (fn: (c: NmClient, o: Output) => Promise<void>, name: string) => async (c: NmClient, args: string[], o: Output) => {
-    if (args.length && !'status'.startsWith(args[0]!)) {
-      console.error(`Error: '${args[0]}' is not a known command of '${name}' in this version of nmk.`);
-      return 2;
-    }
-    await fn(c, o);
-    return 0;
-  };
-  const table: Array<[string, (c: NmClient, args: string[], o: Output) => Promise<number>]> = [
-    ['general', statusOnly(general, 'general')],
-    ['device', statusOnly(device, 'device')],
-    ['connection', connectionCommand],
-  ];
-  const match = table.find(([name]) => name.startsWith(object));
-  if (!match) {
-    console.error(`Error: argument '${object}' not understood. Try 'nmk --help'.`);
-    return 2;
-  }
-  const client = NmClient.connect();
+  const row = OBJECTS.find((o) => matches(object, o.name));
+  if (!row) throw new CliError(Exit.USER_INPUT, `argument '${object}' not understood. Try 'nmk --help'.`);
+  const request = row.parse(rest);
+  const client = await NmClient.open();
   try {
-    return await match[1](client, rest, out);
-  } catch (err: any) {
-    console.error(`Error: ${err?.text ?? err?.message ?? String(err)}`);
-    return 8;
+    return await row.run(client, request, options);
   } finally {
     client.disconnect();
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2))
+  .catch((err: unknown) => {
+    if (err instanceof CliError) {
+      console.error(`Error: ${err.message}`);
+      return err.code;
+    }
+    const e = err as { text?: string; message?: string };
+    console.error(`Error: ${e?.text ?? e?.message ?? String(err)}`);
+    return Exit.UNKNOWN;
+  })
+  .then((code) => process.exit(code));

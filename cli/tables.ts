@@ -1,5 +1,5 @@
 /** nmcli's names for numeric values, as tables. */
-import { NMDeviceState, NMDeviceType, NMState } from '../sdk/index.js';
+import { NMDeviceState, NMDeviceType, NMState } from '../sdk/nm.js';
 
 const invert = (o: Record<string, number>) => new Map(Object.entries(o).map(([k, v]) => [v, k]));
 

@@ -1,27 +1,55 @@
 /**
- * `nmk connection show [ID|UUID]`, `nmk connection reload`,
- * `nmk connection load FILE...`: profiles as the daemon holds them.
+ * `nmk connection show [ID|UUID]`, `reload`, `load FILE...` (profiles as the
+ * daemon holds them) and `up`/`down` (commands/activation.ts).
  */
-import { fromDBus, type ConnectionSettings, type SettingValue } from '../../sdk/index.js';
+import type { ConnectionSettings, SettingValue } from '../../sdk/index.js';
+import { matches, type GlobalOptions } from '../args.js';
+import { CliError, Exit } from '../exit-codes.js';
+import { activeOf, devicesOf, fetchProfiles, findProfile } from '../lookup.js';
 import type { NmClient } from '../nm-client.js';
-import { print, type Output } from '../output.js';
+import { print } from '../output.js';
+import { parseDown, parseUp, runDown, runUp, type DownRequest, type UpRequest } from './activation.js';
 
 const SETTINGS = '/org/freedesktop/NetworkManager/Settings';
 const SETTINGS_IFACE = 'org.freedesktop.NetworkManager.Settings';
-const CONN_IFACE = 'org.freedesktop.NetworkManager.Settings.Connection';
+
+export const CONNECTION_USAGE = `Usage: nmk connection show [ID|UUID]
+       nmk connection up [id|uuid|path] ID [ifname DEV] [--wait SECONDS]
+       nmk connection down [id|uuid|path|apath] ID [--wait SECONDS]
+       nmk connection reload
+       nmk connection load FILE...`;
 
 /** nmcli's short type names for the profile list. */
 const TYPE_SHORT: Record<string, string> = { '802-3-ethernet': 'ethernet', '802-11-wireless': 'wifi' };
 
-async function fetchAll(client: NmClient): Promise<Array<{ path: string; settings: ConnectionSettings; filename: string }>> {
-  const paths = (await client.call(SETTINGS, SETTINGS_IFACE, 'ListConnections')) as string[];
-  return Promise.all(
-    paths.map(async (path) => {
-      const wire = (await client.callRaw(path, CONN_IFACE, 'GetSettings')) as Record<string, Record<string, { signature: string; value: unknown }>>;
-      const filename = String(await client.getProperty(path, CONN_IFACE, 'Filename'));
-      return { path, settings: fromDBus(wire).settings, filename };
-    }),
-  );
+export type ConnectionRequest =
+  | { kind: 'show'; value?: string }
+  | { kind: 'reload' }
+  | { kind: 'load'; files: string[] }
+  | ({ kind: 'up' } & UpRequest)
+  | ({ kind: 'down' } & DownRequest);
+
+/** Commands in nmcli's order, so a prefix picks the same one. */
+const COMMANDS = ['show', 'up', 'down', 'reload', 'load'] as const;
+
+export function parseConnection(args: string[]): ConnectionRequest {
+  const [word = 'show', ...rest] = args;
+  const kind = COMMANDS.find((c) => matches(word, c));
+  switch (kind) {
+    case 'show':
+      return { kind, value: rest[0] };
+    case 'reload':
+      return { kind };
+    case 'load':
+      if (rest.length === 0) throw new CliError(Exit.USER_INPUT, `nmk connection load needs at least one file name.\n${CONNECTION_USAGE}`);
+      return { kind, files: rest };
+    case 'up':
+      return { kind, ...parseUp(rest) };
+    case 'down':
+      return { kind, ...parseDown(rest) };
+    default:
+      throw new CliError(Exit.USER_INPUT, `'connection ${word}' is not a known command in this version of nmk.\n${CONNECTION_USAGE}`);
+  }
 }
 
 function formatValue(v: SettingValue): string {
@@ -36,48 +64,55 @@ function formatValue(v: SettingValue): string {
   return String(v);
 }
 
-export async function connectionCommand(client: NmClient, args: string[], out: Output): Promise<number> {
-  const [command = 'show', ...rest] = args;
-  if ('show'.startsWith(command)) {
-    const all = await fetchAll(client);
-    if (rest.length === 0) {
-      const rows = all
-        .map(({ settings: s, filename }) => [String(s.connection?.id ?? ''), String(s.connection?.uuid ?? ''), TYPE_SHORT[String(s.connection?.type)] ?? String(s.connection?.type ?? ''), '--', filename])
-        .sort((a, b) => a[0]!.localeCompare(b[0]!));
-      print(out, ['NAME', 'UUID', 'TYPE', 'DEVICE', 'FILENAME'], rows, ['NAME', 'UUID', 'TYPE', 'DEVICE']);
-      return 0;
-    }
-    const want = rest[0]!;
-    const match = all.find((c) => c.settings.connection?.uuid === want) ?? all.find((c) => c.settings.connection?.id === want);
-    if (!match) {
-      console.error(`Error: ${want} - no such connection profile.`);
-      return 10;
-    }
-    const rows: string[][] = [];
-    for (const [setting, props] of Object.entries(match.settings)) {
-      for (const [prop, value] of Object.entries(props)) rows.push([`${setting}.${prop}:`, formatValue(value)]);
-    }
-    rows.push(['filename:', match.filename]);
-    if (out.terse) for (const [k, v] of rows) console.log(`${k}${v}`);
-    else {
-      const w = Math.max(...rows.map((r) => r[0]!.length)) + 2;
-      for (const [k, v] of rows) console.log(`${k!.padEnd(w)}${v || '--'}`);
-    }
-    return 0;
+async function show(client: NmClient, want: string | undefined, out: GlobalOptions): Promise<number> {
+  // The settings model is loaded only here: up, down and the device commands start faster without it.
+  const { fromDBus } = await import('../../sdk/index.js');
+  const all = (await fetchProfiles(client)).map((p) => ({ ...p, settings: fromDBus(p.wire).settings as ConnectionSettings }));
+  if (want === undefined) {
+    // DEVICE: where the profile is active now.
+    const objects = await client.managedObjects();
+    const ifaces = new Map(devicesOf(objects).map((d) => [d.path, d.iface]));
+    const deviceOf = new Map(activeOf(objects).map((a) => [a.connection, ifaces.get(a.devices[0] ?? '') ?? '--']));
+    const rows = all
+      .map(({ settings: s, filename, path }) => [String(s.connection?.id ?? ''), String(s.connection?.uuid ?? ''), TYPE_SHORT[String(s.connection?.type)] ?? String(s.connection?.type ?? ''), deviceOf.get(path) ?? '--', filename])
+      .sort((a, b) => a[0]!.localeCompare(b[0]!));
+    print(out, ['NAME', 'UUID', 'TYPE', 'DEVICE', 'FILENAME'], rows, ['NAME', 'UUID', 'TYPE', 'DEVICE']);
+    return Exit.OK;
   }
-  if ('reload'.startsWith(command)) {
-    await client.call(SETTINGS, SETTINGS_IFACE, 'ReloadConnections');
-    return 0;
+  let match;
+  try {
+    match = findProfile(all, want);
+  } catch {
+    throw new CliError(Exit.NOT_FOUND, `${want} - no such connection profile.`);
   }
-  if ('load'.startsWith(command)) {
-    if (rest.length === 0) {
-      console.error('Error: nmk connection load needs at least one file name.');
-      return 2;
+  const rows: string[][] = [];
+  for (const [setting, props] of Object.entries(match.settings)) {
+    for (const [prop, value] of Object.entries(props)) rows.push([`${setting}.${prop}:`, formatValue(value)]);
+  }
+  rows.push(['filename:', match.filename]);
+  if (out.terse) for (const [k, v] of rows) console.log(`${k}${v}`);
+  else {
+    const w = Math.max(...rows.map((r) => r[0]!.length)) + 2;
+    for (const [k, v] of rows) console.log(`${k!.padEnd(w)}${v || '--'}`);
+  }
+  return Exit.OK;
+}
+
+export async function runConnection(client: NmClient, req: ConnectionRequest, out: GlobalOptions): Promise<number> {
+  switch (req.kind) {
+    case 'show':
+      return show(client, req.value, out);
+    case 'reload':
+      await client.call(SETTINGS, SETTINGS_IFACE, 'ReloadConnections');
+      return Exit.OK;
+    case 'load': {
+      const reply = (await client.callAll(SETTINGS, SETTINGS_IFACE, 'LoadConnections', 'as', [req.files])) as [boolean, string[]];
+      for (const f of reply[1] ?? []) console.error(`Could not load file '${f}'`);
+      return reply[0] ? Exit.OK : Exit.UNKNOWN;
     }
-    const reply = (await client.callAll(SETTINGS, SETTINGS_IFACE, 'LoadConnections', 'as', [rest])) as [boolean, string[]];
-    for (const f of reply[1] ?? []) console.error(`Could not load file '${f}'`);
-    return reply[0] ? 0 : 1;
+    case 'up':
+      return runUp(client, req, out);
+    case 'down':
+      return runDown(client, req, out);
   }
-  console.error(`Error: 'connection ${command}' is not a known command in this version of nmk (show, reload, load).`);
-  return 2;
 }

@@ -559,8 +559,8 @@ export class ActivationManager {
     this.logger.warn(`activation of '${ac.profile.id}' on ${ac.device.name} failed: ${message}`, { device: ac.device.name, connection: ac.profile.id, reason: deviceReason });
     this.setDeviceState(ac.device, DS.FAILED, deviceReason);
     await this.undo(ac);
-    const acReason = deviceReason === DSReason.IP_CONFIG_UNAVAILABLE || deviceReason === DSReason.IP_METHOD_UNSUPPORTED ? ACReason.IP_CONFIG_INVALID : ACReason.DEVICE_DISCONNECTED;
-    this.finish(ac, acReason, deviceReason);
+    // NetworkManager's active connection follows its failed device with "device disconnected" (nm-act-request.c).
+    this.finish(ac, ACReason.DEVICE_DISCONNECTED, deviceReason);
   }
 
   /** Remove what the activation added, routes first; what is already gone is fine. */

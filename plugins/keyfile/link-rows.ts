@@ -36,6 +36,7 @@ import { decodeKey, encodeKey } from './key-escape.js';
 import type { ReadContext } from './read-context.js';
 import { readInteger, readString, readStringList } from './scalars.js';
 import type { SpecialRow } from './special-properties.js';
+import { escapedCommaList } from './escaped-list-row.js';
 
 export const WIREGUARD_PEER_GROUP_PREFIX = 'wireguard-peer.';
 export const S390_OPTIONS_GROUP = 'ethernet-s390-options';
@@ -110,31 +111,6 @@ const sriovVfs: SpecialRow = {
   },
 };
 
-/** One key holding a ','-separated list, ',' and '\' escaped with '\' (nm_utils_escaped_tokens_*). */
-const commaList: SpecialRow = {
-  read(ctx, group, def, values) {
-    if (!ctx.doc.hasKey(group, def.name)) return;
-    const text = readString(ctx, group, def.name);
-    const items: string[] = [];
-    let current = '';
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (c === '\\' && i + 1 < text.length) current += text[++i];
-      else if (c === ',') {
-        items.push(current);
-        current = '';
-      } else current += c;
-    }
-    items.push(current);
-    const list = items.map((v) => v.trim()).filter((v) => v !== '');
-    if (list.length > 0) values[def.name] = list;
-  },
-  write(w, group, value, def) {
-    const list = value as string[];
-    if (list.length === 0) return;
-    w.set(def.setting, def.name, () => w.doc.setString(group, def.name, list.map((v) => v.replace(/[\\,]/g, (c) => `\\${c}`)).join(',')));
-  },
-};
 
 /** data.KEY=VALUE keys, KEY escaped like other dictionary keys. */
 const prefixedData: SpecialRow = {
@@ -232,7 +208,7 @@ export const LINK_SPECIAL_PROPERTIES: Readonly<Record<string, SpecialRow>> = {
   'tc.qdiscs': tcRow('qdisc'),
   'tc.tfilters': tcRow('tfilter'),
   'sriov.vfs': sriovVfs,
-  'ovs-port.trunks': commaList,
+  'ovs-port.trunks': escapedCommaList,
   'ovs-external-ids.data': prefixedData,
   'ovs-other-config.data': prefixedData,
   'wireguard.peers': wireguardPeers,

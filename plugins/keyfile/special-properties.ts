@@ -20,6 +20,7 @@ import type { ReadContext } from './read-context.js';
 import { formatByteList, readInteger, readMac, readString, readStringList } from './scalars.js';
 import type { WriteContext } from './write-context.js';
 import { readCertificate, writeCertificate } from './certificates.js';
+import { escapedCommaList } from './escaped-list-row.js';
 import { MODEM_ROWS } from './serial-parity.js';
 import { LINK_SPECIAL_PROPERTIES } from './link-rows.js';
 
@@ -330,32 +331,6 @@ const userData: SpecialRow = {
 
 // ---- records kept as one comma-separated key --------------------------------
 
-/** bridge.vlans / bridge-port.vlans: "1 pvid untagged,10-20" (escaped-token list, ',' separated). */
-const bridgeVlans: SpecialRow = {
-  read(ctx, group, def, values) {
-    if (!ctx.doc.hasKey(group, def.name)) return;
-    const text = readString(ctx, group, def.name);
-    const items: string[] = [];
-    let current = '';
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (c === '\\' && i + 1 < text.length) current += text[++i];
-      else if (c === ',') {
-        items.push(current);
-        current = '';
-      } else current += c;
-    }
-    items.push(current);
-    const vlans = items.map((v) => v.trim()).filter((v) => v !== '');
-    if (vlans.length > 0) values[def.name] = vlans;
-  },
-  write(w, group, value, def) {
-    const list = value as string[];
-    if (list.length === 0) return;
-    const text = list.map((v) => v.replace(/[\\,]/g, (c) => `\\${c}`)).join(',');
-    w.set(def.setting, def.name, () => w.doc.setString(group, def.name, text));
-  },
-};
 
 // ---- 802.1X ----------------------------------------------------------------
 
@@ -397,8 +372,8 @@ export const SPECIAL_PROPERTIES: Readonly<Record<string, SpecialRow>> = {
   'vpn.data': vpnData,
   'vpn.secrets': vpnSecrets,
   'user.data': userData,
-  'bridge.vlans': bridgeVlans,
-  'bridge-port.vlans': bridgeVlans,
+  'bridge.vlans': escapedCommaList,
+  'bridge-port.vlans': escapedCommaList,
   'vlan.flags': { persistDefault: true },
   // Boxed arrays in NetworkManager have no default, so it writes all six even when they are all zero.
   ...Object.fromEntries(DCB_PRIORITY_ARRAYS.map((p) => [`dcb.${p}`, { persistDefault: true } as SpecialRow])),
