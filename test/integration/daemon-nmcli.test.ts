@@ -49,7 +49,8 @@ describe('nmkd seen by nmcli and D-Bus clients', () => {
     await ns.addVeth('veth0', 'veth1');
     await ns.ip(['link', 'add', 'br0', 'type', 'bridge']);
     await ns.ip(['link', 'add', 'mv0', 'link', 'veth0', 'type', 'macvlan', 'mode', 'bridge']);
-    daemon = await startDaemon({ ns, config: '[keyfile]\nunmanaged-devices=interface-name:veth1\n' });
+    // No default wired connection: this file is about the manager and its devices, not policy.
+    daemon = await startDaemon({ ns, config: '[main]\nno-auto-default=*\n[keyfile]\nunmanaged-devices=interface-name:veth1\n' });
     client = await testClient(daemon.busAddress);
   });
 
