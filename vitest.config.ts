@@ -20,8 +20,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 120_000,
+          // A cold start of nmkd from source (jiti transpiles core and plugins) can take a while on 2 loaded cores.
+          hookTimeout: 180_000,
           // Each file builds its own namespaces; run them one at a time on 2 cores.
           fileParallelism: false,
         },
