@@ -82,6 +82,40 @@ export interface Route {
   scope: number;
   /** RTN_* (1 unicast, 2 local, 6 blackhole...). */
   type: number;
+  /** RTNH_F_ONLINK: the gateway is taken to be on the link. Present only when set. */
+  onlink?: boolean;
+  /** IPv4 rtm_tos; present only when not 0. */
+  tos?: number;
+  /** IPv6 source prefix (RTA_SRC, "from"); present only for source-specific routes. */
+  from?: string;
+  fromLen?: number;
+  /** RTA_METRICS that nmk knows; present only when the kernel reports one. */
+  metrics?: RouteMetrics;
+}
+
+/** The RTA_METRICS values NetworkManager sets, by its route attribute names. */
+export const ROUTE_METRIC_NAMES = ['mtu', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'advmss', 'rto_min', 'quickack'] as const;
+export type RouteMetricName = (typeof ROUTE_METRIC_NAMES)[number];
+/** The metrics a route may lock (RTAX_LOCK), so that PMTU discovery and TCP leave them alone: lock-mtu, lock-window... */
+export const LOCKABLE_ROUTE_METRICS = ['mtu', 'window', 'cwnd', 'initcwnd', 'initrwnd', 'advmss'] as const;
+export type LockableRouteMetric = (typeof LOCKABLE_ROUTE_METRICS)[number];
+
+/**
+ * Per-route path and TCP metrics (RTA_METRICS). Numbers are u32 as the
+ * kernel takes them (rto_min in milliseconds); the kernel caps mtu at 65520
+ * and advmss at 65495.
+ */
+export interface RouteMetrics {
+  mtu?: number;
+  window?: number;
+  cwnd?: number;
+  initcwnd?: number;
+  initrwnd?: number;
+  advmss?: number;
+  rto_min?: number;
+  quickack?: boolean;
+  /** Locked metrics, in LOCKABLE_ROUTE_METRICS order when read back. */
+  lock?: LockableRouteMetric[];
 }
 
 /** The parts of a link that setLink can change; absent fields are left alone. */
@@ -129,6 +163,98 @@ export interface RouteSpec {
   scope?: number;
   type?: number;
   prefsrc?: string;
+  /**
+   * RTNH_F_ONLINK: use the gateway even when no address of the link covers
+   * it. The kernel refuses it on an IPv4 route without a gateway (EINVAL);
+   * NetworkManager drops it there (routeSpecFromIpRoute does the same).
+   */
+  onlink?: boolean;
+  /** IPv4 only: rtm_tos (DSCP bits; the ECN bits must be 0). Part of an IPv4 route's identity. */
+  tos?: number;
+  /** IPv6 only: source prefix (RTA_SRC, NetworkManager's "from"). Part of an IPv6 route's identity. */
+  from?: string;
+  fromLen?: number;
+  metrics?: RouteMetrics;
+}
+
+/** FR_ACT_* (linux/fib_rules.h): what a matching rule does. */
+export const RuleAction = { toTable: 1, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 } as const;
+
+/**
+ * A policy routing rule (RTM_NEWRULE), with what NetworkManager's
+ * routing-rules carry. Absent fields do not take part in matching.
+ */
+export interface RuleSpec {
+  family: Family;
+  /** FRA_PRIORITY. Always sent (0 is a priority too), as NetworkManager does. */
+  priority: number;
+  /** FIB_RULE_INVERT: "not". */
+  invert?: boolean;
+  /** Source prefix (FRA_SRC); fromLen defaults to the full length. */
+  from?: string;
+  fromLen?: number;
+  /** Destination prefix (FRA_DST). */
+  to?: string;
+  toLen?: number;
+  /** IPv4 DSCP bits (fib_rule_hdr.tos; the ECN bits must be 0). */
+  tos?: number;
+  /** FRA_IP_PROTO: IPPROTO_* (6 tcp, 17 udp). */
+  ipproto?: number;
+  /** FRA_FWMARK and FRA_FWMASK; a mark without a mask matches all its bits. */
+  fwmark?: number;
+  fwmask?: number;
+  /** FRA_SPORT_RANGE / FRA_DPORT_RANGE, inclusive. */
+  sport?: [number, number];
+  dport?: [number, number];
+  iifname?: string;
+  oifname?: string;
+  /** FRA_UID_RANGE, inclusive. */
+  uidRange?: [number, number];
+  /** FRA_SUPPRESS_PREFIXLEN: ignore lookups that found a prefix this long or shorter. */
+  suppressPrefixlength?: number;
+  /** Routing table; required for action toTable. When removing, absent matches any. */
+  table?: number;
+  /** A RuleAction value: toTable when adding and absent; when removing, absent matches any. (goto is not supported.) */
+  action?: number;
+  /** FRA_PROTOCOL, RTPROT_* (NetworkManager's rules are 4, static). */
+  protocol?: number;
+}
+
+const ruleActionNames = new Map<number, string>(Object.entries(RuleAction).map(([k, v]) => [v, k]));
+
+/**
+ * A rule in `ip rule` words, for operation texts: "priority 5 from
+ * 10.0.0.0/8 table 100". Takes anything a caller passed, valid or not.
+ */
+export function describeRule(r: RuleSpec): string {
+  const words = [`priority ${String(r.priority)}`];
+  const prefix = (a: unknown, len: unknown) => (len === undefined ? String(a) : `${String(a)}/${String(len)}`);
+  const range = (v: unknown) => (Array.isArray(v) ? (v[0] === v[1] ? String(v[0]) : `${String(v[0])}-${String(v[1])}`) : String(v));
+  if (r.invert) words.push('not');
+  if (r.from !== undefined) words.push(`from ${prefix(r.from, r.fromLen)}`);
+  if (r.to !== undefined) words.push(`to ${prefix(r.to, r.toLen)}`);
+  if (r.tos) words.push(`tos ${String(r.tos)}`);
+  if (r.ipproto) words.push(`ipproto ${String(r.ipproto)}`);
+  if (r.fwmark !== undefined || r.fwmask !== undefined) words.push(`fwmark ${String(r.fwmark ?? 0)}${r.fwmask !== undefined ? `/${String(r.fwmask)}` : ''}`);
+  if (r.sport !== undefined) words.push(`sport ${range(r.sport)}`);
+  if (r.dport !== undefined) words.push(`dport ${range(r.dport)}`);
+  if (r.iifname !== undefined) words.push(`iif ${r.iifname}`);
+  if (r.oifname !== undefined) words.push(`oif ${r.oifname}`);
+  if (r.uidRange !== undefined) words.push(`uidrange ${range(r.uidRange)}`);
+  if (r.suppressPrefixlength !== undefined) words.push(`suppress_prefixlength ${String(r.suppressPrefixlength)}`);
+  if (r.table !== undefined) words.push(`table ${String(r.table)}`);
+  if (r.action !== undefined && r.action !== RuleAction.toTable) words.push(`type ${ruleActionNames.get(r.action) ?? String(r.action)}`);
+  if (r.protocol !== undefined) words.push(`proto ${String(r.protocol)}`);
+  return words.join(' ');
+}
+
+/** A rule as the kernel lists it. */
+export interface Rule extends RuleSpec {
+  /** 0 for actions without a table. */
+  table: number;
+  action: number;
+  /** RTPROT_* (2 kernel for the default rules, 0 when the adder gave none). */
+  protocol: number;
 }
 
 export interface AddressSpec {
@@ -189,6 +315,16 @@ export interface Platform {
   removeAddress(spec: AddressSpec): Promise<void>;
   addRoute(spec: RouteSpec): Promise<void>;
   removeRoute(spec: RouteSpec): Promise<void>;
+
+  /**
+   * Policy routing rules, in the kernel's order (by priority, then age).
+   * Read on demand only: rules are not in the snapshot or the events.
+   */
+  rules(family?: Family): Promise<Rule[]>;
+  /** EEXIST when the kernel holds an equal rule (errors read "add rule priority 5 from 10.0.0.0/8 table 100: EEXIST"). */
+  addRule(spec: RuleSpec): Promise<void>;
+  /** Removes the first rule that matches every field given; ENOENT when none does. */
+  removeRule(spec: RuleSpec): Promise<void>;
 
   /** Read a sysctl by its dotted or slashed name ("net.ipv6.conf.eth0.disable_ipv6"). */
   readSysctl(name: string): Promise<string>;

@@ -78,9 +78,6 @@ function keyOfOption(err: unknown, type: string): string | undefined {
   return m ? `${type}.${m[1]}` : undefined;
 }
 
-/** RTPROT_STATIC: what NetworkManager marks the routes of a profile with. */
-const RTPROT_STATIC = 4;
-
 /** Errors from removing something that is already gone: the goal is reached. */
 const ALREADY_GONE: ReadonlySet<number> = new Set([Errno.ENOENT, Errno.ESRCH, Errno.EADDRNOTAVAIL, Errno.ENODEV]);
 
@@ -350,7 +347,7 @@ export class ActivationManager {
     ac.stateFlags |= NMActivationStateFlags.LAYER2_READY;
     if (!step(DS.IP_CONFIG)) return;
     // A port has no IP configuration of its own; an external connection configures nothing.
-    const plans: IpPlan[] = ac.controller || ac.external ? [] : [planIp(ac.applied, 4, d.deviceType, d.name), planIp(ac.applied, 6, d.deviceType, d.name)];
+    const plans: IpPlan[] = ac.controller || ac.external ? [] : [planIp(ac.applied, 4, d.deviceType, d.name, d.ifindex), planIp(ac.applied, 6, d.deviceType, d.name, d.ifindex)];
     const ok = new Map<Family, boolean>();
     for (const plan of plans) {
       if (ac.cancelled) return;
@@ -480,11 +477,11 @@ export class ActivationManager {
     const platform = this.platform();
     if (plan.mtu !== undefined || plan.options) await platform.setLink(d.ifindex, { ...(plan.mtu !== undefined ? { mtu: plan.mtu } : {}), ...(plan.options ? { options: plan.options } : {}) });
     if (!ac.controller) {
-      const plans = [planIp(next, 4, d.deviceType, d.name), planIp(next, 6, d.deviceType, d.name)];
+      const plans = [planIp(next, 4, d.deviceType, d.name, d.ifindex), planIp(next, 6, d.deviceType, d.name, d.ifindex)];
       const wanted = new Set<string>();
       for (const p of plans) {
         for (const a of p.addresses) wanted.add(`a/${a.address}/${a.prefixlen}`);
-        for (const r of p.routes) wanted.add(`r/${routeIdentity({ family: p.family, ...r })}`);
+        for (const r of p.routes) wanted.add(`r/${routeIdentity(r)}`);
       }
       // What the old settings added and the new ones do not want goes; the rest stays untouched.
       const goneRoutes = ac.ownedRoutes.filter((r) => !wanted.has(`r/${routeIdentity(r)}`));
@@ -497,7 +494,7 @@ export class ActivationManager {
       for (const p of plans) {
         if (!p.supported) continue;
         p.addresses = p.addresses.filter((a) => !ownedA.has(`${a.address}/${a.prefixlen}`));
-        p.routes = p.routes.filter((r) => !ownedR.has(routeIdentity({ family: p.family, ...r })));
+        p.routes = p.routes.filter((r) => !ownedR.has(routeIdentity(r)));
         await this.configureIp(ac, p);
       }
       const quiet = (err: unknown) => {
@@ -520,6 +517,10 @@ export class ActivationManager {
       this.logger.warn(`IPv${plan.family} method '${plan.method}' is not supported by this version of nmk`, { device: d.name, connection: ac.profile.id });
       return false;
     }
+    if (plan.problem) {
+      this.logger.warn(`IPv${plan.family} configuration of '${ac.profile.id}' cannot be applied: ${plan.problem}`, { device: d.name, connection: ac.profile.id });
+      return false;
+    }
     const platform = this.platform();
     try {
       if (!ac.assumed) for (const [name, value] of plan.sysctls) await platform.writeSysctl(name, value);
@@ -534,8 +535,7 @@ export class ActivationManager {
       );
       // Routes after addresses: a gateway must be reachable through a prefix the link already has.
       await Promise.all(
-        plan.routes.map(async (r) => {
-          const spec = { family: plan.family, dst: r.dst, dstLen: r.dstLen, gateway: r.gateway, ifindex: d.ifindex, metric: r.metric, table: r.table, protocol: RTPROT_STATIC, prefsrc: r.prefsrc };
+        plan.routes.map(async (spec) => {
           try {
             if (!routesPresent.has(routeIdentity(spec))) await platform.addRoute(spec);
           } catch (err) {
@@ -544,6 +544,15 @@ export class ActivationManager {
           ac.ownedRoutes.push(spec);
         }),
       );
+      // Rules last: they name tables the routes fill. One a tool already added is left as it is, and not owned.
+      for (const rule of plan.rules) {
+        try {
+          await platform.addRule(rule);
+          ac.ownedRules.push(rule);
+        } catch (err) {
+          if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
+        }
+      }
       return true;
     } catch (err) {
       this.logger.warn(`IPv${plan.family} configuration failed: ${err instanceof Error ? err.message : String(err)}`, { device: d.name, connection: ac.profile.id });
@@ -572,6 +581,7 @@ export class ActivationManager {
       if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
       this.logger.warn(`cleaning up after '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
     };
+    for (const rule of ac.ownedRules.splice(0)) await platform.removeRule(rule).catch(quiet);
     await Promise.all(ac.ownedRoutes.splice(0).map((r) => platform.removeRoute(r).catch(quiet)));
     await Promise.all(ac.ownedAddresses.splice(0).map((a) => platform.removeAddress(a).catch(quiet)));
     const link = this.model.link(ac.device.ifindex);

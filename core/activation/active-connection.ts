@@ -5,7 +5,7 @@
  * put in the kernel, so that deactivation removes exactly those and nothing
  * another tool added.
  */
-import { NMActivationStateFlags, NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type RouteSpec } from '../../sdk/index.js';
+import { NMActivationStateFlags, NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { Profile } from '../settings/profile.js';
 
@@ -23,6 +23,7 @@ export class ActiveConnection {
   /** What this activation added to the kernel, in the order it was added. */
   readonly ownedAddresses: AddressSpec[] = [];
   readonly ownedRoutes: RouteSpec[] = [];
+  readonly ownedRules: RuleSpec[] = [];
   /** Set when deactivation was asked for: the activation chain stops at its next step. */
   cancelled = false;
   /** The activation failed (rather than being taken down): autoconnect counts it against autoconnect-retries. */

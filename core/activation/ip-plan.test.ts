@@ -12,12 +12,13 @@ describe('planIp', () => {
       4,
       NMDeviceType.BOND,
       'bond0',
+      7,
     );
     expect(p.supported).toBe(true);
     expect(p.addresses).toEqual([{ address: '192.0.2.1', prefixlen: 24 }]);
     expect(p.routes).toEqual([
-      { dst: '10.0.0.0', dstLen: 8, gateway: '192.0.2.9', metric: 7, table: 254 },
-      { dst: '0.0.0.0', dstLen: 0, gateway: '192.0.2.254', metric: 300, table: 254 },
+      { family: 4, dst: '10.0.0.0', dstLen: 8, gateway: '192.0.2.9', ifindex: 7, metric: 7, table: 254, protocol: 4, type: 1 },
+      { family: 4, dst: '0.0.0.0', dstLen: 0, gateway: '192.0.2.254', ifindex: 7, metric: 300, table: 254, protocol: 4 },
     ]);
     expect(p.sysctls).toEqual([['net/ipv4/conf/bond0/promote_secondaries', '1']]);
   });
@@ -28,20 +29,28 @@ describe('planIp', () => {
       4,
       NMDeviceType.ETHERNET,
       'eth0',
+      7,
     );
-    expect(p.routes).toEqual([{ dst: '10.0.0.0', dstLen: 8, metric: 20, table: 7 }]);
+    expect(p.routes).toEqual([{ family: 4, dst: '10.0.0.0', dstLen: 8, ifindex: 7, metric: 20, table: 7, protocol: 4, type: 1 }]);
   });
 
   it('IPv6 metric 0 is the kernel default 1024; disabled writes disable_ipv6', () => {
-    const p = planIp(base({ method: 'disabled' }, { method: 'manual', 'route-metric': 0, 'address-data': [{ address: '2001:db8::1', prefix: 64 }], gateway: '2001:db8::ff' }), 6, NMDeviceType.ETHERNET, 'eth0');
+    const p = planIp(base({ method: 'disabled' }, { method: 'manual', 'route-metric': 0, 'address-data': [{ address: '2001:db8::1', prefix: 64 }], gateway: '2001:db8::ff' }), 6, NMDeviceType.ETHERNET, 'eth0', 7);
     expect(p.routes[0]!.metric).toBe(1024);
     expect(p.sysctls).toEqual([['net/ipv6/conf/eth0/disable_ipv6', '0'], ['net/ipv6/conf/eth0/accept_ra', '0']]);
-    expect(planIp(base({ method: 'disabled' }, { method: 'disabled' }), 6, 1, 'eth0').sysctls).toEqual([['net/ipv6/conf/eth0/disable_ipv6', '1']]);
+    expect(planIp(base({ method: 'disabled' }, { method: 'disabled' }), 6, 1, 'eth0', 7).sysctls).toEqual([['net/ipv6/conf/eth0/disable_ipv6', '1']]);
+  });
+
+  it('routing rules become rule specs; a bad route names itself and fails the family', () => {
+    const p = planIp(base({ method: 'manual', 'address-data': [{ address: '192.0.2.1', prefix: 24 }], 'routing-rules': ['priority 5 from 10.0.0.0/8 table 100'] }), 4, 1, 'eth0', 7);
+    expect(p.rules).toMatchObject([{ family: 4, priority: 5, from: '10.0.0.0', fromLen: 8, table: 100 }]);
+    const bad = planIp(base({ method: 'manual', 'route-data': [{ dest: '10.0.0.0', prefix: 8, attributes: { type: 'bogus' } }] }), 4, 1, 'eth0', 7);
+    expect(bad.problem).toMatch(/route 10.0.0.0\/8: type 'bogus'/);
   });
 
   it('methods that need DHCP or router advertisements are reported unsupported', () => {
-    expect(planIp(base({ method: 'auto' }), 4, 1, 'eth0').supported).toBe(false);
-    expect(planIp(base({ method: 'manual' }, { method: 'dhcp' }), 6, 1, 'eth0').supported).toBe(false);
+    expect(planIp(base({ method: 'auto' }), 4, 1, 'eth0', 7).supported).toBe(false);
+    expect(planIp(base({ method: 'manual' }, { method: 'dhcp' }), 6, 1, 'eth0', 7).supported).toBe(false);
   });
 
   it('default metrics follow NetworkManager per device type', () => {
@@ -54,11 +63,11 @@ describe('planIp', () => {
 });
 
 describe('ipOutcome', () => {
-  const v4 = planIp(base({ method: 'manual' }), 4, 1, 'e');
-  const v6auto = planIp(base({ method: 'manual' }, { method: 'auto' }), 6, 1, 'e');
-  const v6strict = planIp(base({ method: 'manual' }, { method: 'auto', 'may-fail': false }), 6, 1, 'e');
-  const v6ignore = planIp(base({ method: 'manual' }, { method: 'ignore' }), 6, 1, 'e');
-  const v4off = planIp(base({ method: 'disabled' }), 4, 1, 'e');
+  const v4 = planIp(base({ method: 'manual' }), 4, 1, 'e', 7);
+  const v6auto = planIp(base({ method: 'manual' }, { method: 'auto' }), 6, 1, 'e', 7);
+  const v6strict = planIp(base({ method: 'manual' }, { method: 'auto', 'may-fail': false }), 6, 1, 'e', 7);
+  const v6ignore = planIp(base({ method: 'manual' }, { method: 'ignore' }), 6, 1, 'e', 7);
+  const v4off = planIp(base({ method: 'disabled' }), 4, 1, 'e', 7);
 
   it('one family succeeding is enough while the other may fail', () => {
     expect(ipOutcome([v4, v6auto], new Map([[4, true], [6, false]]))).toEqual({ activated: true });

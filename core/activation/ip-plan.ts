@@ -4,21 +4,15 @@
  * table rules), the sysctls, and whether the method is one this version of
  * nmk can carry out. Pure, so the rules are unit-tested without a kernel.
  */
-import { NMDeviceType, RouteTable, type ConnectionSettings, type Family, type IpAddress, type IpRoute } from '../../sdk/index.js';
+import { NMDeviceType, routeSpecsFromSetting, RouteTable, ruleSpecsFromSetting, type ConnectionSettings, type Family, type IpAddress, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
 
 export interface PlannedAddress {
   address: string;
   prefixlen: number;
 }
 
-export interface PlannedRoute {
-  dst: string;
-  dstLen: number;
-  gateway?: string;
-  metric: number;
-  table: number;
-  prefsrc?: string;
-}
+/** RTPROT_STATIC: what NetworkManager marks the routes of a profile with. */
+const RTPROT_STATIC = 4;
 
 export interface IpPlan {
   family: Family;
@@ -30,7 +24,12 @@ export interface IpPlan {
   /** Nothing to configure for this family and it counts as neither success nor failure (disabled, ignore). */
   inert: boolean;
   addresses: PlannedAddress[];
-  routes: PlannedRoute[];
+  /** The profile's routes (route-data) and the gateway's default route, as the platform adds them. */
+  routes: RouteSpec[];
+  /** The profile's routing rules (routing-rules). */
+  rules: RuleSpec[];
+  /** A route or rule the profile holds that cannot be applied: the family fails naming it. */
+  problem?: string;
   /** [sysctl name, value] in the order they are written; names use '/', as an interface name may hold dots (bond0.10). */
   sysctls: Array<[string, string]>;
 }
@@ -115,7 +114,7 @@ const SETTING: Record<Family, 'ipv4' | 'ipv6'> = { 4: 'ipv4', 6: 'ipv6' };
 /** The method a profile without an IP setting gets (NetworkManager's normalisation for non-port profiles). */
 const DEFAULT_METHOD: Record<Family, string> = { 4: 'auto', 6: 'auto' };
 
-export function planIp(settings: ConnectionSettings, family: Family, deviceType: number, ifname: string): IpPlan {
+export function planIp(settings: ConnectionSettings, family: Family, deviceType: number, ifname: string, ifindex: number): IpPlan {
   const ip = settings[SETTING[family]] ?? {};
   const method = typeof ip.method === 'string' ? ip.method : DEFAULT_METHOD[family];
   const row = METHODS[family][method] ?? { supported: false, inert: false, static: false };
@@ -127,6 +126,7 @@ export function planIp(settings: ConnectionSettings, family: Family, deviceType:
     inert: row.inert,
     addresses: [],
     routes: [],
+    rules: [],
     sysctls: [],
   };
   // NetworkManager sets promote_secondaries on the devices it manages, so removing one
@@ -138,29 +138,33 @@ export function planIp(settings: ConnectionSettings, family: Family, deviceType:
   }
   if (!row.static) return plan;
 
-  const metricSetting = typeof ip['route-metric'] === 'number' ? ip['route-metric'] : -1;
-  const baseMetric = normaliseMetric(family, metricSetting >= 0 ? metricSetting : defaultRouteMetric(deviceType));
-  const tableSetting = typeof ip['route-table'] === 'number' && ip['route-table'] > 0 ? ip['route-table'] : RouteTable.main;
-
   for (const a of (ip['address-data'] as IpAddress[] | undefined) ?? []) plan.addresses.push({ address: a.address, prefixlen: a.prefix });
 
-  for (const r of (ip['route-data'] as IpRoute[] | undefined) ?? []) {
-    const attrs = r.attributes ?? {};
-    const route: PlannedRoute = {
-      dst: r.dest,
-      dstLen: r.prefix,
-      metric: r.metric !== undefined && r.metric >= 0 ? normaliseMetric(family, r.metric) : baseMetric,
-      table: typeof attrs.table === 'number' && attrs.table > 0 ? attrs.table : tableSetting,
-    };
-    if (r.nextHop) route.gateway = r.nextHop;
-    if (typeof attrs.src === 'string') route.prefsrc = attrs.src;
-    plan.routes.push(route);
+  // Routes and rules as the platform takes them, by the SDK's converters (metric, table, attributes).
+  const routes = routeSpecsFromSetting(ip, family, ifindex, defaultRouteMetric(deviceType));
+  if (!routes.ok) {
+    plan.problem = routes.reason;
+    return plan;
   }
-
+  plan.routes = routes.value;
   const gateway = typeof ip.gateway === 'string' && ip.gateway ? ip.gateway : undefined;
   if (gateway && ip['never-default'] !== true && plan.addresses.length > 0) {
-    plan.routes.push({ dst: family === 4 ? '0.0.0.0' : '::', dstLen: 0, gateway, metric: baseMetric, table: tableSetting });
+    const metricSetting = typeof ip['route-metric'] === 'number' ? ip['route-metric'] : -1;
+    const tableSetting = typeof ip['route-table'] === 'number' && ip['route-table'] > 0 ? ip['route-table'] : RouteTable.main;
+    plan.routes.push({
+      family,
+      dst: family === 4 ? '0.0.0.0' : '::',
+      dstLen: 0,
+      gateway,
+      ifindex,
+      metric: normaliseMetric(family, metricSetting >= 0 ? metricSetting : defaultRouteMetric(deviceType)),
+      table: tableSetting,
+      protocol: RTPROT_STATIC,
+    });
   }
+  const rules = ruleSpecsFromSetting(ip['routing-rules'] as string[] | undefined, family);
+  if (!rules.ok) plan.problem = `ipv${family}.routing-rules: ${rules.reason}`;
+  else plan.rules = rules.value;
   return plan;
 }
 

@@ -23,6 +23,8 @@
  */
 import {
   Errno,
+  LOCKABLE_ROUTE_METRICS,
+  ROUTE_METRIC_NAMES,
   type Address,
   type AddressSpec,
   type Family,
@@ -33,6 +35,8 @@ import {
   type PlatformEvent,
   type PlatformSnapshot,
   type Route,
+  type RouteMetricName,
+  type RouteMetrics,
   type RouteSpec,
 } from '../../sdk/index.js';
 import { FAKE_KINDS, LOOPBACK_KIND, normalizeInfo, normalizeOption, sysfsText, type FakeKind } from './fake-kinds.js';
@@ -521,6 +525,7 @@ export class FakeKernel {
     for (const [key, r] of this.routeMap) {
       if (r.family !== want.family || r.table !== want.table || r.dst !== want.dst || r.dstLen !== want.dstLen) continue;
       if (spec.metric !== undefined && r.metric !== want.metric) continue;
+      if ((r.tos ?? 0) !== (want.tos ?? 0) || r.from !== want.from || r.fromLen !== want.fromLen) continue;
       if (spec.gateway !== undefined && r.gateway !== want.gateway) continue;
       if (spec.ifindex && r.ifindex !== spec.ifindex) continue;
       if (spec.protocol !== undefined && r.protocol !== spec.protocol) continue;
@@ -546,15 +551,38 @@ export class FakeKernel {
     const metric = spec.metric === undefined ? (family === 6 && adding ? 1024 : 0) : checkInt(spec.metric, 0, 0xffffffff, op, 'metric');
     const gateway = spec.gateway !== undefined ? parseIp(spec.gateway, family, op, 'gateway') : undefined;
     let ifindex = spec.ifindex ?? 0;
-    const base = { family, table, dst: textOf(masked), dstLen, gateway: gateway?.text, metric, type };
-    if (!adding) return { ...base, ifindex, protocol: spec.protocol ?? 0, scope: spec.scope ?? 255 };
+    const base: Route = { family, table, dst: textOf(masked), dstLen, gateway: gateway?.text, metric, type, ifindex, protocol: 0, scope: 0 };
+    // tos and the IPv6 source prefix are part of a route's identity, so removals name them too.
+    const tos = spec.tos === undefined ? 0 : checkInt(spec.tos, 0, 255, op, 'tos');
+    if (tos && family === 6) throw fail(Errno.EINVAL, op, 'tos: not available for IPv6');
+    if (tos & 0x03) throw fail(Errno.EINVAL, op, 'tos: the ECN bits must be 0');
+    if (tos) base.tos = tos;
+    if (spec.from !== undefined || spec.fromLen !== undefined) {
+      if (family !== 6) throw fail(Errno.EINVAL, op, 'from: only IPv6 routes have a source prefix');
+      const fromIp = parseIp(spec.from ?? '::', 6, op, 'from');
+      const fromLen = spec.fromLen === undefined ? 128 : checkInt(spec.fromLen, 0, 128, op, 'fromLen');
+      if (fromLen > 0) {
+        base.from = textOf(maskBytes(fromIp.bytes, fromLen));
+        base.fromLen = fromLen;
+      }
+    }
+    if (!adding) return { ...base, protocol: spec.protocol ?? 0, scope: spec.scope ?? 255 };
+    const metrics = normalizeMetrics(spec.metrics, op);
+    if (metrics) base.metrics = metrics;
+    if (spec.onlink) {
+      if (!ifindex) throw fail(Errno.ENODEV, op, 'onlink needs a link');
+      if (family === 4 && !gateway) throw fail(Errno.EINVAL, op, 'onlink needs a gateway on IPv4');
+      base.onlink = true;
+    }
 
     if (ifindex) {
       const rec = this.need(ifindex, op);
       if (!rec.adminUp) throw fail(osErrno.ENETDOWN, op, `${rec.name} is down`);
     }
     if (type === 1) {
-      if (gateway) {
+      if (gateway && spec.onlink) {
+        // onlink: the gateway is on the given link, whatever its addresses say.
+      } else if (gateway) {
         const via = this.linkReaching(gateway, ifindex);
         if (!via) throw fail(Errno.ENETUNREACH, op, `gateway ${gateway.text} is not on a connected network`);
         ifindex = via;
@@ -678,7 +706,32 @@ function addressKey(family: number, ifindex: number, address: string, prefixlen:
 }
 
 function routeKey(r: Route): string {
-  return `${r.family}|${r.table}|${r.dst}/${r.dstLen}|${r.metric}`;
+  return `${r.family}|${r.table}|${r.dst}/${r.dstLen}|${r.metric}|${r.tos ?? 0}|${r.from ?? ''}/${r.fromLen ?? 0}`;
+}
+
+/** What the kernel caps a metric at (ip_metrics_convert). */
+const METRIC_CAPS: Partial<Record<RouteMetricName, number>> = { mtu: 65535 - 15, advmss: 65535 - 40 };
+
+/** Metrics as the kernel keeps and reports them: zeros dropped, caps applied, locks in LOCKABLE_ROUTE_METRICS order. */
+function normalizeMetrics(m: RouteMetrics | undefined, op: string): RouteMetrics | undefined {
+  if (m === undefined) return undefined;
+  if (typeof m !== 'object' || m === null) throw fail(Errno.EINVAL, op, 'metrics: not an object');
+  const out: RouteMetrics = {};
+  for (const [name, value] of Object.entries(m)) {
+    if (value === undefined || name === 'lock') continue;
+    if (!(ROUTE_METRIC_NAMES as readonly string[]).includes(name)) throw fail(Errno.EINVAL, op, `metrics: unknown metric '${name}'`);
+    const n = checkInt(typeof value === 'boolean' ? Number(value) : value, 0, 0xffffffff, op, `metrics.${name}`);
+    if (n === 0) continue;
+    if (name === 'quickack') out.quickack = true;
+    else out[name as Exclude<RouteMetricName, 'quickack'>] = Math.min(n, METRIC_CAPS[name as RouteMetricName] ?? n);
+  }
+  if (m.lock !== undefined) {
+    if (!Array.isArray(m.lock)) throw fail(Errno.EINVAL, op, 'metrics.lock: not a list');
+    for (const name of m.lock) if (!(LOCKABLE_ROUTE_METRICS as readonly string[]).includes(name)) throw fail(Errno.EINVAL, op, `metrics.lock: '${String(name)}' cannot be locked`);
+    const lock = LOCKABLE_ROUTE_METRICS.filter((name) => m.lock!.includes(name));
+    if (lock.length) out.lock = lock;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function sysctlKey(name: string, op: string): string {

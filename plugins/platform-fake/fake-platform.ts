@@ -28,8 +28,12 @@ import {
   type PlatformSnapshot,
   type Route,
   type RouteSpec,
+  type Rule,
+  type RuleSpec,
+  describeRule,
 } from '../../sdk/index.js';
 import { copyLink, FakeKernel, type ExternalLinkSpec } from './fake-kernel.js';
+import { FakeRules } from './fake-rules.js';
 import { fail } from './fake-values.js';
 
 export type { ExternalLinkSpec } from './fake-kernel.js';
@@ -46,6 +50,8 @@ export type ExternalChange =
   | { type: 'remove-address'; address: AddressSpec }
   | { type: 'add-route'; route: RouteSpec }
   | { type: 'remove-route'; route: RouteSpec }
+  | { type: 'add-rule'; rule: RuleSpec }
+  | { type: 'remove-rule'; rule: RuleSpec }
   /** Set (or create) a sysctl. */
   | { type: 'sysctl'; name: string; value: string }
   /** Set (or create) a file under /sys/class/net/IFNAME/. */
@@ -61,6 +67,8 @@ export class FakePlatform implements Platform {
   readonly calls: FakeCall[] = [];
 
   private readonly kernel = new FakeKernel((ev) => this.queue(ev));
+  /** Policy routing rules: no events, read on demand (as on Linux, where nmk does not listen for them). */
+  private readonly ruleTable = new FakeRules();
   private listener: PlatformListener | undefined;
   private pending: PlatformEvent[] = [];
   private drainScheduled = false;
@@ -90,6 +98,8 @@ export class FakePlatform implements Platform {
       case 'remove-address': this.kernel.removeAddress(change.address, op); return undefined;
       case 'add-route': this.kernel.addRoute(change.route, op); return undefined;
       case 'remove-route': this.kernel.removeRoute(change.route, op); return undefined;
+      case 'add-rule': this.ruleTable.add(change.rule, op); return undefined;
+      case 'remove-rule': this.ruleTable.remove(change.rule, op); return undefined;
       case 'sysctl': this.kernel.writeSysctl(change.name, change.value, op, true); return undefined;
       case 'sysfs': this.kernel.writeSysfs(change.ifname, change.attribute, change.value, op, true); return undefined;
     }
@@ -220,6 +230,23 @@ export class FakePlatform implements Platform {
     const op = `remove route ${spec.dst}/${spec.dstLen}${spec.ifindex ? ` dev ${this.describe(spec.ifindex)}` : ''}`;
     this.enter('removeRoute', [spec], op);
     this.kernel.removeRoute(spec, op);
+  }
+
+  async rules(family?: Family): Promise<Rule[]> {
+    this.enter('rules', [family], 'dump rules');
+    return this.ruleTable.list(family);
+  }
+
+  async addRule(spec: RuleSpec): Promise<void> {
+    const op = `add rule ${describeRule(spec)}`;
+    this.enter('addRule', [spec], op);
+    this.ruleTable.add(spec, op);
+  }
+
+  async removeRule(spec: RuleSpec): Promise<void> {
+    const op = `remove rule ${describeRule(spec)}`;
+    this.enter('removeRule', [spec], op);
+    this.ruleTable.remove(spec, op);
   }
 
   async readSysctl(name: string): Promise<string> {

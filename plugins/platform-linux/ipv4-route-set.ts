@@ -5,15 +5,21 @@
  * of every table, and a routing daemon's table holds 100,000 or more; kept
  * as objects they were 50 MB of heap (PERFORMANCE.md W5 allows 10 MB).
  *
- * A route is one record of RECORD words (Uint32Array), found through an
- * open-addressing hash index (linear probing, deletion by backward shift, so
- * no tombstones). Identity is what the kernel matches on: table, dst/len,
- * metric, type, ifindex and gateway (routeIdentity in silent-route-flush.ts).
- * Routes this layout cannot hold (an IPv6 gateway through RTA_VIA) are the
- * caller's to keep elsewhere: add() returns false for them.
- * Each record also has a byte of marks (present, seen) for the check's sweep.
- * The arrays shrink again when the set empties out, so a flushed table gives
- * its memory back.
+ * A route is one record of RECORD words, found through an open-addressing
+ * hash index (linear probing, deletion by backward shift, so no tombstones).
+ * Identity is what the kernel matches on: table, dst/len, metric, type,
+ * ifindex and gateway (routeIdentity in silent-route-flush.ts). Routes this
+ * layout cannot hold (an IPv6 gateway through RTA_VIA) are the caller's to
+ * keep elsewhere: add() returns undefined for them. Each record also has a
+ * byte of marks (present, seen) for the check's sweep.
+ *
+ * Memory: the arrays live in resizable ArrayBuffers, which grow in place and
+ * give their pages back the moment they shrink. Plain typed arrays would leave
+ * each outgrown copy to the garbage collector, and V8 collects old
+ * ArrayBuffers only at its next full collection, which an idle daemon may
+ * not run for a long time (measured: 12 MB still held after a flushed
+ * 100,000-route table). Records keep their numbers while the set lives; the
+ * arrays shrink back when it empties (a table flushed or a resync).
  */
 import type { Route } from '../../sdk/index.js';
 
@@ -67,27 +73,46 @@ export function formatIpv4(v: number): string {
   return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
+/** Most records a set can hold (address space reserved, not memory): 16 million routes. */
+const MAX_RECORDS = 1 << 24;
+
+type Resizable = ArrayBuffer & { resize(bytes: number): void };
+/** ES2024 resizable ArrayBuffer (Node 20 has it; the compile target's lib does not yet name it). */
+function resizable(bytes: number, maxBytes: number): Resizable {
+  return new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => Resizable)(bytes, { maxByteLength: maxBytes });
+}
+
 export class Ipv4RouteSet {
-  private data = new Uint32Array(MIN_RECORDS * RECORD);
+  private readonly dataBuf = resizable(MIN_RECORDS * RECORD * 4, MAX_RECORDS * RECORD * 4);
+  private readonly marksBuf = resizable(MIN_RECORDS, MAX_RECORDS);
+  /** Two buffers for the index: a rehash fills the idle one, then empties the old. */
+  private readonly slotBufs = [resizable(MIN_RECORDS * 2 * 4, MAX_RECORDS * 2 * 4), resizable(0, MAX_RECORDS * 2 * 4)];
+  private active = 0;
+  private data = new Uint32Array(this.dataBuf);
   /** Per record: LIVE and the caller's marks. */
-  private marks = new Uint8Array(MIN_RECORDS);
+  private marks = new Uint8Array(this.marksBuf);
   /** Record index + 1 per slot, 0 for empty; twice the records' capacity. */
-  private slots = new Int32Array(MIN_RECORDS * 2);
-  /** Records in [0, used) are either live or on the free list. */
+  private slots = new Int32Array(this.slotBufs[0]!);
+  /** Records in [0, used) are live or free. */
   private used = 0;
-  private free: number[] = [];
+  /** Free records form a list through their TABLE word; -1 ends it. */
+  private freeHead = -1;
   private live = 0;
   /** Scratch record for lookups (no allocation per event). */
   private readonly probe = new Uint32Array(RECORD);
+
+  constructor() {
+    this.views();
+  }
 
   get size(): number {
     return this.live;
   }
 
   /**
-   * Add or replace a route. Returns its record (valid until the next add or
-   * delete) and the route it replaced, or undefined when the route does not
-   * fit the layout (the caller keeps it some other way).
+   * Add or replace a route. Returns its record and the route it replaced,
+   * or undefined when the route does not fit the layout (the caller keeps
+   * it some other way).
    */
   add(r: Route): { record: number; replaced: Route | undefined } | undefined {
     if (!encode(r, this.probe)) return undefined;
@@ -98,8 +123,14 @@ export class Ipv4RouteSet {
       this.data.set(this.probe, rec * RECORD);
       return { record: rec, replaced: before };
     }
-    if (this.live + 1 > this.marks.length) this.resize(this.marks.length * 2);
-    const rec = this.free.length > 0 ? this.free.pop()! : this.used++;
+    if (this.live + 1 > this.marks.length) this.grow(this.marks.length * 2);
+    let rec: number;
+    if (this.freeHead >= 0) {
+      rec = this.freeHead;
+      this.freeHead = (this.data[rec * RECORD + TABLE]! | 0) - 1;
+    } else {
+      rec = this.used++;
+    }
     this.data.set(this.probe, rec * RECORD);
     this.marks[rec] = LIVE;
     this.insertSlot(rec);
@@ -115,11 +146,18 @@ export class Ipv4RouteSet {
     const rec = this.slots[slot]! - 1;
     const before = this.route(rec);
     this.removeSlot(slot);
-    this.release(rec);
+    this.live--;
+    if (this.live === 0) {
+      this.clear();
+    } else {
+      this.marks[rec] = 0;
+      this.data[rec * RECORD + TABLE] = this.freeHead + 1;
+      this.freeHead = rec;
+    }
     return before;
   }
 
-  /** The record holding this route's identity (valid until the next add or delete), or -1. */
+  /** The record holding this route's identity, or -1. */
   recordOf(r: Route): number {
     if (!encode(r, this.probe)) return -1;
     const slot = this.find(this.probe, 0);
@@ -143,18 +181,24 @@ export class Ipv4RouteSet {
       if (m & LIVE && !(m & bits)) gone.push(this.route(rec));
     }
     this.clearMarks();
-    // By identity: a deletion may shrink the arrays and renumber the records.
     for (const r of gone) this.delete(r);
     return gone;
   }
 
+  /** Forget everything and give the memory back. */
   clear(): void {
-    this.data = new Uint32Array(MIN_RECORDS * RECORD);
-    this.marks = new Uint8Array(MIN_RECORDS);
-    this.slots = new Int32Array(MIN_RECORDS * 2);
     this.used = 0;
-    this.free = [];
+    this.freeHead = -1;
     this.live = 0;
+    this.dataBuf.resize(0); // zeroes what grows back
+    this.dataBuf.resize(MIN_RECORDS * RECORD * 4);
+    this.marksBuf.resize(0);
+    this.marksBuf.resize(MIN_RECORDS);
+    this.slotBufs[1 - this.active]!.resize(0);
+    const cur = this.slotBufs[this.active]!;
+    cur.resize(0);
+    cur.resize(MIN_RECORDS * 2 * 4);
+    this.views();
   }
 
   /** The route stored in a record, as the platform reports it. */
@@ -175,6 +219,27 @@ export class Ipv4RouteSet {
       scope: (packed >>> 22) & 255,
       type: (packed >>> 6) & 255,
     };
+  }
+
+  /** Fixed-length views over the buffers as they are now. */
+  private views(): void {
+    this.data = new Uint32Array(this.dataBuf, 0, this.dataBuf.byteLength / 4);
+    this.marks = new Uint8Array(this.marksBuf, 0, this.marksBuf.byteLength);
+    const s = this.slotBufs[this.active]!;
+    this.slots = new Int32Array(s, 0, s.byteLength / 4);
+  }
+
+  /** Room for `records` records: the records grow in place, the index is rebuilt in the other buffer. */
+  private grow(records: number): void {
+    if (records > MAX_RECORDS) throw new RangeError(`more than ${MAX_RECORDS} IPv4 routes`);
+    this.dataBuf.resize(records * RECORD * 4);
+    this.marksBuf.resize(records);
+    const old = this.slotBufs[this.active]!;
+    this.active = 1 - this.active;
+    this.slotBufs[this.active]!.resize(records * 2 * 4);
+    this.views();
+    for (let rec = 0; rec < this.used; rec++) if (this.marks[rec]! & LIVE) this.insertSlot(rec);
+    old.resize(0);
   }
 
   /** Hash of the identity words of the record at a[o]. */
@@ -229,34 +294,6 @@ export class Ipv4RouteSet {
       this.slots[s] = 0;
       hole = s;
     }
-  }
-
-  private release(rec: number): void {
-    this.live--;
-    this.marks[rec] = 0;
-    if (this.live === 0) return this.clear();
-    this.free.push(rec);
-    if (this.live < this.marks.length / 4 && this.marks.length > MIN_RECORDS) this.resize(this.marks.length / 2);
-  }
-
-  /** Copy the live records into arrays for `records` records and rebuild the index. */
-  private resize(records: number): void {
-    const oldData = this.data;
-    const oldMarks = this.marks;
-    const oldUsed = this.used;
-    this.data = new Uint32Array(records * RECORD);
-    this.marks = new Uint8Array(records);
-    this.slots = new Int32Array(records * 2);
-    this.free = [];
-    let n = 0;
-    for (let rec = 0; rec < oldUsed; rec++) {
-      if (!(oldMarks[rec]! & LIVE)) continue;
-      this.data.set(oldData.subarray(rec * RECORD, rec * RECORD + RECORD), n * RECORD);
-      this.marks[n] = oldMarks[rec]!;
-      this.insertSlot(n);
-      n++;
-    }
-    this.used = n;
   }
 }
 

@@ -23,6 +23,9 @@ import {
   type PlatformSnapshot,
   type Route,
   type RouteSpec,
+  type Rule,
+  type RuleSpec,
+  describeRule,
 } from '../../sdk/index.js';
 import { EventStream } from './event-stream.js';
 import { InvalidValue } from './ip-text.js';
@@ -31,8 +34,8 @@ import type { OptionRow, OptionValue } from './link-info/option-row.js';
 import { REPLY_OBJECT, RtnlRequestSocket, type ReplyHandler } from './netlink-socket.js';
 import { asPlatformError, platformError } from './platform-errors.js';
 import { DEFAULT_ROOTS, readValue, sysctlPath, sysfsPath, writeValue, type ProcRoots } from './proc-files.js';
-import { AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE } from './rtnl-constants.js';
-import { decodeAddress, decodeLink, decodeRoute, linkFamily } from './rtnl-decode.js';
+import { AF_UNSPEC, RTM_NEWADDR, RTM_NEWLINK, RTM_NEWROUTE, RTM_NEWRULE } from './rtnl-constants.js';
+import { decodeAddress, decodeLink, decodeRoute, decodeRule, linkFamily } from './rtnl-decode.js';
 import {
   addressRequest,
   checkLinkName,
@@ -40,9 +43,11 @@ import {
   dumpAddressesRequest,
   dumpLinksRequest,
   dumpRoutesRequest,
+  dumpRulesRequest,
   getLinkRequest,
   newLinkRequest,
   routeRequest,
+  ruleRequest,
   setLinkRequest,
 } from './rtnl-requests.js';
 
@@ -194,7 +199,9 @@ export class LinuxPlatform implements Platform {
   // ---- links ------------------------------------------------------------------
 
   async createLink(spec: LinkSpec): Promise<Link> {
-    const operation = `create link ${spec?.name} (${spec?.kind})`;
+    // The options are named in the operation: a kernel that lacks one (a bridge's vlan_filtering) answers only EOPNOTSUPP.
+    const options = Object.entries(spec?.info ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${String(v)}`);
+    const operation = `create link ${spec?.name} (${spec?.kind}${options.length ? ` with ${options.join(', ')}` : ''})`;
     let fd: number | undefined;
     try {
       checkLinkName(spec.name);
@@ -301,6 +308,19 @@ export class LinuxPlatform implements Platform {
     await this.send(`remove route ${this.describeRoute(spec)}`, () => routeRequest(false, spec));
   }
 
+  // Rules are read on demand only (no events, not in the snapshot).
+  async rules(family?: Family): Promise<Rule[]> {
+    return this.dumpList(() => dumpRulesRequest(family ?? 0), 'dump rules', (type, buf, at, len) => (type === RTM_NEWRULE ? decodeRule(buf, at, len) : undefined));
+  }
+
+  async addRule(spec: RuleSpec): Promise<void> {
+    await this.send(`add rule ${describeRule(spec)}`, () => ruleRequest(true, spec));
+  }
+
+  async removeRule(spec: RuleSpec): Promise<void> {
+    await this.send(`remove rule ${describeRule(spec)}`, () => ruleRequest(false, spec));
+  }
+
   private async send(operation: string, build: () => Buffer): Promise<void> {
     try {
       await this.requests.request(build(), operation);
@@ -358,6 +378,8 @@ export class LinuxPlatform implements Platform {
   private describeRoute(r: RouteSpec): string {
     let s = `${r.dst}/${r.dstLen}`;
     if (r.type !== undefined && r.type !== 1) s = `type ${r.type} ${s}`;
+    if (r.from !== undefined) s += ` from ${r.from}/${r.fromLen ?? 128}`;
+    if (r.tos) s += ` tos ${r.tos}`;
     if (r.gateway !== undefined) s += ` via ${r.gateway}`;
     if (r.ifindex) s += ` dev ${this.describe(r.ifindex)}`;
     s += ` table ${r.table ?? 254}`;

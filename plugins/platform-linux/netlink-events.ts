@@ -48,8 +48,9 @@ const HELPER_NAME = 'nmk-rtnl-events';
  * Where the helper is: beside this file once compiled (dist/plugins/platform-linux/),
  * and in dist/ when this file runs from the source tree (tests, jiti).
  */
-export function eventHelperPath(): string {
-  const candidates = [new URL(`./${HELPER_NAME}`, import.meta.url), new URL(`../../dist/plugins/platform-linux/${HELPER_NAME}`, import.meta.url)].map((u) => fileURLToPath(u));
+export function eventHelperPath(
+  candidates = [new URL(`./${HELPER_NAME}`, import.meta.url), new URL(`../../dist/plugins/platform-linux/${HELPER_NAME}`, import.meta.url)].map((u) => fileURLToPath(u)),
+): string {
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
     throw new Error(
@@ -173,8 +174,39 @@ export class RtnlEventSocket {
     else start();
   }
 
+  /**
+   * Frames from one read of the pipe. A frame cut by the read boundary is
+   * completed from the next chunk by copying that one frame, not the chunks
+   * (at storm rates whole-chunk copies were megabytes a second for malloc).
+   */
   private onChunk(chunk: Buffer, markReady: () => void): void {
-    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    let off = 0;
+    if (this.rest) {
+      const rest = this.rest;
+      // The header first (it may itself be cut), then the frame it announces.
+      const headerNeed = Math.max(0, 4 - rest.length);
+      if (chunk.length < headerNeed) {
+        this.rest = Buffer.concat([rest, chunk]);
+        return;
+      }
+      const header = headerNeed > 0 ? Buffer.concat([rest, chunk.subarray(0, headerNeed)]) : rest;
+      const len = header.readUInt32LE(0);
+      const total = len === FRAME_READY || len === FRAME_OVERFLOW ? 4 : 4 + len;
+      const need = total - rest.length;
+      if (chunk.length < need) {
+        this.rest = Buffer.concat([rest, chunk]);
+        return;
+      }
+      this.rest = undefined;
+      this.onFrames(Buffer.concat([rest, chunk.subarray(0, need)]), markReady);
+      off = need;
+    }
+    const used = this.onFrames(off === 0 ? chunk : chunk.subarray(off), markReady);
+    if (off + used < chunk.length) this.rest = Buffer.from(chunk.subarray(off + used));
+  }
+
+  /** Handle the whole frames at the start of buf; returns the bytes they took. */
+  private onFrames(buf: Buffer, markReady: () => void): number {
     let off = 0;
     while (off + 4 <= buf.length) {
       const len = buf.readUInt32LE(off);
@@ -192,7 +224,7 @@ export class RtnlEventSocket {
       this.onDatagram(buf, off + 4, off + 4 + len);
       off += 4 + len;
     }
-    this.rest = off < buf.length ? buf.subarray(off) : undefined;
+    return off;
   }
 
   private onDatagram(buf: Buffer, start: number, end: number): void {

@@ -103,3 +103,34 @@ export const RT_SCOPE_HOST = 254;
 export const RT_SCOPE_NOWHERE = 255;
 export const RTN_UNICAST = 1;
 export const RTN_LOCAL = 2;
+
+// ---- route extras (rtnetlink.h) ----
+export const RTA_SRC = 2;
+export const RTA_METRICS = 8;
+/** rtm_flags bit: the gateway is on the link whatever the addresses say. */
+export const RTNH_F_ONLINK = 4;
+/** RTAX_LOCK: a bit mask, 1 << RTAX_<metric>, of metrics the kernel must not change. */
+export const RTAX_LOCK = 1;
+
+// ---- rules (fib_rules.h) ----
+export const RTM_NEWRULE = 32;
+export const RTM_DELRULE = 33;
+export const RTM_GETRULE = 34;
+/** struct fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action (u8 each), flags u32. */
+export const FIB_RULE_HDR_LEN = 12;
+export const FIB_RULE_INVERT = 0x2;
+export const FRA_DST = 1;
+export const FRA_SRC = 2;
+export const FRA_IIFNAME = 3;
+export const FRA_PRIORITY = 6;
+export const FRA_FWMARK = 10;
+export const FRA_SUPPRESS_PREFIXLEN = 14;
+export const FRA_TABLE = 15;
+export const FRA_FWMASK = 16;
+export const FRA_OIFNAME = 17;
+export const FRA_UID_RANGE = 20;
+export const FRA_PROTOCOL = 21;
+export const FRA_IP_PROTO = 22;
+export const FRA_SPORT_RANGE = 23;
+export const FRA_DPORT_RANGE = 24;
+export const FR_ACT_TO_TBL = 1;

@@ -4,10 +4,11 @@
  * length, no copies, no intermediate attribute objects) and builds exactly
  * the object it returns, so an event costs one pass over its bytes.
  */
-import type { Address, Family, Link, LinkInfoData, PlatformEvent, Route } from '../../sdk/index.js';
+import type { Address, Family, Link, LinkInfoData, PlatformEvent, Route, RouteMetrics, Rule } from '../../sdk/index.js';
 import * as ipText from './ip-text.js';
 import { KIND_CODECS } from './link-info/kinds.js';
 import * as nl from './nl-message.js';
+import { decodeMetrics } from './route-metrics.js';
 import * as C from './rtnl-constants.js';
 
 // Local copies of what the loops below use. A loader that runs TypeScript
@@ -47,9 +48,11 @@ const {
   OPERSTATES,
   RTA_DST,
   RTA_GATEWAY,
+  RTA_METRICS,
   RTA_OIF,
   RTA_PREFSRC,
   RTA_PRIORITY,
+  RTA_SRC,
   RTA_TABLE,
   RTA_VIA,
   RTM_DELADDR,
@@ -60,6 +63,7 @@ const {
   RTM_NEWLINK,
   RTM_NEWROUTE,
   RTMSG_LEN,
+  RTNH_F_ONLINK,
 } = C;
 
 const attrLen = (buf: Buffer, p: number): number => buf.readUInt16LE(p);
@@ -218,8 +222,11 @@ export function decodeRoute(buf: Buffer, at: number, len: number): Route | undef
   const end = at + len;
   const fam = buf[at]!;
   if (fam !== AF_INET && fam !== AF_INET6) return undefined;
-  if (buf.readUInt32LE(at + 8) & RTM_F_CLONED) return undefined;
+  const rtmFlags = buf.readUInt32LE(at + 8);
+  if (rtmFlags & RTM_F_CLONED) return undefined;
   const dstLen = buf[at + 1]!;
+  const fromLen = buf[at + 2]!;
+  const tos = buf[at + 3]!;
   let table = buf[at + 4]!;
   const protocol = buf[at + 5]!;
   const scope = buf[at + 6]!;
@@ -229,6 +236,8 @@ export function decodeRoute(buf: Buffer, at: number, len: number): Route | undef
   let prefsrc: string | undefined;
   let ifindex = 0;
   let metric = 0;
+  let from: string | undefined;
+  let metrics: RouteMetrics | undefined;
 
   for (let p = at + RTMSG_LEN; p + NLA_HDRLEN <= end; ) {
     const alen = attrLen(buf, p);
@@ -244,11 +253,13 @@ export function decodeRoute(buf: Buffer, at: number, len: number): Route | undef
       case RTA_OIF: ifindex = buf.readUInt32LE(d); break;
       case RTA_PRIORITY: metric = buf.readUInt32LE(d); break;
       case RTA_TABLE: table = buf.readUInt32LE(d); break;
+      case RTA_SRC: from = formatIp(buf, d, dlen); break;
+      case RTA_METRICS: metrics = decodeMetrics(buf, d, d + dlen); break;
     }
     p = next(p, alen);
   }
 
-  return {
+  const route: Route = {
     family: (fam === AF_INET ? 4 : 6) as Family,
     table,
     dst: dst ?? (fam === AF_INET ? '0.0.0.0' : '::'),
@@ -261,6 +272,54 @@ export function decodeRoute(buf: Buffer, at: number, len: number): Route | undef
     scope,
     type,
   };
+  // Rare extras go on only when set, so ordinary routes stay as small as before.
+  if (rtmFlags & RTNH_F_ONLINK) route.onlink = true;
+  if (tos !== 0) route.tos = tos;
+  if (fromLen > 0 && from !== undefined) {
+    route.from = from;
+    route.fromLen = fromLen;
+  }
+  if (metrics) route.metrics = metrics;
+  return route;
+}
+
+/** struct fib_rule_hdr + FRA_* attributes. Returns undefined for families other than IPv4/IPv6 (multicast routing rules). */
+export function decodeRule(buf: Buffer, at: number, len: number): Rule | undefined {
+  const end = at + len;
+  const fam = buf[at]!;
+  if (fam !== AF_INET && fam !== AF_INET6) return undefined;
+  const toLen = buf[at + 1]!;
+  const fromLen = buf[at + 2]!;
+  const tos = buf[at + 3]!;
+  const rule: Rule = { family: fam === AF_INET ? 4 : 6, priority: 0, table: buf[at + 4]!, action: buf[at + 7]!, protocol: 0 };
+  if (buf.readUInt32LE(at + 8) & C.FIB_RULE_INVERT) rule.invert = true;
+  let fwmark: number | undefined;
+  let fwmask: number | undefined;
+  nl.forEachAttr(buf, at + C.FIB_RULE_HDR_LEN, end, (type, d, dlen) => {
+    switch (type) {
+      case C.FRA_PRIORITY: rule.priority = buf.readUInt32LE(d); break;
+      case C.FRA_TABLE: rule.table = buf.readUInt32LE(d); break;
+      case C.FRA_SRC: if (fromLen > 0) { rule.from = formatIp(buf, d, dlen); rule.fromLen = fromLen; } break;
+      case C.FRA_DST: if (toLen > 0) { rule.to = formatIp(buf, d, dlen); rule.toLen = toLen; } break;
+      case C.FRA_IIFNAME: rule.iifname = readString(buf, d, dlen); break;
+      case C.FRA_OIFNAME: rule.oifname = readString(buf, d, dlen); break;
+      case C.FRA_FWMARK: fwmark = buf.readUInt32LE(d); break;
+      case C.FRA_FWMASK: fwmask = buf.readUInt32LE(d); break;
+      // 0xffffffff (-1) is "not set".
+      case C.FRA_SUPPRESS_PREFIXLEN: { const v = buf.readUInt32LE(d); if (v !== 0xffffffff) rule.suppressPrefixlength = v; break; }
+      case C.FRA_PROTOCOL: rule.protocol = buf[d]!; break;
+      case C.FRA_IP_PROTO: rule.ipproto = buf[d]!; break;
+      case C.FRA_SPORT_RANGE: if (dlen >= 4) rule.sport = [buf.readUInt16LE(d), buf.readUInt16LE(d + 2)]; break;
+      case C.FRA_DPORT_RANGE: if (dlen >= 4) rule.dport = [buf.readUInt16LE(d), buf.readUInt16LE(d + 2)]; break;
+      case C.FRA_UID_RANGE: if (dlen >= 8) rule.uidRange = [buf.readUInt32LE(d), buf.readUInt32LE(d + 4)]; break;
+    }
+  });
+  if (tos !== 0) rule.tos = tos;
+  if (fwmark !== undefined || fwmask !== undefined) {
+    rule.fwmark = fwmark ?? 0;
+    rule.fwmask = fwmask ?? 0;
+  }
+  return rule;
 }
 
 /**

@@ -4,11 +4,12 @@
  * platform reports as EINVAL naming the operation). Defaults follow
  * iproute2, so that `ip` and nmk leave the same state behind.
  */
-import type { AddressSpec, LinkChange, LinkSpec, RouteSpec } from '../../sdk/index.js';
+import type { AddressSpec, LinkChange, LinkSpec, RouteSpec, RuleSpec } from '../../sdk/index.js';
 import { hasHostBits, InvalidValue, parseIp, parseIpOf, parseMac } from './ip-text.js';
 import { KIND_CODECS } from './link-info/kinds.js';
 import type { OptionRow, OptionValue } from './link-info/option-row.js';
 import { NlMessage } from './nl-message.js';
+import { encodeMetrics } from './route-metrics.js';
 import * as constants from './rtnl-constants.js';
 
 // A plain copy: under jiti each read of a module namespace goes through a Proxy (see rtnl-decode.ts).
@@ -201,11 +202,23 @@ export function routeRequest(add: boolean, spec: RouteSpec): Buffer {
   else if (type === C.RTN_UNICAST && !gateway) scope = C.RT_SCOPE_LINK;
   else scope = C.RT_SCOPE_UNIVERSE;
 
-  const msg = new NlMessage(add ? C.RTM_NEWROUTE : C.RTM_DELROUTE, C.NLM_F_REQUEST | C.NLM_F_ACK | (add ? C.NLM_F_CREATE | C.NLM_F_EXCL : 0), 96);
+  const tos = spec.tos === undefined ? 0 : checkInt(spec.tos, 'tos', 0, 255);
+  let from: Uint8Array | undefined;
+  let fromLen = 0;
+  if (spec.from !== undefined || spec.fromLen !== undefined) {
+    if (family !== 6) throw new InvalidValue('from: only IPv6 routes have a source prefix');
+    from = parseIpOf(6, spec.from ?? '::', 'from');
+    fromLen = spec.fromLen === undefined ? 128 : checkInt(spec.fromLen, 'fromLen', 0, 128);
+  }
+
+  const msg = new NlMessage(add ? C.RTM_NEWROUTE : C.RTM_DELROUTE, C.NLM_F_REQUEST | C.NLM_F_ACK | (add ? C.NLM_F_CREATE | C.NLM_F_EXCL : 0), 128);
   const at = msg.struct(C.RTMSG_LEN);
-  msg.setU8(at, family === 4 ? C.AF_INET : C.AF_INET6).setU8(at + 1, dstLen)
+  msg.setU8(at, family === 4 ? C.AF_INET : C.AF_INET6).setU8(at + 1, dstLen).setU8(at + 2, fromLen).setU8(at + 3, tos)
     .setU8(at + 4, table < 256 ? table : 0).setU8(at + 5, protocol).setU8(at + 6, scope).setU8(at + 7, type);
+  // onlink and metrics only when adding: a delete that named them would match only routes with exactly those.
+  if (add && spec.onlink) msg.setU32(at + 8, C.RTNH_F_ONLINK);
   if (dstLen > 0) msg.bytes(C.RTA_DST, dst);
+  if (from && fromLen > 0) msg.bytes(C.RTA_SRC, from);
   if (gateway) {
     if (gateway.family === family) msg.bytes(C.RTA_GATEWAY, gateway.bytes);
     else {
@@ -220,5 +233,92 @@ export function routeRequest(add: boolean, spec: RouteSpec): Buffer {
   if (spec.metric !== undefined) msg.u32(C.RTA_PRIORITY, checkInt(spec.metric, 'metric', 0, 0xffffffff));
   if (spec.prefsrc !== undefined) msg.bytes(C.RTA_PREFSRC, parseIpOf(family, spec.prefsrc, 'prefsrc'));
   msg.u32(C.RTA_TABLE, table);
+  if (add) encodeMetrics(msg, spec.metrics);
+  return msg.finish();
+}
+
+// ---- rules ------------------------------------------------------------------
+
+/** Actions a rule may take here: to table, nop, blackhole, unreachable, prohibit (goto needs a target nmk has no use for). */
+const RULE_ACTIONS = new Set([1, 3, 6, 7, 8]);
+
+function rulePrefix(family: 4 | 6, address: string | undefined, len: number | undefined, what: string): [Uint8Array, number] | undefined {
+  if (address === undefined && len === undefined) return undefined;
+  const max = family === 4 ? 32 : 128;
+  const bytes = parseIpOf(family, address ?? (family === 4 ? '0.0.0.0' : '::'), what);
+  const n = len === undefined ? max : checkInt(len, `${what}Len`, 0, max);
+  // A zero-length prefix matches everything: the kernel's "from all".
+  return n === 0 ? undefined : [bytes, n];
+}
+
+function portRange(v: unknown, what: string): Buffer | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.length !== 2) throw new InvalidValue(`${what}: expected [start, end]`);
+  // The kernel takes ports 1..65534 (fib_rule_port_range_valid).
+  const start = checkInt(v[0], `${what} start`, 1, 0xfffe);
+  const end = checkInt(v[1], `${what} end`, start, 0xfffe);
+  const b = Buffer.alloc(4);
+  b.writeUInt16LE(start, 0);
+  b.writeUInt16LE(end, 2);
+  return b;
+}
+
+/**
+ * RTM_NEWRULE (NLM_F_EXCL: an equal rule is EEXIST, as `ip rule add`) or
+ * RTM_DELRULE. Attributes as NetworkManager sends them
+ * (_nl_msg_new_routing_rule); the priority always goes along.
+ */
+export function ruleRequest(add: boolean, spec: RuleSpec): Buffer {
+  const family = spec.family;
+  if (family !== 4 && family !== 6) throw new InvalidValue(`family: ${String(family)} is not 4 or 6`);
+  const priority = checkInt(spec.priority, 'priority', 0, 0xffffffff);
+  const action = spec.action === undefined ? (add ? C.FR_ACT_TO_TBL : 0) : checkInt(spec.action, 'action', 0, 255);
+  if (action !== 0 && !RULE_ACTIONS.has(action)) throw new InvalidValue(`action: ${action} is not to-table (1), nop (3), blackhole (6), unreachable (7) or prohibit (8)`);
+  const table = spec.table === undefined ? 0 : checkInt(spec.table, 'table', 0, 0xffffffff);
+  // The kernel would pick an unused table for IPv4 (and refuse IPv6): nmk must know which table it configured.
+  if (add && action === C.FR_ACT_TO_TBL && table === 0) throw new InvalidValue('table: a rule that looks up a table needs one (1..4294967295)');
+  const from = rulePrefix(family, spec.from, spec.fromLen, 'from');
+  const to = rulePrefix(family, spec.to, spec.toLen, 'to');
+  const tos = spec.tos === undefined ? 0 : checkInt(spec.tos, 'tos', 0, 255);
+
+  const msg = new NlMessage(add ? C.RTM_NEWRULE : C.RTM_DELRULE, C.NLM_F_REQUEST | C.NLM_F_ACK | (add ? C.NLM_F_CREATE | C.NLM_F_EXCL : 0), 128);
+  const at = msg.struct(C.FIB_RULE_HDR_LEN);
+  msg.setU8(at, family === 4 ? C.AF_INET : C.AF_INET6).setU8(at + 1, to?.[1] ?? 0).setU8(at + 2, from?.[1] ?? 0).setU8(at + 3, tos)
+    .setU8(at + 4, table < 256 ? table : 0).setU8(at + 7, action).setU32(at + 8, spec.invert ? C.FIB_RULE_INVERT : 0);
+  if (table !== 0) msg.u32(C.FRA_TABLE, table);
+  msg.u32(C.FRA_PRIORITY, priority);
+  if (from) msg.bytes(C.FRA_SRC, from[0]);
+  if (to) msg.bytes(C.FRA_DST, to[0]);
+  if (spec.suppressPrefixlength !== undefined) msg.u32(C.FRA_SUPPRESS_PREFIXLEN, checkInt(spec.suppressPrefixlength, 'suppressPrefixlength', 0, family === 4 ? 32 : 128));
+  if (spec.iifname !== undefined) msg.string(C.FRA_IIFNAME, checkLinkName(spec.iifname, 'iifname'));
+  if (spec.oifname !== undefined) msg.string(C.FRA_OIFNAME, checkLinkName(spec.oifname, 'oifname'));
+  if (spec.fwmark !== undefined || spec.fwmask !== undefined) {
+    const mark = spec.fwmark === undefined ? 0 : checkInt(spec.fwmark, 'fwmark', 0, 0xffffffff);
+    msg.u32(C.FRA_FWMARK, mark);
+    msg.u32(C.FRA_FWMASK, spec.fwmask === undefined ? (mark ? 0xffffffff : 0) : checkInt(spec.fwmask, 'fwmask', 0, 0xffffffff));
+  }
+  if (spec.protocol !== undefined) msg.u8(C.FRA_PROTOCOL, checkInt(spec.protocol, 'protocol', 0, 255));
+  if (spec.ipproto !== undefined && spec.ipproto !== 0) msg.u8(C.FRA_IP_PROTO, checkInt(spec.ipproto, 'ipproto', 0, 255));
+  const sport = portRange(spec.sport, 'sport');
+  if (sport) msg.bytes(C.FRA_SPORT_RANGE, sport);
+  const dport = portRange(spec.dport, 'dport');
+  if (dport) msg.bytes(C.FRA_DPORT_RANGE, dport);
+  if (spec.uidRange !== undefined) {
+    const r = spec.uidRange;
+    if (!Array.isArray(r) || r.length !== 2) throw new InvalidValue('uidRange: expected [start, end]');
+    const start = checkInt(r[0], 'uidRange start', 0, 0xfffffffe);
+    const end = checkInt(r[1], 'uidRange end', start, 0xfffffffe);
+    const b = Buffer.alloc(8);
+    b.writeUInt32LE(start, 0);
+    b.writeUInt32LE(end, 4);
+    msg.bytes(C.FRA_UID_RANGE, b);
+  }
+  return msg.finish();
+}
+
+export function dumpRulesRequest(family: 0 | 4 | 6 = 0): Buffer {
+  const msg = new NlMessage(C.RTM_GETRULE, C.NLM_F_REQUEST | C.NLM_F_DUMP, 32);
+  const at = msg.struct(C.FIB_RULE_HDR_LEN);
+  msg.setU8(at, family === 4 ? C.AF_INET : family === 6 ? C.AF_INET6 : C.AF_UNSPEC);
   return msg.finish();
 }

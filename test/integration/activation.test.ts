@@ -24,6 +24,9 @@ method=manual
 address1=192.0.2.10/24,192.0.2.1
 route1=198.51.100.0/24,192.0.2.254
 route2=203.0.113.0/24,192.0.2.254,55
+route3=198.18.9.0/24,10.9.9.9
+route3_options=onlink=true,table=100
+routing-rule1=priority 5 from 192.0.2.10/32 table 100
 
 [ipv6]
 method=manual
@@ -114,6 +117,11 @@ describe('activation of static profiles (veth, real nmcli)', () => {
     expect(v4).toContain('198.51.100.0/24 192.0.2.254 100 static');
     expect(v4).toContain('203.0.113.0/24 192.0.2.254 55 static');
     expect(await ns.ip(['-6', 'route', 'show', 'dev', 'veth0'])).toMatch(/2001:db8::\/64/);
+    // A route through a gateway outside the subnet (onlink) in table 100, and the rule that uses that table.
+    const t100 = await ns.ipJson<any[]>(['-4', 'route', 'show', 'table', '100']);
+    expect(t100).toContainEqual(expect.objectContaining({ dst: '198.18.9.0/24', gateway: '10.9.9.9', flags: expect.arrayContaining(['onlink']) }));
+    const rules = await ns.ipJson<any[]>(['-4', 'rule', 'show']);
+    expect(rules).toContainEqual(expect.objectContaining({ priority: 5, src: '192.0.2.10', table: '100' }));
     // NetworkManager's manual IPv6: kernel RA handling off.
     expect((await ns.exec('cat', ['/proc/sys/net/ipv6/conf/veth0/accept_ra'])).stdout.trim()).toBe('0');
   });
@@ -138,6 +146,8 @@ describe('activation of static profiles (veth, real nmcli)', () => {
     expect(await addrs('veth0')).toEqual(['192.0.2.77/24']);
     const v4 = await routes('-4');
     expect(v4.filter((x) => x.includes('static'))).toEqual([]);
+    expect(await ns.ipJson<any[]>(['-4', 'route', 'show', 'table', '100'])).toEqual([]);
+    expect((await ns.ipJson<any[]>(['-4', 'rule', 'show'])).filter((r) => r.priority === 5)).toEqual([]);
     const dev = parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout);
     expect(dev).toContainEqual(['veth0', 'disconnected']);
     await ns.ip(['addr', 'del', '192.0.2.77/24', 'dev', 'veth0']);

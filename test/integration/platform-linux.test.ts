@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Address, Link, Route } from '../../sdk/index.js';
+import type { Address, Link, Route, Rule } from '../../sdk/index.js';
 import { Netns, REPO_ROOT } from '../harness/netns.js';
 import type { ScenarioResult } from '../platform-conformance/scenarios.js';
 import { scenarioNames } from '../platform-conformance/scenarios.js';
@@ -121,11 +121,34 @@ describe('what LinuxPlatform creates is what ip and sysfs show', () => {
     // noprefixroute: the IPv6 address brought no route of its own.
     expect(v6.some((r) => r.dst === '2001:db8:99::/64')).toBe(false);
   });
+
+  it('routes with onlink, tos, a source prefix and metrics, as ip -d route shows them', async () => {
+    const [v4] = await ns.ipJson<any[]>(['-d', 'route', 'show', '10.96.0.0/16']);
+    expect(v4).toMatchObject({ dst: '10.96.0.0/16', tos: '0x10', gateway: '192.0.2.1', dev: 'br0', metric: 5 });
+    expect(v4.flags).toContain('onlink');
+    expect(v4.metrics).toEqual([{ mtu: 1400, window: 1000, cwnd: 10, initcwnd: 5, initrwnd: 6, advmss: 1300, rto_min: 300, quickack: 1 }]);
+    // ip's JSON leaves the locks out; its text shows them.
+    expect(await ns.ip(['route', 'show', '10.96.0.0/16'])).toMatch(/mtu lock 1400 .*advmss lock 1300/);
+    const [v6] = await ns.ipJson<any[]>(['-6', '-d', 'route', 'show', '2001:db8:96::/48']);
+    expect(v6).toMatchObject({ dst: '2001:db8:96::/48', from: '2001:db8:95::/48', gateway: '2001:db8:ffff::1', dev: 'br0', metrics: [{ mtu: 1300 }] });
+    expect(v6.flags).toContain('onlink');
+  });
+
+  it('rules with every selector NetworkManager uses, as ip rule shows them', async () => {
+    const v4 = await ns.ipJson<any[]>(['rule', 'show']);
+    expect(v4.find((r) => r.priority === 100)).toEqual({ priority: 100, src: '10.99.0.0', srclen: 24, table: '100', protocol: 'static' });
+    expect(v4.find((r) => r.priority === 101)).toEqual({
+      priority: 101, not: null, src: 'all', dst: '10.97.0.0', dstlen: 16, tos: '0x10', fwmark: '0x10', fwmask: '0xff', iif: 'br0', oif: 'va',
+      uid_start: 100, uid_end: 200, ipproto: 'tcp', sport_start: 1000, sport_end: 2000, dport: 80, table: '300', suppress_prefixlen: 8, protocol: 'static',
+    });
+    const v6 = await ns.ipJson<any[]>(['-6', 'rule', 'show']);
+    expect(v6.find((r) => r.priority === 102)).toMatchObject({ src: '2001:db8:99::', srclen: 64, action: 'unreachable' });
+  });
 });
 
 describe('what LinuxPlatform reads back is what ip made', () => {
   let ns: Netns;
-  let dump: { links: Link[]; addresses: Address[]; routes: Route[] };
+  let dump: { links: Link[]; addresses: Address[]; routes: Route[]; rules: Rule[] };
 
   beforeAll(async () => {
     ns = await Netns.create('nmkpd');
@@ -144,6 +167,12 @@ describe('what LinuxPlatform reads back is what ip made', () => {
     await ip('route add 10.70.0.0/16 via 10.7.0.254 metric 50 proto static table 200');
     await ip('route add 10.71.0.0/16 dev bx metric 9');
     await ip('route add blackhole 10.72.0.0/16');
+    await ip('route add 10.73.0.0/16 tos 0x08 via 192.0.2.7 dev bx onlink mtu lock 1300 window 900 cwnd 9 advmss 1200 initcwnd 4 initrwnd 3 rto_min 250ms quickack 1 table 300');
+    await ip('-6 route add 2001:db8:73::/48 from 2001:db8:74::/48 dev bx mtu 1280 table 300');
+    await ip('rule add priority 50 from 10.7.0.0/24 table 200');
+    await ip('rule add priority 51 not to 10.9.0.0/16 fwmark 0x7/0xf iif bx oif ib ipproto udp sport 53 dport 1000-1100 uidrange 5-6 tos 0x08 suppress_prefixlength 4 lookup 300 proto static');
+    await ip('rule add priority 52 from 10.8.0.0/16 prohibit');
+    await ip('-6 rule add priority 53 from 2001:db8:7::/64 lookup 200');
     dump = await runner(ns, ['dump']);
   }, 120_000);
   afterAll(async () => {
@@ -218,6 +247,31 @@ describe('what LinuxPlatform reads back is what ip made', () => {
     const mine = new Set(dump.routes.filter((r) => r.table === 254 || r.table === 200).map((r) => key(r.family, r.table, `${r.dst}/${r.dstLen}`, r.ifindex, r.metric)));
     expect([...mine].sort()).toEqual([...expected].sort());
     expect(dump.routes.find((r) => r.dst === '10.70.0.0')).toMatchObject({ table: 200, gateway: '10.7.0.254', metric: 50, protocol: 4, ifindex: names.get('bx') });
+  });
+
+  it('route extras: onlink, tos, the source prefix and the metrics ip set are read back', () => {
+    const v4 = dump.routes.find((r) => r.dst === '10.73.0.0');
+    expect(v4).toMatchObject({ table: 300, tos: 0x08, gateway: '192.0.2.7', onlink: true });
+    expect(v4!.metrics).toEqual({ mtu: 1300, window: 900, cwnd: 9, advmss: 1200, initcwnd: 4, initrwnd: 3, rto_min: 250, quickack: true, lock: ['mtu'] });
+    expect(dump.routes.find((r) => r.dst === '2001:db8:73::')).toMatchObject({ table: 300, from: '2001:db8:74::', fromLen: 48, metrics: { mtu: 1280 } });
+    // Ordinary routes carry none of the extras.
+    const plain = dump.routes.find((r) => r.dst === '10.71.0.0')!;
+    expect([plain.onlink, plain.tos, plain.from, plain.metrics]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('rules: every rule ip rule lists, with its selectors', async () => {
+    const v4 = await ns.ipJson<any[]>(['rule', 'show']);
+    const v6 = await ns.ipJson<any[]>(['-6', 'rule', 'show']);
+    expect(dump.rules.map((r) => `${r.family}|${r.priority}`)).toEqual([...v4.map((r) => `4|${r.priority}`), ...v6.map((r) => `6|${r.priority}`)]);
+    const byPriority = (p: number) => dump.rules.find((r) => r.priority === p);
+    expect(byPriority(0)).toEqual({ family: 4, priority: 0, table: 255, action: 1, protocol: 2 });
+    expect(byPriority(50)).toEqual({ family: 4, priority: 50, from: '10.7.0.0', fromLen: 24, table: 200, action: 1, protocol: 0 });
+    expect(byPriority(51)).toEqual({
+      family: 4, priority: 51, invert: true, to: '10.9.0.0', toLen: 16, tos: 0x08, fwmark: 7, fwmask: 15, iifname: 'bx', oifname: 'ib', ipproto: 17,
+      sport: [53, 53], dport: [1000, 1100], uidRange: [5, 6], suppressPrefixlength: 4, table: 300, action: 1, protocol: 4,
+    });
+    expect(byPriority(52)).toEqual({ family: 4, priority: 52, from: '10.8.0.0', fromLen: 16, table: 0, action: 8, protocol: 0 });
+    expect(byPriority(53)).toEqual({ family: 6, priority: 53, from: '2001:db8:7::', fromLen: 64, table: 200, action: 1, protocol: 0 });
   });
 });
 

@@ -7,7 +7,7 @@ import type { Address, Link, Platform, PlatformEvent, PlatformSnapshot, Route } 
 import { canonical } from './assert.js';
 
 export const addressKey = (a: Address): string => `${a.family}|${a.ifindex}|${a.address}/${a.prefixlen}`;
-export const routeKey = (r: Route): string => `${r.family}|${r.table}|${r.dst}/${r.dstLen}|${r.metric}|${r.ifindex}|${r.type}|${r.gateway ?? ''}`;
+export const routeKey = (r: Route): string => `${r.family}|${r.table}|${r.dst}/${r.dstLen}|${r.metric}|${r.ifindex}|${r.type}|${r.gateway ?? ''}|${r.tos ?? 0}|${r.from ?? ''}/${r.fromLen ?? 0}`;
 
 /** The parts of a state compared for convergence (address lifetimes tick, so they are left out). */
 export function picture(s: PlatformSnapshot): string {

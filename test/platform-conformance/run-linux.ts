@@ -6,11 +6,11 @@
  *
  * Modes:
  *   scenarios            the conformance scenarios; RESULT is their results
- *   make                 creates a known set of links, addresses and routes
- *                        through the platform and leaves them for the test
+ *   make                 creates a known set of links, addresses, routes and
+ *                        rules through the platform and leaves them for the test
  *                        to check with ip and sysfs; RESULT is what the
  *                        platform returned
- *   dump                 RESULT is links(), addresses() and routes()
+ *   dump                 RESULT is links(), addresses(), routes() and rules()
  *   overflow-busy        tiny event buffer, a burst of link changes from
  *                        `ip -batch` while this loop busy-waits; RESULT is
  *                        the resync count and the links as the events left them
@@ -157,13 +157,23 @@ async function make(): Promise<void> {
   await p.addAddress({ family: 6, ifindex: br.ifindex, address: '2001:db8:99::1', prefixlen: 64, flags: 0x02 | 0x200, validLifetime: 7200, preferredLifetime: 3600 });
   await p.addRoute({ family: 4, dst: '10.98.0.0', dstLen: 16, gateway: '10.99.0.254', metric: 123, protocol: 4, table: 100 });
   await p.addRoute({ family: 6, dst: '2001:db8:98::', dstLen: 48, ifindex: br.ifindex, metric: 77 });
+  // Route extras and rules, for the test to read with ip -d route and ip rule.
+  const metrics = { mtu: 1400, window: 1000, cwnd: 10, initcwnd: 5, initrwnd: 6, advmss: 1300, rto_min: 300, quickack: true, lock: ['mtu' as const, 'advmss' as const] };
+  await p.addRoute({ family: 4, dst: '10.96.0.0', dstLen: 16, gateway: '192.0.2.1', ifindex: br.ifindex, onlink: true, tos: 0x10, metric: 5, metrics });
+  await p.addRoute({ family: 6, dst: '2001:db8:96::', dstLen: 48, from: '2001:db8:95::', fromLen: 48, gateway: '2001:db8:ffff::1', ifindex: br.ifindex, onlink: true, metrics: { mtu: 1300 } });
+  await p.addRule({ family: 4, priority: 100, from: '10.99.0.0', fromLen: 24, table: 100, protocol: 4 });
+  await p.addRule({
+    family: 4, priority: 101, invert: true, to: '10.97.0.0', toLen: 16, tos: 0x10, fwmark: 0x10, fwmask: 0xff, iifname: 'br0', oifname: 'va',
+    ipproto: 6, sport: [1000, 2000], dport: [80, 80], uidRange: [100, 200], suppressPrefixlength: 8, table: 300, protocol: 4,
+  });
+  await p.addRule({ family: 6, priority: 102, from: '2001:db8:99::', fromLen: 64, action: 7 });
   result({ br, va, vb, mv, vx });
   await p.stop();
 }
 
 async function dump(): Promise<void> {
   const p = new LinuxPlatform({ logger });
-  result({ links: await p.links(), addresses: await p.addresses(), routes: await p.routes() });
+  result({ links: await p.links(), addresses: await p.addresses(), routes: await p.routes(), rules: await p.rules() });
   await p.stop();
 }
 

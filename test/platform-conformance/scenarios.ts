@@ -10,7 +10,7 @@
  * even when it fails, and may assume nothing about what other scenarios or
  * the kernel (IPv6 link-local addresses, local-table routes) added.
  */
-import { Errno, type Link, type Platform, type PlatformEvent } from '../../sdk/index.js';
+import { Errno, RuleAction, routeSpecsFromSetting, ruleSpecsFromSetting, type Family, type Link, type Platform, type IpRoute, type PlatformEvent, type Rule, type RuleSpec } from '../../sdk/index.js';
 import type { ConformanceAssert } from './assert.js';
 import { EventView } from './event-view.js';
 
@@ -35,6 +35,8 @@ export interface ScenarioContext {
   track(name: string): void;
   /** name(suffix), remembered for deletion after the scenario. */
   own(suffix: string): string;
+  /** A rule priority unique to this scenario: 10000 + 100 n + k (k < 100). */
+  priority(k: number): number;
 }
 
 export interface Scenario {
@@ -405,9 +407,177 @@ export const scenarios: Scenario[] = [
       assert.ok(!view.links.has(tmp.ifindex), 'a deleted link is not in the view');
     },
   },
+
+  {
+    name: 'rules: the kernel defaults, add, list, remove; duplicates, missing and invalid ones refused',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const brief = (r: Rule) => ({ priority: r.priority, table: r.table, action: r.action, protocol: r.protocol, from: r.from });
+      assert.equal((await platform.rules(4)).filter((r) => r.priority < 10000 || r.priority > 30000).map(brief), [
+        { priority: 0, table: 255, action: 1, protocol: 2, from: undefined },
+        { priority: 32766, table: 254, action: 1, protocol: 2, from: undefined },
+        { priority: 32767, table: 253, action: 1, protocol: 2, from: undefined },
+      ], 'IPv4 starts with local, main and default');
+      assert.equal((await platform.rules(6)).filter((r) => r.priority < 10000 || r.priority > 30000).map((r) => [r.priority, r.table]), [[0, 255], [32766, 254]], 'IPv6 starts with local and main');
+
+      const simple: RuleSpec = { family: 4, priority: ctx.priority(5), from: ctx.v4(0, 0), fromLen: 16, table: 100, protocol: 4 };
+      const full: RuleSpec = {
+        family: 4, priority: ctx.priority(1), invert: true, from: ctx.v4(1, 0), fromLen: 24, to: ctx.v4(2, 0), toLen: 24, tos: 0x10, ipproto: 6,
+        fwmark: 0x10, fwmask: 0xff, sport: [1000, 2000], dport: [80, 80], iifname: 'lo', oifname: ctx.name('o'), uidRange: [100, 200],
+        suppressPrefixlength: 8, table: 300, protocol: 4,
+      };
+      const v6: RuleSpec = { family: 6, priority: ctx.priority(7), from: ctx.v6(1, ''), fromLen: 64, action: RuleAction.unreachable };
+      await platform.addRule(simple);
+      await platform.addRule(full);
+      await platform.addRule(v6);
+      const mine = (rules: Rule[]) => rules.filter((r) => r.priority >= ctx.priority(0) && r.priority < ctx.priority(100));
+      const v4 = mine(await platform.rules(4));
+      assert.equal(v4.map((r) => r.priority), [ctx.priority(1), ctx.priority(5)], 'listed by priority');
+      assert.equal(v4[0], { ...full, action: RuleAction.toTable }, 'every field of the full rule reads back');
+      assert.equal(v4[1], { ...simple, action: RuleAction.toTable }, 'the simple rule reads back');
+      assert.equal(mine(await platform.rules(6)), [{ ...v6, table: 0, protocol: 0 }], 'the IPv6 rule, without a table');
+      assert.equal(mine(await platform.rules()).length, 3, 'rules() lists both families');
+
+      await assert.rejects(platform.addRule(simple), Errno.EEXIST, 'the same rule twice', [`add rule priority ${simple.priority} from ${simple.from}/16 table 100`]);
+      // The kernel compares prefixes only when the new rule gives one.
+      await assert.rejects(platform.addRule({ family: 4, priority: simple.priority, table: 100, protocol: 4 }), Errno.EEXIST, 'a rule without "from" matches any "from"');
+      await platform.addRule({ ...simple, from: ctx.v4(9, 0) });
+      await platform.addRule({ ...simple, protocol: 0 });
+      assert.equal(mine(await platform.rules(4)).filter((r) => r.priority === simple.priority).map((r) => `${r.from}|${r.protocol}`), [`${ctx.v4(0, 0)}|4`, `${ctx.v4(9, 0)}|4`, `${ctx.v4(0, 0)}|0`], 'same priority: in the order added');
+
+      // A remove matches only the fields it names: the oldest of the priority goes first.
+      await platform.removeRule({ family: 4, priority: simple.priority });
+      assert.equal(mine(await platform.rules(4)).filter((r) => r.priority === simple.priority).map((r) => `${r.from}|${r.protocol}`), [`${ctx.v4(9, 0)}|4`, `${ctx.v4(0, 0)}|0`], 'the first of the priority removed');
+      await platform.removeRule({ ...simple, protocol: 0, from: ctx.v4(0, 0) });
+      await platform.removeRule(full);
+      await platform.removeRule(v6);
+      await assert.rejects(platform.removeRule(full), Errno.ENOENT, 'removing a rule that is not there', [`remove rule priority ${full.priority} not from ${full.from}/24`]);
+      assert.equal(mine(await platform.rules()).map((r) => r.from), [ctx.v4(9, 0)], 'one left');
+
+      const invalid: Array<[RuleSpec, string]> = [
+        [{ family: 4, priority: ctx.priority(20), from: ctx.v4(3, 0), fromLen: 24 }, 'a lookup without a table'],
+        [{ family: 4, priority: ctx.priority(21), from: ctx.v6(3, ''), table: 5 }, 'an IPv6 "from" on an IPv4 rule'],
+        [{ family: 4, priority: ctx.priority(22), from: ctx.v4(3, 0), fromLen: 33, table: 5 }, 'a prefix longer than 32'],
+        [{ family: 4, priority: ctx.priority(23), iifname: 'this-name-is-too-long', table: 5 }, 'an interface name too long'],
+        [{ family: 4, priority: ctx.priority(24), from: ctx.v4(3, 0), tos: 0x20, table: 5 }, 'an IPv4 tos outside 0x1c'],
+        [{ family: 4, priority: ctx.priority(25), from: ctx.v4(3, 0), sport: [0, 10], table: 5 }, 'port 0'],
+        [{ family: 4, priority: ctx.priority(26), from: ctx.v4(3, 0), action: 2, table: 5 }, 'goto'],
+        [{ family: 5 as Family, priority: ctx.priority(27), table: 5 }, 'family 5'],
+      ];
+      for (const [spec, what] of invalid) await assert.rejects(platform.addRule(spec), Errno.EINVAL, what, ['add rule', `priority ${spec.priority}`]);
+      assert.equal(mine(await platform.rules()).length, 1, 'nothing invalid was added');
+    },
+  },
+  {
+    name: 'routes: onlink, tos, an IPv6 source prefix and metrics read back as given',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const from = view.log.length;
+      const a = ctx.own('a');
+      const b = ctx.name('b');
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: b }, up: true });
+      await platform.setLink((await mustLink(ctx, b)).ifindex, { up: true });
+      await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(1, 1), prefixlen: 24 });
+      await platform.addAddress({ family: 6, ifindex: va.ifindex, address: ctx.v6(1, 1), prefixlen: 64, flags: IFA_F_NODAD });
+      const find = async (family: Family, dst: string, extra: (r: import('../../sdk/index.js').Route) => boolean = () => true) =>
+        (await platform.routes({ family })).filter((r) => r.dst === dst && extra(r));
+
+      const onlink = { family: 4 as const, dst: ctx.v4(50, 0), dstLen: 24, gateway: '192.0.2.1', ifindex: va.ifindex, onlink: true, metric: 10 };
+      await platform.addRoute(onlink);
+      const [r1] = await find(4, onlink.dst);
+      assert.equal(r1 && { gateway: r1.gateway, ifindex: r1.ifindex, onlink: r1.onlink, metrics: r1.metrics }, { gateway: '192.0.2.1', ifindex: va.ifindex, onlink: true, metrics: undefined }, 'an onlink route through a gateway on no connected network');
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(51, 0), dstLen: 24, ifindex: va.ifindex, onlink: true }), Errno.EINVAL, 'onlink on an IPv4 route without a gateway', [ctx.v4(51, 0)]);
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(52, 0), dstLen: 24, gateway: '192.0.2.1', onlink: true }), Errno.ENODEV, 'onlink without a link');
+
+      const metrics = { mtu: 1400, window: 1000, cwnd: 10, initcwnd: 5, initrwnd: 6, advmss: 1300, rto_min: 300, quickack: true, lock: ['mtu' as const, 'cwnd' as const] };
+      const withMetrics = { family: 4 as const, dst: ctx.v4(53, 0), dstLen: 24, gateway: ctx.v4(1, 254), metric: 20, metrics };
+      await platform.addRoute(withMetrics);
+      const [r2] = await find(4, withMetrics.dst);
+      assert.equal(r2?.metrics, metrics, 'every metric and the locks read back');
+      await view.waitFor('the route event carries the metrics', (ev) => ev.type === 'route' && ev.action === 'new' && ev.route.dst === withMetrics.dst && ev.route.metrics?.mtu === 1400, from);
+      await platform.addRoute({ family: 4, dst: ctx.v4(54, 0), dstLen: 24, ifindex: va.ifindex, metrics: { mtu: 70000, advmss: 70000, window: 0, quickack: false } });
+      assert.equal((await find(4, ctx.v4(54, 0)))[0]?.metrics, { mtu: 65520, advmss: 65495 }, 'the kernel caps mtu and advmss and drops zeros');
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(55, 0), dstLen: 24, ifindex: va.ifindex, metrics: { hoplimit: 5 } as never }), Errno.EINVAL, 'an unknown metric');
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(55, 0), dstLen: 24, ifindex: va.ifindex, metrics: { lock: ['quickack'] } as never }), Errno.EINVAL, 'a lock on a metric that cannot be locked');
+
+      // tos is part of an IPv4 route's identity: the same destination twice, and each removed by its own.
+      const plain = { family: 4 as const, dst: ctx.v4(56, 0), dstLen: 24, ifindex: va.ifindex };
+      await platform.addRoute({ ...plain, tos: 0x10 });
+      await platform.addRoute(plain);
+      assert.equal((await find(4, plain.dst)).map((r) => r.tos ?? 0).sort(), [0, 0x10], 'with and without tos side by side');
+      await platform.removeRoute(plain);
+      assert.equal((await find(4, plain.dst)).map((r) => r.tos), [0x10], 'removing without tos left the tos route');
+      await assert.rejects(platform.removeRoute(plain), Errno.ESRCH, 'no route without tos left');
+      await platform.removeRoute({ ...plain, tos: 0x10 });
+      await assert.rejects(platform.addRoute({ ...plain, tos: 0x11 }), Errno.EINVAL, 'tos with the ECN bits');
+      await assert.rejects(platform.addRoute({ family: 6, dst: ctx.v6(60, ''), dstLen: 64, ifindex: va.ifindex, tos: 0x10 }), Errno.EINVAL, 'tos on an IPv6 route');
+
+      const sourced = { family: 6 as const, dst: ctx.v6(61, ''), dstLen: 64, ifindex: va.ifindex, from: ctx.v6(62, ''), fromLen: 64, metrics: { mtu: 1300 } };
+      await platform.addRoute(sourced);
+      await platform.addRoute({ ...sourced, from: ctx.v6(63, 5), fromLen: 64, metrics: undefined });
+      assert.equal((await find(6, sourced.dst)).map((r) => `${r.from}/${r.fromLen} ${r.metrics?.mtu}`).sort(), [`${ctx.v6(62, '')}/64 1300`, `${ctx.v6(63, '')}/64 undefined`], 'two source prefixes (host bits cleared), one with an MTU');
+      await assert.rejects(platform.removeRoute({ ...sourced, from: undefined, fromLen: undefined }), Errno.ESRCH, 'an IPv6 route without "from" is another route');
+      await platform.removeRoute(sourced);
+      assert.equal((await find(6, sourced.dst)).length, 1, 'removed by its source prefix');
+      const v6onlink = { family: 6 as const, dst: ctx.v6(64, ''), dstLen: 64, gateway: '2001:db8:ffff::1', ifindex: va.ifindex, onlink: true };
+      await platform.addRoute(v6onlink);
+      assert.equal((await find(6, v6onlink.dst)).map((r) => [r.gateway, r.onlink]), [['2001:db8:ffff::1', true]], 'an IPv6 onlink route');
+      await assert.rejects(platform.addRoute({ family: 4, dst: ctx.v4(57, 0), dstLen: 24, ifindex: va.ifindex, from: ctx.v4(58, 0), fromLen: 24 }), Errno.EINVAL, 'a source prefix on an IPv4 route');
+
+      const diff = await view.converge(platform);
+      assert.equal(diff, undefined, 'events with the extras agree with the dumps');
+    },
+  },
+
+  {
+    name: "a profile's routing rules and route attributes, converted by the SDK, are taken as they are",
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const a = ctx.own('a');
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') }, up: true });
+      await platform.addAddress({ family: 4, ifindex: va.ifindex, address: ctx.v4(1, 1), prefixlen: 24 });
+      const p = (k: number) => ctx.priority(k);
+      const texts4 = [
+        `priority ${p(1)} from ${ctx.v4(0, 0)}/16 table 100`,
+        `priority ${p(2)} not to ${ctx.v4(2, 0)}/24 tos 0x08 ipproto 17 fwmark 0x5/0xf sport 53 dport 1000-1100 iif ${a} uidrange 10-20 suppress_prefixlength 0 table 101`,
+        `priority ${p(3)} from ${ctx.v4(3, 0)}/24 type prohibit`,
+      ];
+      const texts6 = [`priority ${p(4)} from ${ctx.v6(1, '')}/64 table 102`];
+      const rules4 = ruleSpecsFromSetting(texts4, 4);
+      const rules6 = ruleSpecsFromSetting(texts6, 6);
+      assert.ok(rules4.ok && rules6.ok, 'the texts convert');
+      const specs = [...(rules4.ok ? rules4.value : []), ...(rules6.ok ? rules6.value : [])];
+      for (const spec of specs) await platform.addRule(spec);
+      const listed = (await platform.rules()).filter((r) => r.priority >= p(0) && r.priority < p(100));
+      assert.equal(listed, specs.map((spec) => ({ ...spec, table: spec.table ?? 0 })), 'each rule as the kernel lists it');
+
+      const routeData: IpRoute[] = [
+        { dest: ctx.v4(60, 0), prefix: 24, nextHop: '198.51.100.1', attributes: { onlink: true, mtu: 1280, 'lock-mtu': true, initcwnd: 20, table: 103 } },
+        { dest: ctx.v4(61, 0), prefix: 24, attributes: { type: 'blackhole', tos: 0x08 } },
+      ];
+      const routes = routeSpecsFromSetting({ 'route-metric': 300, 'route-data': routeData }, 4, va.ifindex, 100);
+      assert.ok(routes.ok, 'the routes convert');
+      for (const spec of routes.ok ? routes.value : []) await platform.addRoute(spec);
+      const [r1] = await platform.routes({ family: 4, table: 103 });
+      assert.equal(r1 && { dst: r1.dst, gateway: r1.gateway, ifindex: r1.ifindex, metric: r1.metric, protocol: r1.protocol, onlink: r1.onlink, metrics: r1.metrics }, {
+        dst: ctx.v4(60, 0), gateway: '198.51.100.1', ifindex: va.ifindex, metric: 300, protocol: 4, onlink: true, metrics: { mtu: 1280, initcwnd: 20, lock: ['mtu'] },
+      }, 'the onlink route with metrics in its table');
+      const r2 = (await platform.routes({ family: 4, table: 254 })).find((r) => r.dst === ctx.v4(61, 0));
+      assert.equal(r2 && { type: r2.type, tos: r2.tos, ifindex: r2.ifindex }, { type: 6, tos: 0x08, ifindex: 0 }, 'the blackhole route with its tos and no link');
+      for (const spec of routes.ok ? routes.value : []) await platform.removeRoute(spec);
+    },
+  },
 ];
 
 export const scenarioNames = scenarios.map((s) => s.name);
+
+/** Rules are global to the namespace: remove what a scenario added in its priority range, even when it failed. */
+async function removeOwnRules(platform: Platform, base: number): Promise<void> {
+  const rules = await platform.rules().catch(() => [] as Rule[]);
+  for (const r of rules) {
+    if (r.priority >= base && r.priority < base + 100) await platform.removeRule(r).catch(() => undefined);
+  }
+}
 
 /**
  * Start the platform, run the scenarios (all, or those named in `only`) in
@@ -432,6 +602,7 @@ export async function runConformance(platform: Platform, assert: ConformanceAsse
         v4: (c, d) => `10.${n}.${c}.${d}`,
         v6: (group, last) => `2001:db8:${n}:${group}::${last}`,
         track: (name) => void tracked.push(name),
+        priority: (k) => 10000 + 100 * n + k,
         own: (suffix) => {
           const name = `c${n}${suffix}`;
           tracked.push(name);
@@ -445,6 +616,7 @@ export async function runConformance(platform: Platform, assert: ConformanceAsse
       } catch (e) {
         results.push({ name: scenario.name, ok: false, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e), ms: Date.now() - t0 });
       } finally {
+        await removeOwnRules(platform, 10000 + 100 * n);
         for (const name of tracked.reverse()) {
           const l = await platform.link(name).catch(() => undefined);
           if (l) await platform.deleteLink(l.ifindex).catch(() => undefined);

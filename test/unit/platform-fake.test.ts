@@ -134,4 +134,20 @@ describe('FakePlatform', () => {
     await expect(p.writeSysfs('b0', 'ifindex', '7')).rejects.toMatchObject({ code: 'EACCES' });
     await expect(p.writeSysctl('net.nosuch.key', '1')).rejects.toMatchObject({ errno: Errno.ENOENT });
   });
+
+  it('rules: another tool adds one (no call, no event), failNext applies to addRule', async () => {
+    const { p, events } = await started();
+    p.injectExternal({ type: 'add-rule', rule: { family: 4, priority: 100, from: '10.0.0.0', fromLen: 8, table: 7 } });
+    expect((await p.rules(4)).map((r) => r.priority)).toEqual([0, 100, 32766, 32767]);
+    p.failNext('addRule', Errno.EPERM);
+    const spec = { family: 6 as const, priority: 5, to: '2001:db8::', toLen: 32, table: 9 };
+    await expect(p.addRule(spec)).rejects.toMatchObject({ errno: Errno.EPERM, operation: 'add rule priority 5 to 2001:db8::/32 table 9' });
+    expect((await p.rules(6)).map((r) => r.priority)).toEqual([0, 32766]);
+    await p.addRule(spec);
+    await p.removeRule({ family: 4, priority: 100 });
+    expect((await p.rules()).map((r) => `${r.family}|${r.priority}`)).toEqual(['4|0', '4|32766', '4|32767', '6|0', '6|5', '6|32766']);
+    await Promise.resolve();
+    expect(events).toEqual([]);
+    expect(p.calls.map((c) => c.op)).toEqual(['start', 'rules', 'addRule', 'rules', 'addRule', 'removeRule', 'rules']);
+  });
 });

@@ -14,10 +14,10 @@ import type { OptionRow, OptionValue } from '../../plugins/platform-linux/link-i
 import { vlanTable } from '../../plugins/platform-linux/link-info/vlan.js';
 import { vxlanTable } from '../../plugins/platform-linux/link-info/vxlan.js';
 import { NlMessage } from '../../plugins/platform-linux/nl-message.js';
-import { decodeAddress, decodeEvent, decodeLink, decodeRoute } from '../../plugins/platform-linux/rtnl-decode.js';
-import { addressRequest, newLinkRequest, routeRequest, setLinkRequest } from '../../plugins/platform-linux/rtnl-requests.js';
+import { decodeAddress, decodeEvent, decodeLink, decodeRoute, decodeRule } from '../../plugins/platform-linux/rtnl-decode.js';
+import { addressRequest, dumpRulesRequest, newLinkRequest, routeRequest, ruleRequest, setLinkRequest } from '../../plugins/platform-linux/rtnl-requests.js';
 import { SilentRouteFlush } from '../../plugins/platform-linux/silent-route-flush.js';
-import type { Route } from '../../sdk/index.js';
+import type { Route, RuleSpec } from '../../sdk/index.js';
 
 const hex = (b: Buffer) => b.toString('hex').replace(/(..)/g, '$1 ').trim();
 const bytes = (s: string) => s.replace(/\s+/g, '');
@@ -174,6 +174,73 @@ describe('requests', () => {
     const del = routeRequest(false, { family: 6, dst: '2001:db8::', dstLen: 32 });
     expect(decodeRoute(del, 16, del.length - 16)).toMatchObject({ scope: 255, protocol: 0, type: 0, dst: '2001:db8::' });
     expect(() => routeRequest(true, { family: 4, dst: '10.1.2.3', dstLen: 16, ifindex: 3 })).toThrow(/host bits/);
+  });
+});
+
+describe('route extras and rules', () => {
+  it('onlink in rtm_flags, tos in rtm_tos, metrics in RTA_METRICS with the locks first; decoding reads them back', () => {
+    const metrics = { mtu: 1400, window: 1000, cwnd: 10, initcwnd: 5, initrwnd: 6, advmss: 1300, rto_min: 300, quickack: true, lock: ['mtu' as const, 'advmss' as const] };
+    const msg = routeRequest(true, { family: 4, dst: '10.9.0.0', dstLen: 16, gateway: '192.0.2.1', ifindex: 3, onlink: true, tos: 0x10, metrics });
+    expect(msg[16 + 3]).toBe(0x10);
+    expect(msg.readUInt32LE(16 + 8)).toBe(4); // RTNH_F_ONLINK
+    // RTA_METRICS (8): RTAX_LOCK (1) = 1<<2 | 1<<8 first, then the values (RTAX_MTU (2) = 1400 ...).
+    expect(msg.toString('hex')).toContain(bytes('08 00 01 00 04 01 00 00 08 00 02 00 78 05 00 00'));
+    expect(decodeRoute(msg, 16, msg.length - 16)).toMatchObject({ onlink: true, tos: 0x10, metrics: { ...metrics, lock: ['mtu', 'advmss'] } });
+    const plain = routeRequest(true, { family: 4, dst: '10.9.0.0', dstLen: 16, ifindex: 3, metrics: { mtu: 0, quickack: false } });
+    const decoded = decodeRoute(plain, 16, plain.length - 16)!;
+    expect(['onlink', 'tos', 'from', 'fromLen', 'metrics'].filter((k) => k in decoded)).toEqual([]);
+    const del = routeRequest(false, { family: 4, dst: '10.9.0.0', dstLen: 16, onlink: true, tos: 0x10, metrics });
+    const deleted = decodeRoute(del, 16, del.length - 16)!;
+    expect([deleted.tos, deleted.onlink, deleted.metrics]).toEqual([0x10, undefined, undefined]);
+    expect(() => routeRequest(true, { family: 4, dst: '10.9.0.0', dstLen: 16, ifindex: 3, metrics: { hoplimit: 3 } as never })).toThrow(/unknown metric 'hoplimit'/);
+    expect(() => routeRequest(true, { family: 4, dst: '10.9.0.0', dstLen: 16, ifindex: 3, metrics: { lock: ['rto_min'] } as never })).toThrow(/can be locked/);
+    expect(() => routeRequest(true, { family: 4, dst: '10.9.0.0', dstLen: 16, ifindex: 3, metrics: { mtu: -1 } })).toThrow(InvalidValue);
+  });
+
+  it('an IPv6 source prefix is rtm_src_len and RTA_SRC; IPv4 has none', () => {
+    const msg = routeRequest(true, { family: 6, dst: '2001:db8:1::', dstLen: 48, from: '2001:db8:2::', fromLen: 56, ifindex: 3 });
+    expect(msg[16 + 2]).toBe(56);
+    expect(decodeRoute(msg, 16, msg.length - 16)).toMatchObject({ from: '2001:db8:2::', fromLen: 56 });
+    expect(() => routeRequest(true, { family: 4, dst: '10.0.0.0', dstLen: 8, from: '10.1.0.0', fromLen: 16 })).toThrow(/only IPv6/);
+  });
+
+  it('a rule request decodes to the rule it asked for (the dump has the same layout)', () => {
+    const full: RuleSpec = {
+      family: 4, priority: 7, invert: true, from: '10.1.0.0', fromLen: 16, to: '10.2.0.0', toLen: 24, tos: 0x10, ipproto: 6, fwmark: 0x10, fwmask: 0xff,
+      sport: [1000, 2000], dport: [80, 80], iifname: 'eth0', oifname: 'eth1', uidRange: [100, 200], suppressPrefixlength: 8, table: 300, action: 1, protocol: 4,
+    };
+    const msg = ruleRequest(true, full);
+    expect(msg.readUInt16LE(4)).toBe(32); // RTM_NEWRULE
+    expect(msg.readUInt16LE(6)).toBe(0x1 | 0x4 | 0x400 | 0x200); // REQUEST, ACK, CREATE, EXCL: an equal rule is EEXIST
+    expect(msg[16 + 4]).toBe(0); // table > 255 goes in FRA_TABLE only
+    expect(decodeRule(msg, 16, msg.length - 16)).toEqual(full);
+    const v6 = ruleRequest(true, { family: 6, priority: 0, from: '2001:db8::', fromLen: 32, action: 7 });
+    expect(decodeRule(v6, 16, v6.length - 16)).toEqual({ family: 6, priority: 0, from: '2001:db8::', fromLen: 32, table: 0, action: 7, protocol: 0 });
+    // A mark alone matches all its bits, as in the kernel and iproute2.
+    const mark = ruleRequest(true, { family: 4, priority: 1, fwmark: 3, table: 5 });
+    expect(decodeRule(mark, 16, mark.length - 16)).toMatchObject({ fwmark: 3, fwmask: 0xffffffff });
+    const del = ruleRequest(false, { family: 4, priority: 9 });
+    expect(del.readUInt16LE(4)).toBe(33);
+    expect(decodeRule(del, 16, del.length - 16)).toEqual({ family: 4, priority: 9, table: 0, action: 0, protocol: 0 });
+    expect(dumpRulesRequest(6)[16]).toBe(10);
+  });
+
+  it('rules nmk would not know the outcome of, or the kernel refuses, are InvalidValue', () => {
+    const base = { family: 4 as const, priority: 5, table: 5 };
+    for (const [spec, says] of [
+      [{ family: 4, priority: 5 }, /needs one/],
+      [{ ...base, action: 2 }, /action: 2/],
+      [{ ...base, from: '2001:db8::' }, /not an IPv4/],
+      [{ ...base, from: '10.0.0.0', fromLen: 33 }, /fromLen/],
+      [{ ...base, sport: [0, 10] }, /sport start/],
+      [{ ...base, dport: [20, 10] }, /dport end/],
+      [{ ...base, uidRange: [0, 0xffffffff] }, /uidRange end/],
+      [{ ...base, iifname: 'a/b' }, /iifname/],
+      [{ ...base, suppressPrefixlength: 33 }, /suppressPrefixlength/],
+      [{ ...base, family: 5 }, /family/],
+    ] as Array<[RuleSpec, RegExp]>) {
+      expect(() => ruleRequest(true, spec), says.source).toThrow(says);
+    }
   });
 });
 

@@ -63,6 +63,7 @@ export function recordCodec(setting: string, property: string): RecordCodec | un
 
 export { parseBridgeVlan, formatBridgeVlan, compareBridgeVlans, type BridgeVlan } from './bridge-vlans.js';
 export { parseRoutingRule, formatRoutingRule, type RoutingRule } from './routing-rules.js';
+export { ruleSpecFromRoutingRule, ruleSpecsFromSetting, routeSpecFromIpRoute, routeSpecsFromSetting, type RouteDefaults } from './platform-specs.js';
 export { parseLinkWatcher, formatLinkWatcher, type LinkWatcher } from './link-watchers.js';
 export { parseQdisc, parseTfilter, formatQdisc, formatTfilter, formatQdiscRest, formatTfilterRest, formatTcParentKey, parseTcHandle, type TcObject } from './tc.js';
 export { parseSriovVf, parseVfAttributes, formatSriovVf, formatVfAttributes, type SriovVf } from './sriov-vfs.js';
