@@ -24,6 +24,7 @@ import {
   NmkError,
   PlatformError,
   propertyDefinition,
+  RouteTable,
   Errno,
   type ConnectionSettings,
   type DeviceKind,
@@ -41,7 +42,7 @@ import type { Profile } from '../settings/profile.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { ActiveConnection } from './active-connection.js';
 import { incompatibility } from './compatibility.js';
-import { ipOutcome, planIp, type IpPlan } from './ip-plan.js';
+import { IFA_F_NOPREFIXROUTE, ipOutcome, planIp, type IpPlan } from './ip-plan.js';
 import { planReapply } from './reapply.js';
 
 export interface ActivateOptions {
@@ -55,9 +56,12 @@ export interface ActivateOptions {
   external?: boolean;
 }
 
-/** What makes a route the same route for the kernel: table, destination, metric (and family). */
-function routeIdentity(r: { family: number; table?: number; dst: string; dstLen: number; metric?: number }): string {
-  return `${r.family}/${r.table ?? 254}/${r.dst}/${r.dstLen}/${r.metric ?? 0}`;
+/**
+ * What makes a route the same route for nmk: table, destination, metric and
+ * preferred source (a subnet route moves to the new address on a reapply).
+ */
+function routeIdentity(r: { family: number; table?: number; dst: string; dstLen: number; metric?: number; prefsrc?: string }): string {
+  return `${r.family}/${r.table ?? 254}/${r.dst}/${r.dstLen}/${r.metric ?? 0}/${r.prefsrc ?? ''}`;
 }
 
 /** How long NetworkManager waits for a lost carrier to come back before it deactivates (nm-device.c: 4 s). */
@@ -134,6 +138,18 @@ export class ActivationManager {
       if (!ac.done && !d.link.carrier) void this.deactivate(ac, ACReason.DEVICE_DISCONNECTED, DSReason.CARRIER);
     }, CARRIER_GRACE_MS);
     ac.carrierTimer.unref();
+  }
+
+  /** The activated connection whose default route has the lowest metric (NetworkManager's Default / primary). */
+  bestDefault(family: Family): ActiveConnection | undefined {
+    let best: ActiveConnection | undefined;
+    for (const ac of this.byPath.values()) {
+      const m = family === 4 ? ac.defaultMetric4 : ac.defaultMetric6;
+      if (m === undefined || ac.state !== AC.ACTIVATED) continue;
+      const b = best && (family === 4 ? best.defaultMetric4 : best.defaultMetric6);
+      if (b === undefined || m < b) best = ac;
+    }
+    return best;
   }
 
   all(): Iterable<ActiveConnection> {
@@ -364,8 +380,9 @@ export class ActivationManager {
     }
     if (!step(DS.IP_CHECK)) return;
     if (!step(DS.SECONDARIES)) return;
-    ac.isDefault4 = ac.ownedRoutes.some((r) => r.family === 4 && r.dstLen === 0);
-    ac.isDefault6 = ac.ownedRoutes.some((r) => r.family === 6 && r.dstLen === 0);
+    const defaultMetric = (family: Family) => ac.ownedRoutes.find((r) => r.family === family && r.dstLen === 0 && (r.table ?? RouteTable.main) === RouteTable.main)?.metric;
+    ac.defaultMetric4 = defaultMetric(4);
+    ac.defaultMetric6 = defaultMetric(6);
     if (!step(DS.ACTIVATED)) return;
     this.setAcState(ac, AC.ACTIVATED, ACReason.NONE);
     this.logger.info('activated', { device: d.name, connection: ac.profile.id });
@@ -480,7 +497,10 @@ export class ActivationManager {
       const plans = [planIp(next, 4, d.deviceType, d.name, d.ifindex), planIp(next, 6, d.deviceType, d.name, d.ifindex)];
       const wanted = new Set<string>();
       for (const p of plans) {
-        for (const a of p.addresses) wanted.add(`a/${a.address}/${a.prefixlen}`);
+        for (const a of p.addresses) {
+          wanted.add(`a/${a.address}/${a.prefixlen}`);
+          if (a.prefixRoute) wanted.add(`r/${routeIdentity(a.prefixRoute)}`);
+        }
         for (const r of p.routes) wanted.add(`r/${routeIdentity(r)}`);
       }
       // What the old settings added and the new ones do not want goes; the rest stays untouched.
@@ -503,7 +523,11 @@ export class ActivationManager {
       await Promise.all(goneRoutes.map((r) => platform.removeRoute(r).catch(quiet)));
       await Promise.all(goneAddrs.map((a) => platform.removeAddress(a).catch(quiet)));
       // Removing an address makes the kernel drop the routes whose gateway it reached: put the kept ones back.
-      if (goneAddrs.length > 0) await Promise.all(ac.ownedRoutes.map((r) => platform.addRoute(r).catch(quiet)));
+      if (goneAddrs.length > 0) {
+        // Subnet routes first: a gateway is reachable only through one.
+        await Promise.all(ac.ownedRoutes.filter((r) => !r.gateway).map((r) => platform.addRoute(r).catch(quiet)));
+        await Promise.all(ac.ownedRoutes.filter((r) => r.gateway).map((r) => platform.addRoute(r).catch(quiet)));
+      }
     }
     ac.applied = structuredClone(next);
     ac.version++;
@@ -529,7 +553,16 @@ export class ActivationManager {
       await Promise.all(
         plan.addresses.map(async (a) => {
           const spec = { family: plan.family, ifindex: d.ifindex, address: a.address, prefixlen: a.prefixlen };
-          if (!present.has(`${a.address}/${a.prefixlen}`)) await platform.addAddress(spec);
+          // An address already there (taken over) keeps the subnet route the kernel gave it.
+          if (!present.has(`${a.address}/${a.prefixlen}`)) {
+            await platform.addAddress({ ...spec, flags: IFA_F_NOPREFIXROUTE, ...(a.broadcast ? { broadcast: a.broadcast } : {}) });
+            if (a.prefixRoute) {
+              await platform.addRoute(a.prefixRoute).catch((err) => {
+                if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
+              });
+              ac.ownedRoutes.push(a.prefixRoute);
+            }
+          }
           ac.ownedAddresses.push(spec);
         }),
       );
@@ -605,7 +638,7 @@ export class ActivationManager {
     this.byPath.delete(ac.path);
     if (this.byDevice.get(ac.device) === ac) this.byDevice.delete(ac.device);
     if (ac.device.active === ac) ac.device.active = undefined;
-    ac.isDefault4 = ac.isDefault6 = false;
+    ac.defaultMetric4 = ac.defaultMetric6 = undefined;
     this.setAcState(ac, AC.DEACTIVATED, reason);
     if (deviceReason !== undefined) this.devices.settle(ac.device, deviceReason);
   }

@@ -17,9 +17,13 @@ export class ActiveConnection {
   state: number = NMActiveConnectionState.UNKNOWN;
   stateReason = 0;
   stateFlags = 0;
-  /** Whether this connection carries the IPv4 / IPv6 default route (Default, Default6). */
-  isDefault4 = false;
-  isDefault6 = false;
+  /**
+   * The metric of the default route this connection added, per family
+   * (undefined: none). The connection with the lowest one is the Default
+   * (Default6) and the manager's primary connection.
+   */
+  defaultMetric4?: number;
+  defaultMetric6?: number;
   /** What this activation added to the kernel, in the order it was added. */
   readonly ownedAddresses: AddressSpec[] = [];
   readonly ownedRoutes: RouteSpec[] = [];

@@ -15,7 +15,9 @@ describe('planIp', () => {
       7,
     );
     expect(p.supported).toBe(true);
-    expect(p.addresses).toEqual([{ address: '192.0.2.1', prefixlen: 24 }]);
+    expect(p.addresses).toEqual([
+      { address: '192.0.2.1', prefixlen: 24, broadcast: '192.0.2.255', prefixRoute: { family: 4, dst: '192.0.2.0', dstLen: 24, ifindex: 7, metric: 300, table: 254, protocol: 2, scope: 253, prefsrc: '192.0.2.1' } },
+    ]);
     expect(p.routes).toEqual([
       { family: 4, dst: '10.0.0.0', dstLen: 8, gateway: '192.0.2.9', ifindex: 7, metric: 7, table: 254, protocol: 4, type: 1 },
       { family: 4, dst: '0.0.0.0', dstLen: 0, gateway: '192.0.2.254', ifindex: 7, metric: 300, table: 254, protocol: 4 },

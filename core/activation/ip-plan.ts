@@ -4,12 +4,27 @@
  * table rules), the sysctls, and whether the method is one this version of
  * nmk can carry out. Pure, so the rules are unit-tested without a kernel.
  */
+import ipaddr from 'ipaddr.js';
 import { NMDeviceType, routeSpecsFromSetting, RouteTable, ruleSpecsFromSetting, type ConnectionSettings, type Family, type IpAddress, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
 
 export interface PlannedAddress {
   address: string;
   prefixlen: number;
+  /** IPv4 broadcast, as NetworkManager sets it (none for /31 and /32). */
+  broadcast?: string;
+  /**
+   * The subnet's route, which NetworkManager adds itself at the profile's
+   * metric (the address carries IFA_F_NOPREFIXROUTE), so that of two links
+   * in one subnet the preferred one wins. Undefined for a host address.
+   */
+  prefixRoute?: RouteSpec;
 }
+
+/** IFA_F_NOPREFIXROUTE: the kernel adds no route for the address's subnet. */
+export const IFA_F_NOPREFIXROUTE = 0x200;
+/** RTPROT_KERNEL: what NetworkManager marks an address's subnet route with, as the kernel would. */
+const RTPROT_KERNEL = 2;
+const RT_SCOPE_LINK = 253;
 
 /** RTPROT_STATIC: what NetworkManager marks the routes of a profile with. */
 const RTPROT_STATIC = 4;
@@ -138,7 +153,10 @@ export function planIp(settings: ConnectionSettings, family: Family, deviceType:
   }
   if (!row.static) return plan;
 
-  for (const a of (ip['address-data'] as IpAddress[] | undefined) ?? []) plan.addresses.push({ address: a.address, prefixlen: a.prefix });
+  const metricSetting = typeof ip['route-metric'] === 'number' ? ip['route-metric'] : -1;
+  const baseMetric = normaliseMetric(family, metricSetting >= 0 ? metricSetting : defaultRouteMetric(deviceType));
+  const tableSetting = typeof ip['route-table'] === 'number' && ip['route-table'] > 0 ? ip['route-table'] : RouteTable.main;
+  for (const a of (ip['address-data'] as IpAddress[] | undefined) ?? []) plan.addresses.push(plannedAddress(family, a, ifindex, baseMetric, tableSetting));
 
   // Routes and rules as the platform takes them, by the SDK's converters (metric, table, attributes).
   const routes = routeSpecsFromSetting(ip, family, ifindex, defaultRouteMetric(deviceType));
@@ -149,23 +167,23 @@ export function planIp(settings: ConnectionSettings, family: Family, deviceType:
   plan.routes = routes.value;
   const gateway = typeof ip.gateway === 'string' && ip.gateway ? ip.gateway : undefined;
   if (gateway && ip['never-default'] !== true && plan.addresses.length > 0) {
-    const metricSetting = typeof ip['route-metric'] === 'number' ? ip['route-metric'] : -1;
-    const tableSetting = typeof ip['route-table'] === 'number' && ip['route-table'] > 0 ? ip['route-table'] : RouteTable.main;
-    plan.routes.push({
-      family,
-      dst: family === 4 ? '0.0.0.0' : '::',
-      dstLen: 0,
-      gateway,
-      ifindex,
-      metric: normaliseMetric(family, metricSetting >= 0 ? metricSetting : defaultRouteMetric(deviceType)),
-      table: tableSetting,
-      protocol: RTPROT_STATIC,
-    });
+    plan.routes.push({ family, dst: family === 4 ? '0.0.0.0' : '::', dstLen: 0, gateway, ifindex, metric: baseMetric, table: tableSetting, protocol: RTPROT_STATIC });
   }
   const rules = ruleSpecsFromSetting(ip['routing-rules'] as string[] | undefined, family);
   if (!rules.ok) plan.problem = `ipv${family}.routing-rules: ${rules.reason}`;
   else plan.rules = rules.value;
   return plan;
+}
+
+/** An address with its broadcast and the subnet route NetworkManager adds for it. */
+function plannedAddress(family: Family, a: IpAddress, ifindex: number, metric: number, table: number): PlannedAddress {
+  const out: PlannedAddress = { address: a.address, prefixlen: a.prefix };
+  const bits = family === 4 ? 32 : 128;
+  if (a.prefix >= bits) return out;
+  const network = (family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${a.address}/${a.prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a.address}/${a.prefix}`)).toString();
+  if (family === 4 && a.prefix < 31) out.broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(`${a.address}/${a.prefix}`).toString();
+  out.prefixRoute = { family, dst: network, dstLen: a.prefix, ifindex, metric, table, protocol: RTPROT_KERNEL, ...(family === 4 ? { scope: RT_SCOPE_LINK, prefsrc: a.address } : {}) };
+  return out;
 }
 
 /** IPv6 has no metric 0 in the kernel: 0 means 1024 (nm_utils_ip_route_metric_normalize). */

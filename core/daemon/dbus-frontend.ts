@@ -96,6 +96,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     tree.emitSignal(NM_PATH, NM_IFACE, 'StateChanged', [s]);
   };
 
+  const lastBest: Record<4 | 6, string | undefined> = { 4: undefined, 6: undefined };
   const control: DeviceControl = {
     setManaged: (d, managed) => {
       // Unmanaging lets go of the device as it is, as at shutdown.
@@ -175,11 +176,18 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       const ac = activation.get(path);
       if (oldState === NMActiveConnectionState.UNKNOWN && ac) {
         const ifindex = () => ac.device.ifindex;
-        tree.export(path, [activeConnectionInterface(ac)]);
+        tree.export(path, [activeConnectionInterface(ac, (f) => activation.bestDefault(f))]);
         tree.export(ac.ip4Path, [ipConfigInterface(4, o.model, ifindex)]);
         tree.export(ac.ip6Path, [ipConfigInterface(6, o.model, ifindex)]);
       }
       tree.changed(path, ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES);
+      // Default/Default6 move between connections only when the best default route changes.
+      for (const family of [4, 6] as const) {
+        const best = activation.bestDefault(family)?.path;
+        if (best === lastBest[family]) continue;
+        for (const p of [lastBest[family], best]) if (p) tree.changed(p, ACTIVE_IFACE, [family === 4 ? 'Default' : 'Default6']);
+        lastBest[family] = best;
+      }
       tree.emitSignal(path, ACTIVE_IFACE, 'StateChanged', [state, reason]);
       tree.changed(device.path, DEVICE_IFACE, ACTIVATION_DRIVEN_PROPERTIES);
       tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);

@@ -116,6 +116,9 @@ describe('activation of static profiles (veth, real nmcli)', () => {
     expect(v4).toContain('default 192.0.2.1 100 static');
     expect(v4).toContain('198.51.100.0/24 192.0.2.254 100 static');
     expect(v4).toContain('203.0.113.0/24 192.0.2.254 55 static');
+    // The subnet's route at the profile's metric, added by nmk (the address is noprefixroute), as NetworkManager does.
+    expect(v4).toContain('192.0.2.0/24 - 100 kernel');
+    expect(v4.filter((x) => x.startsWith('192.0.2.0/24'))).toHaveLength(1);
     expect(await ns.ip(['-6', 'route', 'show', 'dev', 'veth0'])).toMatch(/2001:db8::\/64/);
     // A route through a gateway outside the subnet (onlink) in table 100, and the rule that uses that table.
     const t100 = await ns.ipJson<any[]>(['-4', 'route', 'show', 'table', '100']);

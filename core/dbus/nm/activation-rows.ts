@@ -38,8 +38,7 @@ const INVALID_ARGUMENTS = 'org.freedesktop.NetworkManager.InvalidArguments';
 
 /** The connection that carries the default route with the lowest metric: IPv4 first, then IPv6 (NetworkManager's primary). */
 function primary(b: ActivationBackend): ActiveConnection | undefined {
-  const active = [...b.activation.all()].filter((ac) => ac.state === NMActiveConnectionState.ACTIVATED);
-  return active.find((ac) => ac.isDefault4) ?? active.find((ac) => ac.isDefault6);
+  return b.activation.bestDefault(4) ?? b.activation.bestDefault(6);
 }
 
 export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'properties' | 'methods'> {

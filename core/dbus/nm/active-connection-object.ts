@@ -19,7 +19,9 @@ export function hasIpConfig(ac: ActiveConnection): boolean {
   return ac.state >= NMActiveConnectionState.ACTIVATING && ac.state < NMActiveConnectionState.DEACTIVATED;
 }
 
-export function activeConnectionInterface(ac: ActiveConnection): InterfaceDef {
+export function activeConnectionInterface(ac: ActiveConnection, bestDefault: (family: 4 | 6) => ActiveConnection | undefined): InterfaceDef {
+  // A port's controller device (NetworkManager names the device, not the active connection).
+  const controller = () => (ac.controller && !ac.done ? ac.controller.device.path : NO_OBJECT);
   return {
     name: ACTIVE_IFACE,
     properties: [
@@ -31,15 +33,15 @@ export function activeConnectionInterface(ac: ActiveConnection): InterfaceDef {
       ro('Devices', 'ao', () => (ac.done ? [] : [ac.device.path])),
       ro('State', 'u', () => ac.state),
       ro('StateFlags', 'u', () => ac.stateFlags),
-      ro('Default', 'b', () => ac.isDefault4),
+      ro('Default', 'b', () => bestDefault(4) === ac),
       ro('Ip4Config', 'o', () => (hasIpConfig(ac) ? ac.ip4Path : NO_OBJECT)),
       ro('Dhcp4Config', 'o', () => NO_OBJECT),
-      ro('Default6', 'b', () => ac.isDefault6),
+      ro('Default6', 'b', () => bestDefault(6) === ac),
       ro('Ip6Config', 'o', () => (hasIpConfig(ac) ? ac.ip6Path : NO_OBJECT)),
       ro('Dhcp6Config', 'o', () => NO_OBJECT),
       ro('Vpn', 'b', () => false),
-      ro('Controller', 'o', () => NO_OBJECT),
-      ro('Master', 'o', () => NO_OBJECT),
+      ro('Controller', 'o', controller),
+      ro('Master', 'o', controller),
     ],
     signals: [{ name: 'StateChanged', args: [['state', 'u'], ['reason', 'u']] }],
   };
