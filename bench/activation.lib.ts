@@ -142,12 +142,14 @@ export async function watch(ns: Netns, busAddress: string): Promise<Watcher> {
   let wake = () => {};
   const monitor: ChildProcess = ns.spawn('ip', ['-o', 'monitor', 'address']);
   let partial = '';
+  let monitorErr = '';
+  monitor.stderr!.on('data', (b: Buffer) => (monitorErr = (monitorErr + b.toString()).slice(-2000)));
   let sentinelSeen = false;
   monitor.stdout!.on('data', (b: Buffer) => {
     const lines = (partial + b.toString()).split('\n');
     partial = lines.pop()!;
     for (const l of lines) {
-      if (l.includes('192.0.2.77/32')) sentinelSeen = true;
+      if (/ inet 192\.0\.2\.\d+\/32/.test(l)) sentinelSeen = true;
       const m = /^(Deleted )?(?:\[\w+\])?\s*\d+:\s+(\S+)\s+inet (10\.\S+)/.exec(l);
       if (!m) continue;
       const key = `${m[2]} ${m[3]}`;
@@ -167,11 +169,12 @@ export async function watch(ns: Netns, busAddress: string): Promise<Watcher> {
       else active.delete(m.path);
       wake();
     });
-    // The monitor is listening once it reports an address added after it started.
-    await ns.ip(['addr', 'add', '192.0.2.77/32', 'dev', 'lo']);
+    // The monitor is listening once it reports an address added after it started; one
+    // added before it subscribed is never reported, so add another each second.
     for (let i = 0; !sentinelSeen; i++) {
-      if (i > 200) throw new Error('ip monitor address reported nothing in 10 s');
-      await sleep(50);
+      if (i > 30) throw new Error(`ip monitor address reported nothing in 30 s (exit ${monitor.exitCode ?? 'none'}): ${monitorErr}`);
+      await ns.ip(['addr', 'add', `192.0.2.${i + 1}/32`, 'dev', 'lo']);
+      for (let j = 0; j < 20 && !sentinelSeen; j++) await sleep(50);
     }
   } catch (e) {
     monitor.kill('SIGKILL');

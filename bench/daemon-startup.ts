@@ -14,7 +14,7 @@ import { Netns, REPO_ROOT } from '../test/harness/netns.js';
 const NMKD = path.join(REPO_ROOT, 'dist/core/main.js');
 if (!fs.existsSync(NMKD)) throw new Error(`${NMKD} is missing: run npm run build first`);
 
-/** RSS of the process and all its descendants (the platform's event relay is a child). */
+/** RSS of the process and all its descendants (the platform's netlink event helper is a child). */
 function rssMB(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   let kb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);

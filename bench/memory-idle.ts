@@ -1,41 +1,26 @@
 /**
- * Benchmark W3 (shared/PERFORMANCE.md): RSS of all of the daemon's processes
- * (nmkd and its netlink event helper), idle, in a network namespace:
- * with no links but lo, with 1000 veth links (500 pairs), and with those
- * 1000 links and 500 static-IPv4 profiles active (autoconnect, loaded from
- * keyfiles). The same for NetworkManager 1.42 (test/harness/networkmanager.ts)
- * unless NM=0. "Idle" is after the daemon used under 0.02 s of CPU in a
- * second. Goal: nmk <= 60 MB idle, <= 50 kB per active profile and device.
+ * Benchmark W3 (shared/PERFORMANCE.md), the idle part: RSS of all of the
+ * daemon's processes (nmkd and its netlink event helper), idle, in a network
+ * namespace with no links but lo, and with 1000 veth links (500 pairs, both
+ * ends up, made by `ip`). The same for NetworkManager 1.42
+ * (test/harness/networkmanager.ts) unless NM=0. "Idle" is after the daemon
+ * used under 0.02 s of CPU in a second. Goal: nmk <= 60 MB idle. The part
+ * with profiles active is bench/memory-active-w3.ts.
  * Run: node node_modules/jiti/lib/jiti-cli.mjs bench/memory-idle.ts
- * (root, `npm run build`).
+ * (root, `npm run build`); NMKD_NODE_FLAGS passes node options to nmkd.
  */
-import { Netns } from '../test/harness/netns.js';
-import { startNetworkManager } from '../test/harness/networkmanager.js';
-import { sleep, startCompiledNmkd, treeMembers, treeRssMB, waitQuiet } from './process-tree.lib.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Netns } from '../test/harness/netns.js';
+import { startNetworkManager } from '../test/harness/networkmanager.js';
+import { sleep, startCompiledNmkd, treeMembers, treeRssMB, treeRssSplitMB, waitQuiet } from './process-tree.lib.js';
 
-const PAIRS = 500;
-const ACTIVE = 500;
 const WITH_NM = process.env.NM !== '0';
-
-interface Case {
-  name: string;
-  pairs: number;
-  active: number;
-}
-const CASES: Case[] = [
-  { name: 'idle, lo only', pairs: 0, active: 0 },
-  { name: `idle, ${PAIRS * 2} veth links`, pairs: PAIRS, active: 0 },
-  { name: `${PAIRS * 2} veth links, ${ACTIVE} profiles active`, pairs: PAIRS, active: ACTIVE },
+const CASES = [
+  { name: 'lo only', pairs: 0 },
+  { name: '1000 veth links', pairs: 500 },
 ];
-
-/** A static-IPv4 ethernet profile for the veth end m<i>a, as `nmcli connection add` writes it. */
-function profile(i: number): string {
-  const uuid = `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
-  return `[connection]\nid=m${i}\nuuid=${uuid}\ntype=ethernet\ninterface-name=m${i}a\n\n[ipv4]\naddress1=10.${(i >> 8) & 255}.${i & 255}.1/24\nmethod=manual\n\n[ipv6]\nmethod=disabled\n`;
-}
 
 async function makeLinks(ns: Netns, pairs: number): Promise<void> {
   if (pairs === 0) return;
@@ -50,36 +35,21 @@ async function makeLinks(ns: Netns, pairs: number): Promise<void> {
   }
 }
 
-/** Wait (at most 5 minutes) until `n` profile addresses are in the kernel. */
-async function waitActive(ns: Netns, n: number): Promise<number> {
-  const t = performance.now();
-  for (;;) {
-    const out = (await ns.exec('ip', ['-4', '-o', 'addr', 'show'])).stdout;
-    const have = out.split('\n').filter((l) => / inet 10\./.test(l)).length;
-    if (have >= n) return (performance.now() - t) / 1000;
-    if (performance.now() - t > 300_000) throw new Error(`only ${have} of ${n} profiles active after 300 s`);
-    await sleep(200);
-  }
-}
-
-async function measure(pid: number): Promise<{ rss: number; parts: string }> {
+async function measure(pid: number): Promise<string> {
   await waitQuiet(pid);
   await sleep(1000);
   const parts = treeMembers(pid).map((m) => `${m.comm} ${m.rssMB.toFixed(1)}`).join(' + ');
-  return { rss: treeRssMB(pid), parts };
+  const split = treeRssSplitMB(pid);
+  return `RSS ${treeRssMB(pid).toFixed(1)} MB (${parts}; anonymous ${split.anon.toFixed(1)}, file pages ${split.file.toFixed(1)})`;
 }
 
-async function nmkCase(c: Case): Promise<string> {
+async function nmk(c: (typeof CASES)[number]): Promise<string> {
   const ns = await Netns.create('bw3');
   try {
     await makeLinks(ns, c.pairs);
-    const files: Record<string, string> = {};
-    for (let i = 0; i < c.active; i++) files[`m${i}.nmconnection`] = profile(i);
-    const d = await startCompiledNmkd(ns, 'server', files);
+    const d = await startCompiledNmkd(ns, 'server');
     try {
-      const activeSeconds = c.active > 0 ? await waitActive(ns, c.active) : 0;
-      const m = await measure(d.pid);
-      return `memory-idle nmk ${c.name}: RSS ${m.rss.toFixed(1)} MB (${m.parts})${c.active ? `; ${c.active} active after ${activeSeconds.toFixed(1)} s` : ''}`;
+      return `memory-idle nmk ${c.name}: ${await measure(d.pid)}`;
     } finally {
       await d.stop();
     }
@@ -88,17 +58,13 @@ async function nmkCase(c: Case): Promise<string> {
   }
 }
 
-async function nmCase(c: Case): Promise<string> {
+async function networkManager(c: (typeof CASES)[number]): Promise<string> {
   const ns = await Netns.create('bw3nm');
   try {
     await makeLinks(ns, c.pairs);
-    const keyfiles: Record<string, string> = {};
-    for (let i = 0; i < c.active; i++) keyfiles[`m${i}.nmconnection`] = profile(i);
-    const nm = await startNetworkManager({ ns, keyfiles, logLevel: 'WARN', readyTimeoutMs: 120_000 });
+    const nm = await startNetworkManager({ ns, logLevel: 'WARN', readyTimeoutMs: 120_000 });
     try {
-      const activeSeconds = c.active > 0 ? await waitActive(ns, c.active) : 0;
-      const m = await measure(nm.pid);
-      return `memory-idle NetworkManager ${c.name}: RSS ${m.rss.toFixed(1)} MB (${m.parts})${c.active ? `; ${c.active} active after ${activeSeconds.toFixed(1)} s` : ''}`;
+      return `memory-idle NetworkManager ${c.name}: ${await measure(nm.pid)}`;
     } finally {
       await nm.cleanup();
     }
@@ -108,6 +74,7 @@ async function nmCase(c: Case): Promise<string> {
 }
 
 for (const c of CASES) {
-  console.log(await nmkCase(c));
-  console.log(WITH_NM ? await nmCase(c) : `memory-idle NetworkManager ${c.name}: skipped (NM=0)`);
+  console.log(await nmk(c));
+  console.log(WITH_NM ? await networkManager(c) : `memory-idle NetworkManager ${c.name}: skipped (NM=0)`);
 }
+console.log('memory-idle: with profiles active, see bench/memory-active-w3.ts');

@@ -49,6 +49,15 @@ export function treeRssMB(pid: number): number {
   return processTree(pid).reduce((kb, p) => kb + statusKB(p, 'VmRSS'), 0) / 1024;
 }
 
+/** RSS of the tree split into anonymous memory (heaps) and file pages (mostly the node binary's code), in MB. */
+export function treeRssSplitMB(pid: number): { anon: number; file: number } {
+  const tree = processTree(pid);
+  return {
+    anon: tree.reduce((kb, p) => kb + statusKB(p, 'RssAnon'), 0) / 1024,
+    file: tree.reduce((kb, p) => kb + statusKB(p, 'RssFile'), 0) / 1024,
+  };
+}
+
 /** Each process of the tree: pid, command name and RSS in MB. */
 export function treeMembers(pid: number): Array<{ pid: number; comm: string; rssMB: number }> {
   return processTree(pid).map((p) => {
@@ -95,6 +104,8 @@ export interface CompiledNmkd {
   pid: number;
   busAddress: string;
   root: string;
+  /** How many times it logged that kernel events were lost (each is a resync from a dump). */
+  lostEvents(): number;
   /** SIGTERM, wait for the exit, remove the root and stop the bus. */
   stop(): Promise<void>;
 }
@@ -123,10 +134,16 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
     const dir = path.join(root, 'etc/nmk/system-connections');
     fs.mkdirSync(dir, { recursive: true });
     for (const [name, text] of Object.entries(keyfiles)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
-    child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', profile], {
+    // NMKD_NODE_FLAGS: node options to try (e.g. V8 heap limits), as bench/daemon-startup.ts takes them.
+    const flags = (process.env.NMKD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...flags, NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', profile], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let text = '';
+    let lost = 0;
+    child.stderr!.on('data', (d: Buffer) => {
+      lost += d.toString().split('netlink events were lost').length - 1;
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`nmkd: no ready line in 120 s: ${text.slice(-2000)}`)), 120_000);
       child!.stderr!.on('data', (d: Buffer) => {
@@ -141,7 +158,7 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
         reject(new Error(`nmkd exited (${code}) before ready: ${text.slice(-2000)}`));
       });
     });
-    return { pid: child.pid!, busAddress: bus.address, root, stop };
+    return { pid: child.pid!, busAddress: bus.address, root, lostEvents: () => lost, stop };
   } catch (e) {
     await stop();
     throw e;

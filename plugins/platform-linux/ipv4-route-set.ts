@@ -7,10 +7,10 @@
  *
  * A route is one record of RECORD words, found through an open-addressing
  * hash index (linear probing, deletion by backward shift, so no tombstones).
- * Identity is what the kernel matches on: table, dst/len, metric, type,
- * ifindex and gateway (routeIdentity in silent-route-flush.ts). Routes this
- * layout cannot hold (an IPv6 gateway through RTA_VIA) are the caller's to
- * keep elsewhere: add() returns undefined for them. Each record also has a
+ * Identity is what the kernel matches on: table, dst/len, tos, metric,
+ * type, ifindex and gateway (routeIdentity in silent-route-flush.ts). Routes
+ * this layout cannot hold (an IPv6 gateway through RTA_VIA, RTA_METRICS) are
+ * the caller's to keep elsewhere: add() returns undefined for them. Each record also has a
  * byte of marks (present, seen) for the check's sweep.
  *
  * Memory: the arrays live in resizable ArrayBuffers, which grow in place and
@@ -32,7 +32,10 @@ const GATEWAY = 4;
 const PREFSRC = 5;
 /** dstLen (6 bits) | type << 6 | protocol << 14 | scope << 22 | HAS_GATEWAY | HAS_PREFSRC */
 const PACKED = 6;
-const RECORD = 7;
+/** tos (8 bits) | ONLINK */
+const EXTRA = 7;
+const RECORD = 8;
+const ONLINK = 1 << 8;
 const HAS_GATEWAY = 1 << 30;
 const HAS_PREFSRC = 1 << 31;
 /** The fields of PACKED that are part of the identity: dstLen and type. */
@@ -206,7 +209,8 @@ export class Ipv4RouteSet {
     const d = this.data;
     const o = rec * RECORD;
     const packed = d[o + PACKED]!;
-    return {
+    const extra = d[o + EXTRA]!;
+    const route: Route = {
       family: 4,
       table: d[o + TABLE]!,
       dst: formatIpv4(d[o + DST]!),
@@ -219,6 +223,10 @@ export class Ipv4RouteSet {
       scope: (packed >>> 22) & 255,
       type: (packed >>> 6) & 255,
     };
+    // As rtnl-decode.ts builds it: the rare extras only when set.
+    if (extra & ONLINK) route.onlink = true;
+    if (extra & 0xff) route.tos = extra & 0xff;
+    return route;
   }
 
   /** Fixed-length views over the buffers as they are now. */
@@ -250,6 +258,7 @@ export class Ipv4RouteSet {
     h = Math.imul(h ^ a[o + IFINDEX]!, 0xc2b2ae35);
     h = Math.imul(h ^ a[o + GATEWAY]!, 0x85ebca6b);
     h = Math.imul(h ^ (a[o + PACKED]! & IDENTITY_PACKED), 0xc2b2ae35);
+    h = Math.imul(h ^ (a[o + EXTRA]! & 0xff), 0x85ebca6b);
     return (h ^ (h >>> 15)) & (this.slots.length - 1);
   }
 
@@ -258,7 +267,8 @@ export class Ipv4RouteSet {
     const r = rec * RECORD;
     return (
       d[r + TABLE] === a[o + TABLE] && d[r + DST] === a[o + DST] && d[r + METRIC] === a[o + METRIC] && d[r + IFINDEX] === a[o + IFINDEX] &&
-      d[r + GATEWAY] === a[o + GATEWAY] && (d[r + PACKED]! & IDENTITY_PACKED) === (a[o + PACKED]! & IDENTITY_PACKED)
+      d[r + GATEWAY] === a[o + GATEWAY] && (d[r + PACKED]! & IDENTITY_PACKED) === (a[o + PACKED]! & IDENTITY_PACKED) &&
+      (d[r + EXTRA]! & 0xff) === (a[o + EXTRA]! & 0xff)
     );
   }
 
@@ -299,6 +309,7 @@ export class Ipv4RouteSet {
 
 /** Fill a record from a route; false when the route does not fit (not IPv4 throughout). */
 function encode(r: Route, out: Uint32Array): boolean {
+  if (r.metrics !== undefined || r.from !== undefined) return false;
   const dst = parseIpv4(r.dst);
   if (dst < 0 || r.dstLen > 32) return false;
   let gateway = 0;
@@ -321,5 +332,6 @@ function encode(r: Route, out: Uint32Array): boolean {
   out[GATEWAY] = gateway;
   out[PREFSRC] = prefsrc;
   out[PACKED] = (r.dstLen | ((r.type & 255) << 6) | ((r.protocol & 255) << 14) | ((r.scope & 255) << 22) | flags) >>> 0;
+  out[EXTRA] = ((r.tos ?? 0) & 255) | (r.onlink ? ONLINK : 0);
   return true;
 }

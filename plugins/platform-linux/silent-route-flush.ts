@@ -13,14 +13,14 @@
  * counts that tell whether a trigger can have removed anything. A route that
  * appears while the check's dump runs may be missing from the dump only
  * because it came too late, so such routes are never reported gone.
- * The routes are kept in typed arrays (ipv4-route-set.ts), about 40 bytes
+ * The routes are kept in typed arrays (ipv4-route-set.ts), about 45 bytes
  * each: a foreign table of 100,000 routes costs a few MB, not 50.
  */
 import type { Route } from '../../sdk/index.js';
 import { Ipv4RouteSet, MARK_PRESENT, MARK_SEEN } from './ipv4-route-set.js';
 
 export function routeIdentity(r: Route): string {
-  return `${r.table}|${r.dst}/${r.dstLen}|${r.metric}|${r.type}|${r.ifindex}|${r.gateway ?? ''}`;
+  return `${r.table}|${r.dst}/${r.dstLen}|${r.tos ?? 0}|${r.metric}|${r.type}|${r.ifindex}|${r.gateway ?? ''}`;
 }
 
 export class SilentRouteFlush {

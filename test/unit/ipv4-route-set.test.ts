@@ -23,7 +23,15 @@ const route: fc.Arbitrary<Route> = fc.record({
   protocol: fc.nat(255),
   scope: fc.constantFrom(0, 253, 254),
   type: fc.constantFrom(1, 6),
-});
+}).chain((r) =>
+  // The rare extras, present only when set (as rtnl-decode.ts builds routes).
+  fc.record({ tos: fc.constantFrom(0, 0, 16), onlink: fc.boolean() }).map(({ tos, onlink }) => {
+    const out: Route = { ...r };
+    if (tos) out.tos = tos;
+    if (onlink) out.onlink = true;
+    return out;
+  }),
+);
 const op = fc.oneof(
   fc.record({ kind: fc.constant('add' as const), route }),
   fc.record({ kind: fc.constant('del' as const), route }),
@@ -90,14 +98,14 @@ describe('Ipv4RouteSet', () => {
 });
 
 describe('silent flush with a route the compact set cannot hold', () => {
-  it('keeps an IPv4 route through an IPv6 gateway and reports it gone like the others', () => {
+  it('keeps an IPv4 route through an IPv6 gateway, or with metrics, and reports it gone like the others', () => {
     const base = { family: 4 as const, table: 254, dstLen: 24, ifindex: 2, metric: 0, protocol: 3, scope: 0, type: 1 };
     const f = new SilentRouteFlush();
-    f.reset([{ ...base, dst: '10.0.1.0', gateway: 'fe80::1' }, { ...base, dst: '10.0.2.0' }]);
-    expect(f.size).toBe(2);
+    f.reset([{ ...base, dst: '10.0.1.0', gateway: 'fe80::1' }, { ...base, dst: '10.0.2.0' }, { ...base, dst: '10.0.3.0', metrics: { mtu: 1400 } }]);
+    expect(f.size).toBe(3);
     f.begin();
     const gone = f.end([]);
-    expect(gone.map((r) => `${r.dst} ${r.gateway ?? ''}`).sort()).toEqual(['10.0.1.0 fe80::1', '10.0.2.0 ']);
+    expect(gone.map((r) => `${r.dst} ${r.gateway ?? ''}${r.metrics ? ' mtu' : ''}`).sort()).toEqual(['10.0.1.0 fe80::1', '10.0.2.0 ', '10.0.3.0  mtu']);
     expect(f.size).toBe(0);
     expect(f.dependsOnLink(2)).toBe(false);
   });

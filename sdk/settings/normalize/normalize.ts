@@ -24,6 +24,7 @@ import { detectBluetoothType } from '../verify/mobile.js';
 import { macRandomizationAgrees } from '../verify/wifi.js';
 import { canonicalizeValues } from './canonical.js';
 import { ipTunnelWired, macsecEapKeys, sortOvsTrunks, sortSriovVfs } from './links.js';
+import { syncTeamSettings } from './team-sync.js';
 
 export interface NormalizeOptions {
   /** Method for an ipv4 setting normalisation adds (NetworkManager's normalize parameter); default auto (disabled for dummy). */
@@ -185,13 +186,6 @@ const wifiMacRandomization: Step = (s) => {
   }
 };
 
-const teamConfig: Step = (s) => {
-  for (const name of ['team', 'team-port']) {
-    const t = get(s, name);
-    if (t && t['config'] === '') delete t['config'];
-  }
-};
-
 /** An explicit Bluetooth type becomes the one the other settings imply (NetworkManager 1.42 does so). */
 const bluetoothType: Step = (s) => {
   const bt = get(s, 'bluetooth');
@@ -234,7 +228,7 @@ const STEPS: readonly (readonly [name: string, step: Step])[] = [
   ['infiniband mtu', infinibandMtu],
   ['bond options', bondOptions],
   ['wifi mac randomization', wifiMacRandomization],
-  ['team config', teamConfig],
+  ['team config', syncTeamSettings],
   ['bluetooth type', bluetoothType],
   ['bridge vlan order', bridgeVlanOrder],
   ['gsm auto-config', gsmAutoConfig],

@@ -35,10 +35,15 @@ function verifyTeamConfig(ctx: VerifyContext, setting: string): void {
   if (config === '') return ctx.report('normalizable', setting, 'config', "'' is empty and will be removed", '');
   if (config === undefined) return;
   if (config.length > 1024 * 1024) return ctx.error(setting, 'config', 'team config exceeds size limit', config.length);
+  let parsed: unknown;
   try {
-    JSON.parse(config);
+    parsed = JSON.parse(config);
   } catch {
-    ctx.error(setting, 'config', `${describeValue(config.slice(0, 40))}: team config is not valid JSON`, config);
+    return ctx.error(setting, 'config', `${describeValue(config.slice(0, 40))}: team config is not valid JSON`, config);
+  }
+  // NetworkManager reads the properties from a JSON object only and calls anything else invalid.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    ctx.error(setting, 'config', `${describeValue(config.slice(0, 40))}: team config is not a JSON object`, config);
   }
 }
 
