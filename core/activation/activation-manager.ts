@@ -471,6 +471,17 @@ export class ActivationManager {
     this.finish(ac, ACReason.DEVICE_DISCONNECTED);
   }
 
+  /**
+   * Set a down link up so that its carrier can be seen (NetworkManager does
+   * this for the devices it manages); autoconnect asks only for a device a
+   * profile is waiting for.
+   */
+  async bringUp(d: Device): Promise<void> {
+    if (d.link.up) return;
+    this.logger.debug('bringing the link up to wait for its carrier', { device: d.name });
+    await this.platform().setLink(d.ifindex, { up: true });
+  }
+
   /** Device.Delete of a software device: deactivate it, then remove its link. */
   async deleteDevice(d: Device): Promise<void> {
     if (d.active) await this.deactivate(d.active, ACReason.USER_DISCONNECTED, DSReason.USER_REQUESTED);

@@ -150,11 +150,19 @@ export class AutoconnectPolicy {
     const taken = new Set<string>();
     const fits = (q: Profile, d: Device) => !taken.has(q.uuid) && incompatibility(q.settings, d) === undefined;
     for (const d of this.devices.all() as Iterable<Device>) {
-      if (!d.managed || d.active || !d.autoconnect || d.state !== DS.DISCONNECTED) continue;
+      if (!d.managed || d.active || !d.autoconnect) continue;
+      // An unavailable device that is merely down may be waiting for nothing but its carrier.
+      const waiting = d.state === DS.UNAVAILABLE && !d.link.up;
+      if (d.state !== DS.DISCONNECTED && !waiting) continue;
       const named = byIfname.get(d.name)?.find((q) => fits(q, d));
       const general = anyInterface.find((q) => fits(q, d));
       const p = named && general ? (priority(general) > priority(named) ? general : named) : (named ?? general);
       if (!p) continue;
+      if (waiting) {
+        // Up, then the carrier (a DISCONNECTED state change) brings the next pass.
+        this.activation.bringUp(d).catch((err: Error) => this.logger.warn(`cannot bring ${d.name} up: ${err.message}`));
+        continue;
+      }
       taken.add(p.uuid);
       this.start1(p, d, false);
     }

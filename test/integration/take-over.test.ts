@@ -278,3 +278,30 @@ describe('default wired connections ([main] no-auto-default)', () => {
     expect((await profiles()).map((r) => r[0])).not.toContain('Wired connection 1');
   });
 });
+
+describe('waiting for carrier', () => {
+  let ns: Netns;
+  let d: Daemon | undefined;
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkc');
+    await ns.addVeth('veth0', 'veth1');
+    await ns.ip(['link', 'set', 'veth1', 'up']);
+    d = await startDaemon({
+      ns,
+      profile: 'server',
+      config: '[keyfile]\nunmanaged-devices=interface-name:veth1\n',
+      files: { 'etc/nmk/system-connections/down.nmconnection': file(LAN) },
+    });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await ns?.destroy();
+  });
+
+  it('brings a down link up for the autoconnect profile waiting on it, then activates it when the carrier comes', async () => {
+    await expect.poll(async () => parseTerse((await d!.nmcli(['-t', '-f', 'NAME,DEVICE,STATE', 'connection', 'show', '--active'])).stdout), { timeout: 20_000 }).toContainEqual(['lan', 'veth0', 'activated']);
+    const link = (await ns.ipJson<any[]>(['link', 'show', 'veth0']))[0];
+    expect(link.flags).toContain('UP');
+  });
+});
