@@ -221,7 +221,7 @@ export class ActivationManager {
     this.byPath.set(ac.path, ac);
     this.byDevice.set(target, ac);
     target.active = ac;
-    this.logger.info('activation requested', { device: target.name, connection: profile.id, uuid: profile.uuid });
+    this.logger.debug('activation requested', { device: target.name, connection: profile.id, uuid: profile.uuid });
     this.setAcState(ac, AC.ACTIVATING, ACReason.NONE);
     void this.run(ac).catch((err) => this.logger.error('activation failed unexpectedly', { device: target.name, err: String(err) }));
     return ac;

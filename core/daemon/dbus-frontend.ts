@@ -46,6 +46,9 @@ export interface DBusFrontend {
   stop(): Promise<void>;
 }
 
+/** Signals that announce a change of a list property themselves: the list follows once per tick, not before each. */
+const LIST_SIGNAL = { flushFirst: false } as const;
+
 export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFrontend> {
   const conn = await connectBus({ address: o.address, logger: o.logger });
   const tree = await ObjectTree.attach(conn, { logger: o.logger });
@@ -139,13 +142,13 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     o.events.on('device.added', ({ device }) => {
       exportDevice(device as Device);
       tree.changed(NM_PATH, NM_IFACE, ['Devices', 'AllDevices']);
-      tree.emitSignal(NM_PATH, NM_IFACE, 'DeviceAdded', [device.path]);
+      tree.emitSignal(NM_PATH, NM_IFACE, 'DeviceAdded', [device.path], LIST_SIGNAL);
       if (device.link.master) markPorts(device.link.master);
     }),
     o.events.on('device.removed', ({ device }) => {
       tree.unexport(device.path);
       tree.changed(NM_PATH, NM_IFACE, ['Devices', 'AllDevices']);
-      tree.emitSignal(NM_PATH, NM_IFACE, 'DeviceRemoved', [device.path]);
+      tree.emitSignal(NM_PATH, NM_IFACE, 'DeviceRemoved', [device.path], LIST_SIGNAL);
       if (device.link.master) markPorts(device.link.master);
       refreshManagerState();
     }),
@@ -160,7 +163,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       if (!p) return;
       tree.export(path, [connectionInterface(p, store)]);
       tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
-      tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'NewConnection', [path]);
+      tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'NewConnection', [path], LIST_SIGNAL);
     }),
     o.events.on('connection.updated', ({ path }) => {
       tree.changed(path, CONNECTION_IFACE, ['Unsaved', 'Flags', 'Filename']);
@@ -170,7 +173,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       tree.emitSignal(path, CONNECTION_IFACE, 'Removed', []);
       tree.unexport(path);
       tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
-      tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'ConnectionRemoved', [path]);
+      tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'ConnectionRemoved', [path], LIST_SIGNAL);
     }),
     o.events.on('activation.state-changed', ({ path, device, state, oldState, reason }) => {
       const ac = activation.get(path);

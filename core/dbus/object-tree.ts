@@ -167,11 +167,14 @@ export class ObjectTree {
   /**
    * Emit a signal of an exported object, its arguments plain values in the
    * order of the signal row. Pending PropertiesChanged of the same object go
-   * first, so a client reacting to the signal reads current properties.
+   * first, so a client reacting to the signal reads current properties —
+   * unless `flushFirst` is false: a signal that itself announces a change of
+   * a list property (DeviceAdded and Devices) must not resend the whole list
+   * each time, or a thousand new devices cost a million paths on the bus.
    * Ignored when the path is not exported; throws for an unknown signal or
    * arguments that do not fit its row.
    */
-  emitSignal(path: string, iface: string, name: string, args: readonly unknown[]): void {
+  emitSignal(path: string, iface: string, name: string, args: readonly unknown[], opts: { flushFirst?: boolean } = {}): void {
     const object = this.objects.get(path);
     if (!object) {
       this.log.debug('signal from an object that is not exported', { path, interface: iface, signal: name });
@@ -185,7 +188,7 @@ export class ObjectTree {
     } catch (e) {
       throw new Error(`signal ${iface}.${name} from ${path}: ${(e as Error).message}`);
     }
-    this.changes.flushObject(object);
+    if (opts.flushFirst !== false) this.changes.flushObject(object);
     this.sendSignal(path, iface, name, signal.signature, body);
   }
 

@@ -53,6 +53,8 @@ export class AutoconnectPolicy {
   private blockedByUser = new Set<string>();
   private tries = new Map<string, Tries>();
   private offs: Array<() => void> = [];
+  /** State files to write after this tick (ifname → uuid, undefined to remove). */
+  private pendingState = new Map<string, string | undefined>();
   /** Generated (external) profiles: removed when their connection ends. */
   private generated = new Set<string>();
 
@@ -89,6 +91,7 @@ export class AutoconnectPolicy {
 
   stop(): void {
     for (const off of this.offs.splice(0)) off();
+    this.flushState();
     for (const t of this.tries.values()) clearTimeout(t.resetTimer);
   }
 
@@ -282,7 +285,20 @@ export class AutoconnectPolicy {
     return out;
   }
 
+  /** Coalesced: a thousand activations in one tick write their files once, after it. */
   private writeState(ifname: string, uuid: string | undefined): void {
+    const first = this.pendingState.size === 0;
+    this.pendingState.set(ifname, uuid);
+    if (first) setImmediate(() => this.flushState());
+  }
+
+  private flushState(): void {
+    const pending = [...this.pendingState];
+    this.pendingState.clear();
+    for (const [ifname, uuid] of pending) this.writeStateNow(ifname, uuid);
+  }
+
+  private writeStateNow(ifname: string, uuid: string | undefined): void {
     const file = path.join(this.stateDir, ifname);
     try {
       if (uuid === undefined) fs.rmSync(file, { force: true });

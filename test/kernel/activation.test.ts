@@ -12,6 +12,7 @@
  * See test/harness/vm.ts for how the guest runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInVm, type ScenarioResult } from '../harness/vm.js';
@@ -35,6 +36,8 @@ const TAKE_OVER = /\b(bond7|dummy7[01]|br7)\b|192\.0\.2\.7\b/;
 
 beforeAll(async () => {
   results = await runInVm({ scenarios: [path.join(here, 'scenarios/nmk-daemon.ts')], daemon: true, timeoutMs: 540_000 });
+  // The whole report, for reading when an assertion below fails.
+  writeFileSync(path.join(here, '../../.cache/vm/last-nmk-daemon.json'), JSON.stringify(results['nmk-daemon']?.report ?? {}, null, 2));
 });
 
 describe('take-over of an ip-made 802.3ad bond, a VLAN on it and a bridge over it', () => {
@@ -139,6 +142,8 @@ describe('ifcfg: BONDING_OPTS, bond.options modified through nmcli, NM_CONTROLLE
     expect(m.ifcfg).toMatch(/^BONDING_OPTS="mode=802\.3ad .*miimon=250/m);
     ok(m.up);
     expect(m.sysfs).toMatchObject({ mode: '802.3ad 4', miimon: '250', lacp_rate: 'fast 1', xmit_hash_policy: 'layer3+4 1' });
+    // What the new options leave out is back at its default, as NetworkManager does it.
+    expect(m.sysfs).toMatchObject({ updelay: '0', downdelay: '0', primary: '', primary_reselect: 'always 0', fail_over_mac: 'none 0', num_grat_arp: '1', resend_igmp: '1', all_slaves_active: '0' });
     expect(m.sysfs.slaves.split(' ').sort()).toEqual(['p1', 'p2']);
     expect(m.active).toEqual(ACTIVE_AT_START.filter((r) => r[0]!.startsWith('bond3')));
     expect(m.addrs).toContain('192.0.2.33/24');

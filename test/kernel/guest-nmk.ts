@@ -7,7 +7,7 @@
  * sleep that a test depends on.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseTerse, runNmcli } from '../harness/nmcli.js';
 import type { ExecResult } from '../harness/netns.js';
@@ -96,7 +96,7 @@ export async function startNmkd(opts: DaemonOptions): Promise<GuestDaemon> {
   const started = Date.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [main, '--root', opts.root, '--bus', opts.bus.address, '--log-format', 'json', '--log-level', 'debug', '--profile', opts.profile ?? 'server'],
+    [main, '--root', opts.root, '--bus', opts.bus.address, '--log-format', 'json', '--log-level', 'info', '--profile', opts.profile ?? 'server'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: opts.bus.address } },
   );
   const logs: LogLine[] = [];
@@ -151,6 +151,20 @@ export function nmcli(bus: GuestBus, args: string[]): Promise<ExecResult> {
   return runNmcli(bus.address, args, { timeoutMs: 120_000 });
 }
 
+/**
+ * Wait until the daemon has logged `count` lines matching `test`, reading its
+ * log (free) rather than polling nmcli: every nmcli run takes the guest's one
+ * CPU from the daemon it waits for. Returns how many it saw.
+ */
+export async function logged(d: GuestDaemon, test: (l: LogLine) => boolean, count: number, limitMs = 120_000): Promise<number> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const n = d.logs.filter(test).length;
+    if (n >= count || Date.now() > end) return n;
+    await sleep(250);
+  }
+}
+
 /** `nmcli -t -f FIELDS ...` rows. */
 export async function nmcliRows(bus: GuestBus, args: string[]): Promise<string[][]> {
   return parseTerse((await nmcli(bus, args)).stdout);
@@ -165,11 +179,16 @@ export async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean
   for (;;) {
     const v = await read();
     if (ok(v) || Date.now() > end) return v;
-    await sleep(250);
+    // Not faster: each read may run nmcli, which competes with the daemon for the guest's CPU.
+    await sleep(1000);
   }
 }
 
-/** `ip monitor link address route`: every message the kernel announced while it ran, one entry each. */
+/**
+ * `ip monitor link address route`: every message the kernel announced while
+ * it ran, one entry each, prefixed with the guest's uptime in ms (to line it up
+ * with the scenario's steps).
+ */
 export class Monitor {
   private lines: string[] = [];
   private child: ChildProcess;
@@ -179,7 +198,7 @@ export class Monitor {
       for (const line of b.toString().split('\n').filter(Boolean)) {
         // Indented lines continue the message before them.
         if (/^\s/.test(line) && this.lines.length > 0) this.lines[this.lines.length - 1] += ` ${line.trim()}`;
-        else this.lines.push(line);
+        else this.lines.push(`[${Math.round(performance.now())} ms] ${line}`);
       }
     });
   }
@@ -210,7 +229,7 @@ export class Monitor {
 /** A sysfs file under /sys/class/net, trimmed; undefined when it does not exist. */
 export function sysfs(rel: string): string | undefined {
   try {
-    return execFileSync('cat', [`/sys/class/net/${rel}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return readFileSync(`/sys/class/net/${rel}`, 'utf8').trim();
   } catch {
     return undefined;
   }

@@ -33,7 +33,7 @@ export const FILES: Record<string, string> = Object.fromEntries([
   keyfile('bond7-p0', 'type=dummy\ninterface-name=dummy70\nmaster=bond7\nslave-type=bond\n'),
   keyfile('bond7-p1', 'type=dummy\ninterface-name=dummy71\nmaster=bond7\nslave-type=bond\n'),
   keyfile('bond7.20', 'type=vlan\ninterface-name=bond7.20\nmaster=br7\nslave-type=bridge\n\n[vlan]\nid=20\nparent=bond7\n'),
-  keyfile('br7', 'type=bridge\ninterface-name=br7\n\n[bridge]\nstp=false\n\n[ipv4]\nmethod=manual\naddress1=192.0.2.7/24\n\n[ipv6]\nmethod=ignore\n'),
+  keyfile('br7', 'type=bridge\ninterface-name=br7\n\n[bridge]\nstp=false\nforward-delay=2\n\n[ipv4]\nmethod=manual\naddress1=192.0.2.7/24\n\n[ipv6]\nmethod=ignore\n'),
   // activation through nmcli
   keyfile('bond0', 'type=bond\ninterface-name=bond0\nautoconnect=false\n\n[bond]\nmode=active-backup\nmiimon=100\nupdelay=200\nprimary=dummy1\n\n[ipv4]\nmethod=manual\naddress1=198.51.100.1/24\n\n[ipv6]\nmethod=ignore\n'),
   keyfile('bond0-port0', 'type=dummy\ninterface-name=dummy0\nmaster=bond0\nslave-type=bond\nautoconnect=false\n'),

@@ -133,6 +133,11 @@ async function modelOverflow(pairs: number, bufferBytes: number): Promise<void> 
   const kernelLinks = () => (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { maxBuffer: 64 << 20 }).toString()) as unknown[]).length;
   const want = kernelLinks();
   for (let i = 0; i < 600 && (model.stats.links !== want || model.stats.resyncs === before); i++) await sleep(50);
+  // IPv6 link-local addresses get their local-table routes once duplicate
+  // address detection ends, a second or two after the links came up: wait
+  // for that, so that the test's `ip` finds what the model was told.
+  const tentative = () => execFileSync('ip', ['-6', '-o', 'addr', 'show', 'tentative']).toString().trim() !== '';
+  for (let i = 0; i < 300 && tentative(); i++) await sleep(100);
   await sleep(500); // what is still on its way (the resync's held events) lands
   result({
     resyncs: model.stats.resyncs - before,
