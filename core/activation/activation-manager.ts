@@ -224,7 +224,23 @@ export class ActivationManager {
     this.logger.debug('activation requested', { device: target.name, connection: profile.id, uuid: profile.uuid });
     this.setAcState(ac, AC.ACTIVATING, ACReason.NONE);
     void this.run(ac).catch((err) => this.logger.error('activation failed unexpectedly', { device: target.name, err: String(err) }));
+    if (settings.connection?.['autoconnect-slaves'] === 1 && !options.assume && !options.external) this.activatePorts(ac);
     return ac;
+  }
+
+  /**
+   * connection.autoconnect-slaves: a controller's activation brings up every
+   * port profile that names it (by UUID or interface name), whatever their own
+   * autoconnect says, as NetworkManager does.
+   */
+  private activatePorts(controller: ActiveConnection): void {
+    const names = new Set([controller.uuid, controller.device.name]);
+    for (const p of this.settings.profiles()) {
+      const ref = portOf(p.settings);
+      if (!ref || !names.has(ref)) continue;
+      if ([...this.byPath.values()].some((a) => a.uuid === p.uuid && !a.done)) continue;
+      this.activate(p).catch((err: Error) => this.logger.warn(`port '${p.id}' of '${controller.profile.id}' did not come up: ${err.message}`));
+    }
   }
 
   /** The existing device a profile names by interface-name; undefined when its link does not exist (yet). */

@@ -481,3 +481,65 @@ method=ignore
     expect(del.stderr).toMatch(/not a software device/);
   });
 });
+
+describe('a controller with autoconnect-slaves brings its ports up', () => {
+  let ns: Netns;
+  let d: Daemon;
+  const BRS = `[connection]
+id=brs
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c0030
+type=bridge
+interface-name=brs
+autoconnect=false
+autoconnect-slaves=1
+
+[bridge]
+stp=false
+
+[ipv4]
+method=disabled
+
+[ipv6]
+method=ignore
+`;
+  const PORT = (n: number) => `[connection]
+id=brs-p${n}
+uuid=0f4f3a52-6f0e-4d0a-9c64-1a7a8c3c003${n}
+type=ethernet
+interface-name=vp${n}
+master=brs
+slave-type=bridge
+autoconnect=false
+`;
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmks');
+    await ns.addVeth('vp1', 'vq1');
+    await ns.addVeth('vp2', 'vq2');
+    for (const l of ['vp1', 'vq1', 'vp2', 'vq2']) await ns.ip(['link', 'set', l, 'up']);
+    d = await startDaemon({
+      ns,
+      profile: 'server',
+      config: '[keyfile]\nunmanaged-devices=interface-name:vq1;interface-name:vq2\n',
+      files: {
+        'etc/nmk/system-connections/brs.nmconnection': file(BRS),
+        'etc/nmk/system-connections/brs-p1.nmconnection': file(PORT(1)),
+        'etc/nmk/system-connections/brs-p2.nmconnection': file(PORT(2)),
+      },
+    });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await ns?.destroy();
+  });
+
+  it('both ports (autoconnect off) are attached and activated with the bridge', async () => {
+    expect((await d.nmcli(['connection', 'up', 'brs'])).code).toBe(0);
+    await expect.poll(async () => parseTerse((await d.nmcli(['-t', '-f', 'NAME,STATE', 'connection', 'show', '--active'])).stdout).sort(), { timeout: 15_000 }).toEqual([
+      ['brs', 'activated'],
+      ['brs-p1', 'activated'],
+      ['brs-p2', 'activated'],
+    ]);
+    for (const p of ['vp1', 'vp2']) expect((await ns.ipJson<any[]>(['link', 'show', p]))[0].master).toBe('brs');
+  });
+});
