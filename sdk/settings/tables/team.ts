@@ -2,7 +2,8 @@
  * The "team" and "team-port" settings (teamd). Facts from NetworkManager
  * 1.42 (nm-setting-team.c, nm-setting-team-port.c, nm-team-utils.c). The
  * JSON in config and the individual properties describe the same teamd
- * configuration; this model does not synchronise them.
+ * configuration; normalisation keeps them in step as NetworkManager does
+ * (normalize/team-sync.ts, rows in team-json.ts).
  */
 import { defineSetting, INT32_MAX, INT32_MIN } from '../schema.js';
 

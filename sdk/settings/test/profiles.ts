@@ -75,7 +75,12 @@ export const PROFILES: Readonly<Record<string, ConnectionSettings>> = {
   },
   team: {
     connection: { id: 'team0', uuid: uuid(11), type: 'team', 'interface-name': 'team0' },
-    team: { config: '{"runner": {"name": "activebackup"}}', 'link-watchers': ['name=ethtool delay-up=5'] },
+    // NetworkManager keeps config and properties in step: these are the properties it reads from the config.
+    team: {
+      config: '{"runner": {"name": "activebackup"}, "link_watch": {"name": "ethtool", "delay_up": 5}}',
+      runner: 'activebackup',
+      'link-watchers': ['name=ethtool delay-up=5'],
+    },
     ...ip,
   },
   dummy: {
