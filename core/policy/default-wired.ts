@@ -22,6 +22,8 @@ export class DefaultWired {
   /** UUID of each default profile nmk made, to the device it is for. */
   private made = new Map<string, string>();
   private offs: Array<() => void> = [];
+  /** Ids of default profiles whose add is under way. */
+  private pendingIds = new Set<string>();
 
   constructor(
     private devices: DeviceManager,
@@ -52,7 +54,8 @@ export class DefaultWired {
     if (new DeviceSpec(this.config.getList('main', 'no-auto-default')).matches(subject)) return;
     if (this.denied().has(this.keyOf(d))) return;
     for (const p of this.settings.profiles()) if (incompatibility(p.settings, d) === undefined) return;
-    const taken = new Set([...this.settings.profiles()].map((p) => p.id));
+    // Ids of profiles being added right now count too: several devices may appear in one tick.
+    const taken = new Set([...this.settings.profiles()].map((p) => p.id).concat([...this.pendingIds]));
     let n = 1;
     while (taken.has(`Wired connection ${n}`)) n++;
     const id = `Wired connection ${n}`;
@@ -65,13 +68,17 @@ export class DefaultWired {
       ipv6: { method: 'auto' },
     };
     this.made.set(uuid, this.keyOf(d));
-    this.settings.add(settings, { persist: 'memory' }).then(
-      () => this.logger.info('default wired connection created', { device: d.name, connection: id }),
-      (err: Error) => {
-        this.made.delete(uuid);
-        this.logger.warn(`cannot create the default wired connection of ${d.name}: ${err.message}`);
-      },
-    );
+    this.pendingIds.add(id);
+    this.settings
+      .add(settings, { persist: 'memory' })
+      .then(
+        () => this.logger.info('default wired connection created', { device: d.name, connection: id }),
+        (err: Error) => {
+          this.made.delete(uuid);
+          this.logger.warn(`cannot create the default wired connection of ${d.name}: ${err.message}`);
+        },
+      )
+      .finally(() => this.pendingIds.delete(id));
   }
 
   /** A default profile the user deleted: the device gets none again (NetworkManager's no-auto-default.state). */

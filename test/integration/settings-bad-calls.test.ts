@@ -54,7 +54,8 @@ describe('bad settings and manager calls', () => {
   beforeAll(async () => {
     ns = await Netns.create('nmkc');
     await ns.addVeth('veth0', 'veth1');
-    d = await startDaemon({ ns, config: '[main]\nplugins=keyfile\n' });
+    // No default wired connections: the test checks that bad calls write nothing.
+    d = await startDaemon({ ns, config: '[main]\nplugins=keyfile\nno-auto-default=*\n' });
     c = await testClient(d.busAddress);
     const reply = await c.call(NM, SETTINGS_PATH, SETTINGS, 'AddConnection', 'a{sa{sv}}', [ethernet('lan')]);
     profilePath = reply.body[0] as string;
