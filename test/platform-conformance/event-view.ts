@@ -90,7 +90,8 @@ export class EventView {
    * Wait until the events tell the same as a fresh dump; returns the last
    * difference when they never do within `ms`.
    */
-  async converge(platform: Platform, ms = 5000): Promise<string | undefined> {
+  // The kernel announces carrier changes through linkwatch, up to a second or more after a dump already shows them; on a loaded machine, longer.
+  async converge(platform: Platform, ms = 15_000): Promise<string | undefined> {
     const deadline = Date.now() + ms;
     let last = '';
     for (;;) {
