@@ -53,8 +53,6 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   const conn = await connectBus({ address: o.address, logger: o.logger });
   const tree = await ObjectTree.attach(conn, { logger: o.logger });
   const devices = o.devices;
-  let level = 'INFO';
-
   const activation = o.activation;
   tree.export(NM_PATH, [
     mergeRows(managerInterface({
@@ -63,11 +61,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       deviceByName: (n) => devices.byName(n),
       config: o.config,
       logger: o.logger,
-      setLogLevel: (l) => {
-        o.sink.setLevel(l);
-        level = l === 'error' ? 'ERR' : l.toUpperCase();
-      },
-      logLevel: () => level,
+      setLogLevel: (l) => o.sink.setLevel(l),
       reload: o.reload,
     }), activationRows({
       activation,

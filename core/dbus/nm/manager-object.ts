@@ -17,7 +17,6 @@ export interface ManagerBackend {
   config: ConfigView;
   logger: Logger;
   setLogLevel(level: LogLevel): void;
-  logLevel(): string;
   reload(): Promise<void>;
 }
 
