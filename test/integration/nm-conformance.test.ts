@@ -221,6 +221,14 @@ describe('NetworkManager 1.42 and nmk side by side on the keyfile corpus', () =>
     // GetSecrets with nothing (seen once in 12 runs of four concurrent `nmcli -s`; never in sequence).
     const plain = await showAll(side, uuids(), false);
     const withSecrets = await showAll(side, uuids(), true);
+    // And even in sequence NetworkManager 1.42 sometimes prints one secret empty (seen in CI once
+    // in 82 profiles): a second reading fills a value the first left empty, so a flake is not a difference.
+    const again = await showAll(side, uuids(), true);
+    for (const [u, rows] of withSecrets) {
+      const other = again.get(u);
+      if (typeof rows === 'string' || typeof other === 'string' || !other) continue;
+      for (const [n, v] of rows) if (v === '' && other.get(n)) rows.set(n, other.get(n)!);
+    }
     return new Map(uuids().map((u): [string, Rows | string] => {
       const p = plain.get(u)!;
       const s = withSecrets.get(u)!;
