@@ -27,7 +27,6 @@ import {
   RouteTable,
   Errno,
   type ConnectionSettings,
-  type DeviceKind,
   type EventBus,
   type LinkSpec,
   type Family,
@@ -44,6 +43,7 @@ import { ActiveConnection } from './active-connection.js';
 import { incompatibility } from './compatibility.js';
 import { IFA_F_NOPREFIXROUTE, ipOutcome, planIp, type IpPlan } from './ip-plan.js';
 import { planReapply } from './reapply.js';
+import { LinkRealizer } from './link-realizer.js';
 
 export interface ActivateOptions {
   /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
@@ -67,20 +67,12 @@ function routeIdentity(r: { family: number; table?: number; dst: string; dstLen:
 /** How long NetworkManager waits for a lost carrier to come back before it deactivates (nm-device.c: 4 s). */
 const CARRIER_GRACE_MS = 4000;
 
-/** How long a created link may take to show up as a device. */
-const DEVICE_APPEAR_TIMEOUT_MS = 5000;
-
 /** The controller a port profile names (connection.master: a UUID or an interface name). */
 function portOf(settings: ConnectionSettings): string | undefined {
   const m = settings.connection?.master;
   return typeof m === 'string' && m !== '' ? m : undefined;
 }
 
-/** The setting.property a refused link option belongs to, when the platform named the option. */
-function keyOfOption(err: unknown, type: string): string | undefined {
-  const m = err instanceof Error ? /option '?([a-z0-9_-]+)'?/i.exec(err.message) : null;
-  return m ? `${type}.${m[1]}` : undefined;
-}
 
 /** Errors from removing something that is already gone: the goal is reached. */
 const ALREADY_GONE: ReadonlySet<number> = new Set([Errno.ENOENT, Errno.ESRCH, Errno.EADDRNOTAVAIL, Errno.ENODEV]);
@@ -89,6 +81,8 @@ export class ActivationManager {
   private byPath = new Map<string, ActiveConnection>();
   private byDevice = new Map<Device, ActiveConnection>();
   private nextId = 1;
+  /** Creates the links of software profiles. */
+  private links: LinkRealizer;
   /** Activations whose link was just created from the profile: its kind options are already set. */
   private freshLinks = new WeakSet<ActiveConnection>();
   /** Activation requests not yet accepted, by profile UUID. */
@@ -105,6 +99,7 @@ export class ActivationManager {
     private events: EventBus,
     private logger: Logger,
   ) {
+    this.links = new LinkRealizer(kinds, settings, platform, model, events, logger);
     events.on('device.removed', ({ device }) => {
       const ac = this.byDevice.get(device as Device);
       if (ac) this.finish(ac, ACReason.DEVICE_REMOVED);
@@ -189,7 +184,7 @@ export class ActivationManager {
     let created = false;
     let target = device ?? this.existingDeviceFor(profile);
     if (!target) {
-      target = await this.realize(profile);
+      target = await this.links.realize(profile);
       created = true;
     }
     const why = incompatibility(settings, target);
@@ -252,75 +247,9 @@ export class ActivationManager {
     return this.devices.byName(ifname);
   }
 
-  /**
-   * Create the link of a software profile (its kind's linkSpec) and wait for
-   * its device; a profile whose type makes no link names the missing device.
-   */
-  private async realize(profile: Profile): Promise<Device> {
-    const type = String(profile.settings.connection?.type ?? '');
-    const ifname = String(profile.settings.connection?.['interface-name']);
-    const kind = this.kinds.creatorOf(type);
-    if (!kind?.linkSpec) throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': no device '${ifname}' exists and nmk cannot create '${type}' devices`);
-    const spec = this.linkSpecOf(kind, profile.settings);
-    // Options that name a port wait until that port is attached (see attachPort).
-    if (kind.afterPorts && spec.info) spec.info = Object.fromEntries(Object.entries(spec.info).filter(([k]) => !kind.afterPorts!.includes(k)));
-    if (typeof spec.parent === 'string' && !this.model.linkByName(spec.parent)) {
-      throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': its parent '${spec.parent}' does not exist`);
-    }
-    const appeared = this.waitForDevice(spec.name);
-    try {
-      await this.platform().createLink(spec);
-    } catch (err) {
-      appeared.cancel();
-      throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot create ${spec.kind} '${spec.name}' for '${profile.id}': ${err instanceof Error ? err.message : String(err)}`, { key: keyOfOption(err, type) });
-    }
-    this.logger.info('created link', { device: spec.name, kind: spec.kind, connection: profile.id });
-    return appeared.promise;
-  }
-
-  /**
-   * The parent a software profile's link needs and that does not exist yet
-   * (a VLAN on a bond being created in the same pass): autoconnect waits for it.
-   */
+  /** The parent a software profile's link needs and that does not exist yet (autoconnect waits for it). */
   missingParent(profile: Profile): string | undefined {
-    const kind = this.kinds.creatorOf(String(profile.settings.connection?.type ?? ''));
-    if (!kind?.linkSpec) return undefined;
-    try {
-      const parent = this.linkSpecOf(kind, profile.settings).parent;
-      return typeof parent === 'string' && !this.model.linkByName(parent) ? parent : undefined;
-    } catch {
-      return undefined; // the activation reports what is wrong with the profile
-    }
-  }
-
-  /** A kind's link for a profile, with the lookups linkSpec may need. */
-  private linkSpecOf(kind: DeviceKind, settings: ConnectionSettings): LinkSpec {
-    return kind.linkSpec!(settings, {
-      linkByName: (n) => this.model.linkByName(n),
-      interfaceOfProfile: (uuid) => {
-        const n = this.settings.get(uuid)?.settings.connection?.['interface-name'];
-        return typeof n === 'string' && n ? n : undefined;
-      },
-    });
-  }
-
-  /** Resolves when the device of `name` is in the device manager (it follows the model one tick after the kernel's event). */
-  private waitForDevice(name: string): { promise: Promise<Device>; cancel(): void } {
-    let off = () => {};
-    let timer: NodeJS.Timeout | undefined;
-    const promise = new Promise<Device>((resolve, reject) => {
-      off = this.events.on('device.added', ({ device }) => {
-        if (device.name !== name) return;
-        off();
-        clearTimeout(timer);
-        resolve(device as Device);
-      });
-      timer = setTimeout(() => {
-        off();
-        reject(new NmkError('CONNECTION_NOT_AVAILABLE', `device '${name}' did not appear after it was created`));
-      }, DEVICE_APPEAR_TIMEOUT_MS);
-    });
-    return { promise, cancel: () => { off(); clearTimeout(timer); } };
+    return this.links.missingParent(profile);
   }
 
   /**
@@ -434,7 +363,7 @@ export class ActivationManager {
     if (!kind.linkSpec || kind.creates !== String(ac.applied.connection?.type ?? '')) return;
     let spec: LinkSpec;
     try {
-      spec = this.linkSpecOf(kind, ac.applied);
+      spec = this.links.linkSpecOf(kind, ac.applied);
     } catch (err) {
       // What linkSpec cannot describe (a parent it cannot name) cannot change on an existing link either.
       this.logger.debug(`not applying kind options to ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -471,7 +400,7 @@ export class ActivationManager {
       }
     }
     if (!kind.afterPorts || !kind.linkSpec) return;
-    const info = this.linkSpecOf(kind, controller.applied).info ?? {};
+    const info = this.links.linkSpecOf(kind, controller.applied).info ?? {};
     const naming = Object.fromEntries(Object.entries(info).filter(([k, v]) => kind.afterPorts!.includes(k) && v === d.name));
     if (Object.keys(naming).length > 0) await platform.setLink(c.ifindex, { options: { kind: c.link.kind, info: naming } });
   }
@@ -516,7 +445,7 @@ export class ActivationManager {
     const d = ac.device;
     // Kind options only where the kind made the link from this type of profile (not an ethernet profile on a veth).
     const makes = d.kindRow.linkSpec && d.kindRow.creates === String(next.connection?.type ?? '');
-    const plan = planReapply(d.kindRow, ac.applied, next, (s) => (makes ? this.linkSpecOf(d.kindRow, s) : undefined));
+    const plan = planReapply(d.kindRow, ac.applied, next, (s) => (makes ? this.links.linkSpecOf(d.kindRow, s) : undefined));
     if (typeof plan === 'string') throw new NmkError('INCOMPATIBLE_CONNECTION', `cannot reapply to ${d.name}: ${plan}`);
     const platform = this.platform();
     if (plan.mtu !== undefined || plan.options) await platform.setLink(d.ifindex, { ...(plan.mtu !== undefined ? { mtu: plan.mtu } : {}), ...(plan.options ? { options: plan.options } : {}) });

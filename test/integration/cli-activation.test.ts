@@ -170,6 +170,8 @@ describe('nmk connection up/down and device commands (real daemon, veths)', () =
   }, SLOW);
 
   it('--wait 0 returns once the daemon accepted the request, printing nothing, as nmcli -w 0', async () => {
+    // Start from a known state whatever the tests before left: up, then down.
+    expect((await run(['connection', 'up', 'lan'])).code).toBe(0);
     expect((await run(['connection', 'down', 'lan'])).code).toBe(0);
     const r = await run(['connection', 'up', 'lan', '--wait', '0']);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
