@@ -76,6 +76,16 @@ function portOf(settings: ConnectionSettings): string | undefined {
 
 /** Errors from removing something that is already gone: the goal is reached. */
 const ALREADY_GONE: ReadonlySet<number> = new Set([Errno.ENOENT, Errno.ESRCH, Errno.EADDRNOTAVAIL, Errno.ENODEV]);
+/** Errors from adding something that is already there: the goal is reached too. */
+const ALREADY_THERE: ReadonlySet<number> = new Set([Errno.EEXIST]);
+const GONE_OR_THERE: ReadonlySet<number> = new Set([...ALREADY_GONE, ...ALREADY_THERE]);
+
+/** A catch handler that lets kernel errors meaning "already so" pass and rethrows every other. */
+function allowing(errnos: ReadonlySet<number>): (err: unknown) => void {
+  return (err) => {
+    if (!(err instanceof PlatformError && errnos.has(err.errno))) throw err;
+  };
+}
 
 export class ActivationManager {
   private byPath = new Map<string, ActiveConnection>();
@@ -430,9 +440,7 @@ export class ActivationManager {
   /** Device.Delete of a software device: deactivate it, then remove its link. */
   async deleteDevice(d: Device): Promise<void> {
     if (d.active) await this.deactivate(d.active, ACReason.USER_DISCONNECTED, DSReason.USER_REQUESTED);
-    await this.platform().deleteLink(d.ifindex).catch((err) => {
-      if (!(err instanceof PlatformError && ALREADY_GONE.has(err.errno))) throw err;
-    });
+    await this.platform().deleteLink(d.ifindex).catch(allowing(ALREADY_GONE));
   }
 
   /**
@@ -473,9 +481,7 @@ export class ActivationManager {
         p.routes = p.routes.filter((r) => !ownedR.has(routeIdentity(r)));
         await this.configureIp(ac, p);
       }
-      const quiet = (err: unknown) => {
-        if (!(err instanceof PlatformError && (ALREADY_GONE.has(err.errno) || err.errno === Errno.EEXIST))) throw err;
-      };
+      const quiet = allowing(GONE_OR_THERE);
       await Promise.all(goneRoutes.map((r) => platform.removeRoute(r).catch(quiet)));
       await Promise.all(goneAddrs.map((a) => platform.removeAddress(a).catch(quiet)));
       // Removing an address makes the kernel drop the routes whose gateway it reached: put the kept ones back.
@@ -513,9 +519,7 @@ export class ActivationManager {
           if (!present.has(`${a.address}/${a.prefixlen}`)) {
             await platform.addAddress({ ...spec, flags: IFA_F_NOPREFIXROUTE, ...(a.broadcast ? { broadcast: a.broadcast } : {}) });
             if (a.prefixRoute) {
-              await platform.addRoute(a.prefixRoute).catch((err) => {
-                if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
-              });
+              await platform.addRoute(a.prefixRoute).catch(allowing(ALREADY_THERE));
               ac.ownedRoutes.push(a.prefixRoute);
             }
           }
@@ -525,11 +529,7 @@ export class ActivationManager {
       // Routes after addresses: a gateway must be reachable through a prefix the link already has.
       await Promise.all(
         plan.routes.map(async (spec) => {
-          try {
-            if (!routesPresent.has(routeIdentity(spec))) await platform.addRoute(spec);
-          } catch (err) {
-            if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
-          }
+          if (!routesPresent.has(routeIdentity(spec))) await platform.addRoute(spec).catch(allowing(ALREADY_THERE));
           ac.ownedRoutes.push(spec);
         }),
       );
@@ -539,7 +539,7 @@ export class ActivationManager {
           await platform.addRule(rule);
           ac.ownedRules.push(rule);
         } catch (err) {
-          if (!(err instanceof PlatformError && err.errno === Errno.EEXIST)) throw err;
+          allowing(ALREADY_THERE)(err);
         }
       }
       return true;

@@ -7,9 +7,10 @@
  * the global addresses with the default route's gateway.
  */
 import { randomUUID } from 'node:crypto';
-import { RouteTable, type ConnectionSettings, type Family, type NetworkModel, type SettingValues } from '../../sdk/index.js';
+import type { ConnectionSettings, Family, NetworkModel, SettingValues } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
+import { bestDefaultRoute } from '../model/default-route.js';
 
 /** NMSettingMacvlanMode by the kernel's mode name. */
 const MACVLAN_MODE: Record<string, number> = { vepa: 1, bridge: 2, private: 3, passthru: 4, source: 5 };
@@ -62,10 +63,7 @@ function ipOf(d: Device, model: NetworkModel, family: Family): SettingValues {
   const addresses = model.addresses(d.ifindex).filter((a) => a.family === family && a.scope === 0).map((a) => ({ address: a.address, prefix: a.prefixlen }));
   if (addresses.length === 0) return { method: family === 4 ? 'disabled' : 'ignore' };
   const values: SettingValues = { method: 'manual', 'address-data': addresses };
-  const gw = model
-    .routes(d.ifindex)
-    .filter((r) => r.family === family && r.dstLen === 0 && r.table === RouteTable.main && r.gateway)
-    .sort((a, b) => a.metric - b.metric)[0]?.gateway;
+  const gw = bestDefaultRoute(model.routes(d.ifindex), family)?.gateway;
   if (gw) values.gateway = gw;
   return values;
 }

@@ -8,6 +8,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { RouteTable, type Address, type Family, type NetworkModel, type Route } from '../../../sdk/index.js';
+import { bestDefaultRoute } from '../../model/default-route.js';
 import type { InterfaceDef, PropertyRow } from '../rows.js';
 import { vardict } from '../values.js';
 
@@ -36,20 +37,11 @@ function familyRoutes(model: NetworkModel, ifindex: number, family: Family): Rou
   return model.routes(ifindex).filter((r) => r.family === family && r.type === RTN_UNICAST);
 }
 
-function bestDefault(routes: readonly Route[]): Route | undefined {
-  let best: Route | undefined;
-  for (const r of routes) {
-    if (r.dstLen !== 0 || r.table !== RouteTable.main || !r.gateway) continue;
-    if (!best || r.metric < best.metric) best = r;
-  }
-  return best;
-}
-
 export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: () => number): InterfaceDef {
   const v4 = family === 4;
   const addresses = () => familyAddresses(model, ifindex(), family);
   const routes = () => familyRoutes(model, ifindex(), family);
-  const gateway = () => bestDefault(routes())?.gateway ?? '';
+  const gateway = () => bestDefaultRoute(routes())?.gateway ?? '';
   const addressData = () =>
     addresses().map((a) =>
       vardict([
