@@ -1,5 +1,10 @@
 import type { ConfigView, Paths } from './config.js';
 import type { DeviceKind, DeviceView } from './device.js';
+import type { DhcpClientFactory } from './dhcp.js';
+import type { DnsBackendFactory } from './dns.js';
+import type { Ndisc } from './ndisc.js';
+import type { PacketIo } from './packet.js';
+import type { SharingProvider } from './sharing.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { NetworkModel } from './model.js';
@@ -45,4 +50,14 @@ export const Tokens = {
   DeviceKind: token<DeviceKind>('contrib.device-kind'),
   /** Any number: settings plugins (keyfile, ifcfg-rh, ifupdown, ifnet), in [main] plugins order. */
   SettingsSource: token<SettingsSource>('contrib.settings-source'),
+  /** At most one, from the platform plugin: link-level packet channels (DHCPv4, ARP, ICMPv6 ND). */
+  PacketIo: token<PacketIo>('contrib.packet-io'),
+  /** Any number: DHCP clients; `[main] dhcp=` picks one by name (default "internal"). */
+  DhcpClient: token<DhcpClientFactory>('contrib.dhcp-client'),
+  /** At most one: IPv6 router discovery and SLAAC for hosts. */
+  Ndisc: token<Ndisc>('contrib.ndisc'),
+  /** Any number: DNS backends; `[main] dns=` picks one by name. */
+  DnsBackend: token<DnsBackendFactory>('contrib.dns-backend'),
+  /** At most one: serves clients of shared connections (DHCP, DNS, RA, NAT). */
+  Sharing: token<SharingProvider>('contrib.sharing'),
 } as const;
