@@ -18,7 +18,9 @@ PACKAGES=(
   dbus              # dbus-daemon: the private buses of tests and the sandbox
   iproute2          # ip: namespaces, veths, and what tests assert on
   network-manager   # nmcli, the client the integration tests drive nmk with
-  dnsmasq-base      # DHCP and router advertisements on the far side of a veth
+  dnsmasq-base      # DHCP and router advertisements on the far side of a veth; the sharing plugin's server
+  nftables          # nft: the sharing plugin's NAT rules
+  bind9-dnsutils    # dig: DNS queries in the integration tests
   isc-dhcp-client   # dhclient, to check the DHCP harness
   qemu-system-x86   # the kernel lane's VM
   linux-image-amd64 # a kernel with bonding, 8021q, dummy, team... for that VM

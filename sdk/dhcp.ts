@@ -85,6 +85,12 @@ export interface DhcpRequest {
   rejectServers: string[];
   /** An address to ask for first (INIT-REBOOT), from the stored lease or the link. */
   requestAddress?: string;
+  /**
+   * IPv4: milliseconds of ARP probing (RFC 5227) before a new address is
+   * reported, from ipv4.dad-timeout resolved (NetworkManager's default is 0:
+   * no probe); a conflict sends DECLINE and starts over. 0 or absent: none.
+   */
+  acdTimeout?: number;
   /** IPv6: ask for no address, only configuration (stateless DHCPv6, RA "O" flag). */
   infoOnly?: boolean;
   /** IPv6: ask for a delegated prefix (a shared connection downstream needs one). */

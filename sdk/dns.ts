@@ -20,8 +20,12 @@ export interface DnsConfig {
   searches: string[];
   /**
    * Domains whose queries go to this connection's servers (split DNS): its
-   * search domains and routing-only "~domain" entries, without the "~". "."
-   * means every domain (a VPN that takes all DNS, or the default connection).
+   * search domains and routing-only "~domain" entries, without the "~", in
+   * the profile's order (NetworkManager routes by the search list, or by the
+   * DHCP domain names when there is none). "." is an explicit "~." (every
+   * domain). Do not add "." for the default connection: core gives the
+   * wildcard to connections with a default route itself, as NetworkManager does.
+   * A domain here that is not in `searches` is routing-only.
    */
   domains: string[];
   options: string[];
@@ -29,7 +33,24 @@ export interface DnsConfig {
   priority: number;
   /** This connection has the best default route of its family. */
   isDefault: boolean;
+  /** This connection has a default route of its family, best or not (NetworkManager gives each such one the wildcard domain); default: isDefault. */
+  hasDefaultRoute?: boolean;
   isVpn: boolean;
+  /** Filled by core in DnsState (ignored on input): where this config's servers are used, after NetworkManager's rules. */
+  routing?: DnsRouting;
+}
+
+/** Where one config's servers are used (NetworkManager's per-config lookup domains). */
+export interface DnsRouting {
+  /** Its domains left after shadowing by more preferred configs (equal or lower dns-priority, negative ones hide sub-domains); "." is an explicit "~.". */
+  domains: string[];
+  /**
+   * 'no': only the domains above; 'yes': also any other domain (it has a
+   * default route, or no config has one and it is not a VPN); 'exclusive':
+   * every other domain goes here only (an explicit "~.", or a negative
+   * dns-priority with the default route).
+   */
+  defaultRoute: 'no' | 'yes' | 'exclusive';
 }
 
 /** The global DNS configuration ([global-dns] in the config file). */

@@ -1,4 +1,4 @@
-import type { Address, Link, Route } from './platform.js';
+import type { Address, Family, Link, Route } from './platform.js';
 import type { DeviceView } from './device.js';
 
 /**
@@ -33,6 +33,13 @@ export interface EventCatalogue {
    * is the last event for that path.
    */
   'activation.state-changed': { path: string; uuid: string; device: DeviceView; state: number; oldState: number; reason: number; failed?: boolean };
+
+  /**
+   * The automatic IP configuration of an active connection changed (a lease
+   * bound or renewed, a router advertisement, DNS servers): `path` is the
+   * active connection's D-Bus object path.
+   */
+  'ip.config-changed': { path: string; device: DeviceView; family: Family };
 
   /** A profile appeared in the settings store (loaded, added over D-Bus...). */
   'connection.added': { uuid: string; id: string; path: string };

@@ -23,6 +23,10 @@ export interface NdiscConfig {
   domains: { domain: string; lifetime: number }[];
   mtu?: number;
   hopLimit?: number;
+  /** The advertised reachable time (ms) for neighbour unreachability detection, when a router set one. */
+  reachableTimeMs?: number;
+  /** The advertised retransmission timer (ms) between neighbour solicitations, when a router set one. */
+  retransTimerMs?: number;
   /** The M flag: addresses from DHCPv6. */
   managed: boolean;
   /** The O flag: other configuration (DNS) from DHCPv6. */
@@ -38,6 +42,16 @@ export interface NdiscRequest {
   addrGenMode: 'eui64' | 'stable-privacy';
   /** The stable id used by stable-privacy (connection.stable-id resolved, else the profile's UUID). */
   stableId: string;
+  /**
+   * How stableId was made, as NetworkManager's stable types: "uuid" (no
+   * connection.stable-id: the profile's UUID), "stable-id" (a literal
+   * stable-id), "generated" (one with ${...} substitutions), "random"
+   * (${RANDOM}). NetworkManager hashes the type too, except for "uuid".
+   * Default "uuid".
+   */
+  stableType?: 'uuid' | 'stable-id' | 'generated' | 'random';
+  /** the host's secret key as NetworkManager derives it (core/ip/host-identity.ts) */
+  secretKey: Uint8Array;
   /** ipv6.token: a fixed interface identifier ("::1:2"), overriding addr-gen-mode for SLAAC. */
   token?: string;
   /** Seconds to wait for a first advertisement (ipv6.ra-timeout resolved); 0 means forever. */

@@ -269,6 +269,8 @@ export interface AddressSpec {
   preferredLifetime?: number;
   /** Extra IFA_F_* flags, e.g. IFA_F_NOPREFIXROUTE (0x200). */
   flags?: number;
+  /** Add or update (`ip address replace`): renewing a lease refreshes the lifetimes of an address already there. */
+  replace?: boolean;
 }
 
 /** One change seen on the platform, in kernel order. */

@@ -12,8 +12,10 @@
  * cloned MAC, link up; static IPv4/IPv6 addresses and routes with
  * NetworkManager's metrics and tables, the gateway's default route unless
  * never-default, and the IPv6 sysctls of the manual, link-local and disabled
- * methods. DHCP, SLAAC and sharing fail their family (may-fail decides
- * whether the connection still activates).
+ * methods. The automatic methods (DHCP, router discovery and DHCPv6,
+ * sharing) run in core/activation/dynamic, fed by the DHCP, ndisc and sharing
+ * plugins; both families are configured at once and the connection is
+ * activated as soon as NetworkManager's may-fail rule allows (ip-outcome.ts).
  */
 import {
   NMActiveConnectionState as AC,
@@ -33,6 +35,7 @@ import {
   type Logger,
   type NetworkModel,
   type Platform,
+  type DnsConfig,
 } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
@@ -41,7 +44,11 @@ import type { Profile } from '../settings/profile.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { ActiveConnection } from './active-connection.js';
 import { incompatibility } from './compatibility.js';
-import { IFA_F_NOPREFIXROUTE, ipOutcome, planIp, type IpPlan } from './ip-plan.js';
+import { IFA_F_NOPREFIXROUTE, planIp, type IpPlan } from './ip-plan.js';
+import { startAutoIp, type AutoIpServices } from './dynamic/auto-ip.js';
+import { dnsConfigsOf } from './dynamic/dns-config.js';
+import type { DynamicIpHost } from './dynamic/dynamic-ip.js';
+import { decideIp } from './ip-outcome.js';
 import { planReapply } from './reapply.js';
 import { LinkRealizer } from './link-realizer.js';
 
@@ -108,6 +115,10 @@ export class ActivationManager {
     private model: NetworkModel,
     private events: EventBus,
     private logger: Logger,
+    /** DHCP, router discovery and sharing; without them the automatic methods fail their family. */
+    private auto?: AutoIpServices,
+    /** Where each connection's DNS goes (core/dns). */
+    private dns?: { set(key: string, configs: DnsConfig[]): void; remove(key: string): void },
   ) {
     this.links = new LinkRealizer(kinds, settings, platform, model, events, logger);
     events.on('device.removed', ({ device }) => {
@@ -319,25 +330,24 @@ export class ActivationManager {
     if (!step(DS.IP_CONFIG)) return;
     // A port has no IP configuration of its own; an external connection configures nothing.
     const plans: IpPlan[] = ac.controller || ac.external ? [] : [planIp(ac.applied, 4, d.deviceType, d.name, d.ifindex), planIp(ac.applied, 6, d.deviceType, d.name, d.ifindex)];
-    const ok = new Map<Family, boolean>();
-    for (const plan of plans) {
-      if (ac.cancelled) return;
-      const done = await this.configureIp(ac, plan);
-      ok.set(plan.family, done);
-      if (done && !plan.inert) ac.stateFlags |= plan.family === 4 ? NMActivationStateFlags.IP4_READY : NMActivationStateFlags.IP6_READY;
-    }
+    // Both families at once: the connection is activated as soon as the may-fail rule allows, the other family goes on.
+    const results = plans.map((plan) =>
+      this.configureFamily(ac, plan).then((done) => {
+        if (done && !plan.inert && !ac.cancelled) ac.stateFlags |= plan.family === 4 ? NMActivationStateFlags.IP4_READY : NMActivationStateFlags.IP6_READY;
+        return done;
+      }),
+    );
+    const outcome = await decideIp(plans, results);
     if (ac.cancelled) return;
-    const outcome = ipOutcome(plans, ok);
     if (!outcome.activated) {
       const plan = plans.find((p) => p.family === outcome.failedFamily);
-      const reason = plan && !plan.supported ? DSReason.IP_METHOD_UNSUPPORTED : DSReason.IP_CONFIG_UNAVAILABLE;
+      const dyn = plan && ac.dynamic.get(plan.family);
+      const reason = plan && !plan.supported ? DSReason.IP_METHOD_UNSUPPORTED : dyn?.startFailed ? DSReason.DHCP_START_FAILED : DSReason.IP_CONFIG_UNAVAILABLE;
       return this.fail(ac, reason, new Error(`IPv${outcome.failedFamily} could not be configured${plan && !plan.supported ? ` (method '${plan.method}' is not supported by this version of nmk)` : ''}`));
     }
     if (!step(DS.IP_CHECK)) return;
     if (!step(DS.SECONDARIES)) return;
-    const defaultMetric = (family: Family) => ac.ownedRoutes.find((r) => r.family === family && r.dstLen === 0 && (r.table ?? RouteTable.main) === RouteTable.main)?.metric;
-    ac.defaultMetric4 = defaultMetric(4);
-    ac.defaultMetric6 = defaultMetric(6);
+    this.updateDefaultMetrics(ac);
     if (!step(DS.ACTIVATED)) return;
     this.setAcState(ac, AC.ACTIVATED, ACReason.NONE);
     this.logger.info('activated', { device: d.name, connection: ac.profile.id });
@@ -496,6 +506,71 @@ export class ActivationManager {
     this.logger.info('reapplied', { device: d.name, connection: ac.profile.id, options: plan.options ? Object.keys(plan.options.info).join(',') : undefined, mtu: plan.mtu });
   }
 
+  /** The lowest-metric default route of each family in the main table, static or automatic: Default/Default6 and the primary connection follow it. */
+  private updateDefaultMetrics(ac: ActiveConnection): void {
+    const metric = (family: Family) => {
+      const routes = [...ac.ownedRoutes, ...(ac.dynamic.get(family)?.current.routes ?? [])];
+      const defaults = routes.filter((r) => r.family === family && r.dstLen === 0 && (r.table ?? RouteTable.main) === RouteTable.main).map((r) => r.metric ?? 0);
+      return defaults.length ? Math.min(...defaults) : undefined;
+    };
+    ac.defaultMetric4 = metric(4);
+    ac.defaultMetric6 = metric(6);
+  }
+
+  /** The static part of a family, then its automatic part (DHCP, router discovery, sharing). Resolves false when the family failed. */
+  private async configureFamily(ac: ActiveConnection, plan: IpPlan): Promise<boolean> {
+    if (!(await this.configureIp(ac, plan))) return false;
+    this.publishDns(ac);
+    // A connection taken over after a restart runs its clients again (a DHCP client asks for the address the link has); an external one configures nothing.
+    if (!plan.dynamic || ac.external || ac.cancelled) return true;
+    const d = ac.device;
+    if (!this.auto) {
+      this.logger.warn(`IPv${plan.family} method '${plan.method}' needs the IP autoconfiguration plugins, which this daemon was started without`, { device: d.name, connection: ac.profile.id });
+      return false;
+    }
+    const host: DynamicIpHost = {
+      platform: this.platform,
+      logger: this.logger.child({ device: d.name, connection: ac.profile.id }),
+      changed: () => {
+        if (ac.done) return;
+        this.updateDefaultMetrics(ac);
+        this.publishDns(ac);
+        this.events.emit('ip.config-changed', { path: ac.path, device: d, family: plan.family });
+      },
+      lost: (reason, message) => {
+        if (ac.done || ac.cancelled) return;
+        // A family that may fail, next to one that still works, goes on without its lease (NetworkManager keeps the connection).
+        const other = ac.stateFlags & (plan.family === 4 ? NMActivationStateFlags.IP6_READY : NMActivationStateFlags.IP4_READY);
+        if (plan.mayFail && other) {
+          this.logger.warn(`IPv${plan.family}: ${message}; the connection stays up on IPv${plan.family === 4 ? 6 : 4}`, { device: d.name, connection: ac.profile.id });
+          return;
+        }
+        void this.fail(ac, reason, new Error(message));
+      },
+      applyMtu: async (family, mtu) => {
+        // The profile's own MTU wins; a lease or an advertisement sets it only when the profile leaves it to the network.
+        const wired = ac.applied['802-3-ethernet']?.mtu;
+        if (typeof wired === 'number' && wired > 0) return;
+        if (family === 4) {
+          if (mtu !== d.link.mtu && mtu >= 576) await this.platform().setLink(d.ifindex, { mtu });
+        } else await this.platform().writeSysctl(`net/ipv6/conf/${d.name}/mtu`, String(mtu));
+      },
+    };
+    const started = startAutoIp(ac, plan, this.auto, host, this.logger);
+    if ('error' in started) {
+      this.logger.warn(`IPv${plan.family} method '${plan.method}' cannot run: ${started.error}`, { device: d.name, connection: ac.profile.id });
+      return false;
+    }
+    ac.dynamic.set(plan.family, started.dyn);
+    return started.ready;
+  }
+
+  /** Hand the connection's DNS (static and automatic) to the DNS manager. */
+  private publishDns(ac: ActiveConnection): void {
+    if (!this.dns || ac.done || ac.external) return;
+    this.dns.set(ac.path, dnsConfigsOf(ac, (f) => this.bestDefault(f) === ac));
+  }
+
   /** Sysctls, then addresses, then routes of one family. Resolves false when the family failed. */
   private async configureIp(ac: ActiveConnection, plan: IpPlan): Promise<boolean> {
     const d = ac.device;
@@ -565,6 +640,9 @@ export class ActivationManager {
   private async undo(ac: ActiveConnection): Promise<void> {
     // An external connection only described what another tool did: nothing to undo.
     if (ac.external) return;
+    // The automatic part first: its clients stop and what they added goes. No RELEASE: NetworkManager 1.42's clients send none.
+    await Promise.all([...ac.dynamic.values()].map((dyn) => dyn.stop(false)));
+    ac.dynamic.clear();
     const platform = this.platform();
     const quiet = (err: unknown) => {
       if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
@@ -595,6 +673,10 @@ export class ActivationManager {
     if (this.byDevice.get(ac.device) === ac) this.byDevice.delete(ac.device);
     if (ac.device.active === ac) ac.device.active = undefined;
     ac.defaultMetric4 = ac.defaultMetric6 = undefined;
+    this.dns?.remove(ac.path);
+    // A connection that ends without undo (device gone) still stops its clients.
+    for (const dyn of ac.dynamic.values()) void dyn.stop(false);
+    ac.dynamic.clear();
     this.setAcState(ac, AC.DEACTIVATED, reason);
     if (deviceReason !== undefined) this.devices.settle(ac.device, deviceReason);
   }

@@ -5,13 +5,16 @@
  * put in the kernel, so that deactivation removes exactly those and nothing
  * another tool added.
  */
-import { NMActivationStateFlags, NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
+import { NMActivationStateFlags, NMActiveConnectionState, type AddressSpec, type ConnectionSettings, type Family, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
+import type { DynamicIp } from './dynamic/dynamic-ip.js';
 import type { Device } from '../devices/device.js';
 import type { Profile } from '../settings/profile.js';
 
 export const ACTIVE_PATH_PREFIX = '/org/freedesktop/NetworkManager/ActiveConnection/';
 export const IP4_CONFIG_PATH_PREFIX = '/org/freedesktop/NetworkManager/IP4Config/';
 export const IP6_CONFIG_PATH_PREFIX = '/org/freedesktop/NetworkManager/IP6Config/';
+export const DHCP4_CONFIG_PATH_PREFIX = '/org/freedesktop/NetworkManager/DHCP4Config/';
+export const DHCP6_CONFIG_PATH_PREFIX = '/org/freedesktop/NetworkManager/DHCP6Config/';
 
 export class ActiveConnection {
   state: number = NMActiveConnectionState.UNKNOWN;
@@ -28,6 +31,8 @@ export class ActiveConnection {
   readonly ownedAddresses: AddressSpec[] = [];
   readonly ownedRoutes: RouteSpec[] = [];
   readonly ownedRules: RuleSpec[] = [];
+  /** The automatic part of each family (DHCP, router discovery, sharing), while it runs. */
+  readonly dynamic = new Map<Family, DynamicIp>();
   /** Set when deactivation was asked for: the activation chain stops at its next step. */
   cancelled = false;
   /** The activation failed (rather than being taken down): autoconnect counts it against autoconnect-retries. */
@@ -59,6 +64,9 @@ export class ActiveConnection {
   }
   get ip6Path(): string {
     return `${IP6_CONFIG_PATH_PREFIX}${this.id}`;
+  }
+  dhcpPath(family: Family): string {
+    return `${family === 4 ? DHCP4_CONFIG_PATH_PREFIX : DHCP6_CONFIG_PATH_PREFIX}${this.id}`;
   }
   get uuid(): string {
     return this.profile.uuid;

@@ -50,9 +50,21 @@ describe('planIp', () => {
     expect(bad.problem).toMatch(/route 10.0.0.0\/8: type 'bogus'/);
   });
 
-  it('methods that need DHCP or router advertisements are reported unsupported', () => {
-    expect(planIp(base({ method: 'auto' }), 4, 1, 'eth0', 7).supported).toBe(false);
-    expect(planIp(base({ method: 'manual' }, { method: 'dhcp' }), 6, 1, 'eth0', 7).supported).toBe(false);
+  it('automatic methods name their automatic part; IPv4 link-local is not carried out', () => {
+    expect(planIp(base({ method: 'auto' }), 4, 1, 'eth0', 7)).toMatchObject({ supported: true, dynamic: 'dhcp' });
+    expect(planIp(base({ method: 'manual' }, { method: 'dhcp' }), 6, 1, 'eth0', 7)).toMatchObject({ supported: true, dynamic: 'dhcp' });
+    const ra = planIp(base({ method: 'manual' }, { method: 'auto' }), 6, 1, 'eth0', 7);
+    expect(ra).toMatchObject({ supported: true, dynamic: 'ndisc' });
+    // NetworkManager handles advertisements itself: the kernel's accept_ra goes off.
+    expect(ra.sysctls).toContainEqual(['net/ipv6/conf/eth0/accept_ra', '0']);
+    expect(planIp(base({ method: 'shared' }), 4, 1, 'eth0', 7)).toMatchObject({ supported: true, dynamic: 'shared' });
+    expect(planIp(base({ method: 'link-local' }), 4, 1, 'eth0', 7).supported).toBe(false);
+  });
+
+  it("an automatic method keeps the profile's own addresses and gateway", () => {
+    const p = planIp(base({ method: 'auto', 'address-data': [{ address: '192.0.2.9', prefix: 24 }], gateway: '192.0.2.254' }), 4, 1, 'eth0', 7);
+    expect(p.addresses.map((a) => a.address)).toEqual(['192.0.2.9']);
+    expect(p.routes.find((r) => r.dstLen === 0)?.gateway).toBe('192.0.2.254');
   });
 
   it('default metrics follow NetworkManager per device type', () => {

@@ -47,6 +47,8 @@ export interface IpPlan {
   problem?: string;
   /** [sysctl name, value] in the order they are written; names use '/', as an interface name may hold dots (bond0.10). */
   sysctls: Array<[string, string]>;
+  /** The automatic part that follows the static one: a DHCP client, router discovery, or the router side of sharing. */
+  dynamic?: 'dhcp' | 'ndisc' | 'shared';
 }
 
 /**
@@ -90,16 +92,18 @@ export function defaultRouteMetric(deviceType: number): number {
 }
 
 /**
- * One row per method: whether nmk carries it out today, whether it counts
- * for the connection at all, and the IPv6 sysctls NetworkManager writes for
- * it. Methods that need DHCP, router advertisements or sharing come with the
- * IP autoconfiguration issue; until then they are "unsupported" and fail
- * their family (the connection may still activate when may-fail allows).
+ * One row per method: whether nmk carries it out, whether it counts for the
+ * connection at all, its automatic part (DHCP, router discovery, sharing:
+ * core/activation/dynamic), and the IPv6 sysctls NetworkManager writes for
+ * it. IPv4 link-local is not carried out yet: it fails its family (the
+ * connection may still activate when may-fail allows).
  */
 interface MethodRow {
   supported: boolean;
   inert: boolean;
+  /** The profile's own addresses, routes and gateway are applied (NetworkManager adds them to automatic methods too). */
   static: boolean;
+  dynamic?: IpPlan['dynamic'];
   /** IPv6 only: values for disable_ipv6 and accept_ra; undefined leaves the sysctl alone. */
   disableIpv6?: '0' | '1';
   acceptRa?: '0';
@@ -109,18 +113,19 @@ const METHODS: Record<Family, Record<string, MethodRow>> = {
   4: {
     manual: { supported: true, inert: false, static: true },
     disabled: { supported: true, inert: true, static: false },
-    auto: { supported: false, inert: false, static: false },
+    auto: { supported: true, inert: false, static: true, dynamic: 'dhcp' },
     'link-local': { supported: false, inert: false, static: false },
-    shared: { supported: false, inert: false, static: false },
+    shared: { supported: true, inert: false, static: false, dynamic: 'shared' },
   },
   6: {
     manual: { supported: true, inert: false, static: true, disableIpv6: '0', acceptRa: '0' },
     'link-local': { supported: true, inert: false, static: false, disableIpv6: '0', acceptRa: '0' },
     disabled: { supported: true, inert: true, static: false, disableIpv6: '1' },
     ignore: { supported: true, inert: true, static: false },
-    auto: { supported: false, inert: false, static: false },
-    dhcp: { supported: false, inert: false, static: false },
-    shared: { supported: false, inert: false, static: false },
+    // NetworkManager handles router advertisements itself: the kernel's accept_ra is off.
+    auto: { supported: true, inert: false, static: true, dynamic: 'ndisc', disableIpv6: '0', acceptRa: '0' },
+    dhcp: { supported: true, inert: false, static: true, dynamic: 'dhcp', disableIpv6: '0', acceptRa: '0' },
+    shared: { supported: true, inert: false, static: false, dynamic: 'shared', disableIpv6: '0', acceptRa: '0' },
   },
 };
 
@@ -143,6 +148,7 @@ export function planIp(settings: ConnectionSettings, family: Family, deviceType:
     routes: [],
     rules: [],
     sysctls: [],
+    ...(row.dynamic ? { dynamic: row.dynamic } : {}),
   };
   // NetworkManager sets promote_secondaries on the devices it manages, so removing one
   // address does not make the kernel drop the other addresses of its subnet.

@@ -17,11 +17,13 @@ export interface ConfigKeyRow {
   help: string;
 }
 
-const rc = ['auto', 'symlink', 'file', 'resolvconf', 'netconfig', 'unmanaged'] as const;
+// "none" is NetworkManager's deprecated alias of symlink.
+const rc = ['auto', 'symlink', 'file', 'resolvconf', 'netconfig', 'unmanaged', 'none'] as const;
 
 export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
   { section: 'main', key: 'plugins', type: 'list', help: 'settings plugins in order of preference (keyfile is always loaded)' },
-  { section: 'main', key: 'dns', type: 'enum', choices: ['default', 'dnsmasq', 'systemd-resolved', 'none'], help: 'DNS processing mode' },
+  // A string, not an enum: a DNS plugin (Tokens.DnsBackend) adds its own name; core warns about a name nobody provides.
+  { section: 'main', key: 'dns', type: 'string', help: 'DNS processing mode: default, none, dnsmasq, systemd-resolved, script ([dns] script), or a DNS plugin\'s name' },
   { section: 'main', key: 'rc-manager', type: 'enum', choices: rc, help: 'how resolv.conf is managed' },
   { section: 'main', key: 'systemd-resolved', type: 'boolean', help: 'send DNS configuration to systemd-resolved' },
   { section: 'main', key: 'no-auto-default', type: 'list', help: 'devices for which no default wired connection is created ("*" for all)' },
@@ -61,6 +63,9 @@ export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
   { section: 'connectivity', key: 'uri', type: 'string', help: 'connectivity check URI' },
   { section: 'connectivity', key: 'interval', type: 'integer', min: 0, help: 'seconds between checks' },
   { section: 'connectivity', key: 'response', type: 'string', help: 'expected response' },
+
+  { section: 'dns', key: 'script', type: 'string', help: 'nmk: with [main] dns=script, the program that receives the whole DNS state as JSON on stdin at each change (resolv.conf is then left to it)' },
+  { section: 'dns', key: 'script-timeout', type: 'integer', min: 1, max: 600, help: 'nmk: seconds the DNS script may run before it is killed (default 10)' },
 
   { section: 'global-dns', key: 'searches', type: 'list', help: 'global search domains' },
   { section: 'global-dns', key: 'options', type: 'list', help: 'global resolver options' },

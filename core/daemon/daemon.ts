@@ -25,7 +25,10 @@ import { ConfigHolder } from '../config/config-holder.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { makePaths } from '../config/paths.js';
 import { ActivationManager } from '../activation/activation-manager.js';
+import { autoIpServices } from './auto-ip-services.js';
+import { Connectivity } from '../connectivity/connectivity.js';
 import { DeviceManager } from '../devices/device-manager.js';
+import { DnsManager } from '../dns/dns-manager.js';
 import { AutoconnectPolicy } from '../policy/autoconnect.js';
 import { DefaultWired } from '../policy/default-wired.js';
 import { KindRegistry } from '../devices/kind-registry.js';
@@ -72,6 +75,9 @@ export class Daemon {
   private kinds!: KindRegistry;
   private settings!: SettingsStore;
   private dbus?: DBusFrontend;
+  /** resolv.conf and the DNS backend; activation hands it each connection's DNS (set/remove by active-connection path). */
+  dns?: DnsManager;
+  private connectivity?: Connectivity;
   private stopping = false;
   readonly startedAt = Date.now();
 
@@ -184,7 +190,10 @@ export class Daemon {
     if (platforms.length > 1) this.logger.warn('more than one platform plugin is loaded; the first is used');
     this.platform = platforms[0]!;
     const platform = this.platform;
-    this.activation = new ActivationManager(this.devices, this.kinds, this.settings, () => platform, this.model, events, this.logger.child({ component: 'activation' }));
+    this.dns = new DnsManager({ config: this.configHolder, paths, logger: this.logger.child({ component: 'dns' }), events, factories: () => resolveEvery(this.container, Tokens.DnsBackend) });
+    await this.dns.start();
+    const auto = await autoIpServices(this.container, this.configHolder, paths, this.model, this.logger.child({ component: 'ip' }));
+    this.activation = new ActivationManager(this.devices, this.kinds, this.settings, () => platform, this.model, events, this.logger.child({ component: 'activation' }), auto, this.dns);
 
     events.on('link.added', ({ link }) => this.devices.addLink(link));
     events.on('link.changed', ({ link, previous }) => this.devices.changeLink(link, previous));
@@ -217,6 +226,8 @@ export class Daemon {
       version: NMVersion,
       sink: this.sink,
       reload: () => this.reload(),
+      dns: this.dns,
+      connectivity: (this.connectivity = new Connectivity({ events, model: this.model, devices: this.devices, config: this.configHolder, logger: this.logger.child({ component: 'connectivity' }) })),
     });
 
     // Take over what the kernel has and autoconnect, once the API can show it.
@@ -224,6 +235,7 @@ export class Daemon {
     this.policy.start();
     this.defaultWired = new DefaultWired(this.devices, this.settings, this.configHolder, events, this.logger.child({ component: 'policy' }), path.join(paths.stateDir, 'no-auto-default.state'), readMachineId(paths.root));
     this.defaultWired.start();
+    this.connectivity.start();
 
     const startupMs = Date.now() - t0;
     const mem = process.memoryUsage();
@@ -260,9 +272,12 @@ export class Daemon {
       this.container?.resolve<LocalEventBus>(Tokens.Events).emit('daemon.stopping', { signal });
     } catch { /* not started far enough */ }
     this.policy?.stop();
+    this.connectivity?.stop();
     this.defaultWired?.stop();
     await this.dbus?.stop().catch((err) => this.logger.warn('D-Bus shutdown failed', { err }));
     await this.platform?.stop().catch((err) => this.logger.warn('platform shutdown failed', { err }));
+    // Before the plugins: a caching backend's resolv.conf is restored while its plugin still runs.
+    await this.dns?.stop().catch((err) => this.logger.warn('DNS shutdown failed', { err }));
     await this.plugins?.stopAll();
   }
 

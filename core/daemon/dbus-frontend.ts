@@ -11,11 +11,15 @@ import { ObjectTree } from '../dbus/object-tree.js';
 import { ACTIVATION_DRIVEN_PROPERTIES, deviceInterfaces, LINK_DRIVEN_PROPERTIES, type DeviceControl } from '../dbus/nm/device-object.js';
 import { ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES, activeConnectionInterface } from '../dbus/nm/active-connection-object.js';
 import { ACTIVATION_MANAGER_PROPERTIES, activationRows, mergeRows, overallState } from '../dbus/nm/activation-rows.js';
-import { IP4_CONFIG_IFACE, IP6_CONFIG_IFACE, IP_CONFIG_PROPERTIES, ipConfigInterface } from '../dbus/nm/ip-config-object.js';
+import { IP4_CONFIG_IFACE, IP6_CONFIG_IFACE, IP_CONFIG_PROPERTIES, IP_DNS_PROPERTIES, ipConfigInterface } from '../dbus/nm/ip-config-object.js';
+import { DHCP4_CONFIG_IFACE, DHCP6_CONFIG_IFACE, dhcpConfigInterface } from '../dbus/nm/dhcp-config-object.js';
+import { ipDnsView } from '../activation/dynamic/dns-config.js';
 import type { ActivationManager } from '../activation/activation-manager.js';
-import { dnsManagerInterface } from '../dbus/nm/dns-manager-object.js';
+import { DNS_MANAGER_PROPERTIES, dnsManagerInterface, type DnsSnapshotSource } from '../dbus/nm/dns-manager-object.js';
 import { managerInterface } from '../dbus/nm/manager-object.js';
-import { DEVICE_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFACE, NM_PATH, SETTINGS_IFACE, SETTINGS_PATH } from '../dbus/nm/paths.js';
+import { announceConnectivity, connectivityDeviceRows, connectivityManagerRows } from '../dbus/nm/connectivity-rows.js';
+import type { Connectivity } from '../connectivity/connectivity.js';
+import { DEVICE_IFACE, DNS_MANAGER_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFACE, NM_PATH, SETTINGS_IFACE, SETTINGS_PATH } from '../dbus/nm/paths.js';
 import { settingsInterface } from '../dbus/nm/settings-object.js';
 import { connectionInterface, CONNECTION_IFACE } from '../dbus/nm/connection-object.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -40,6 +44,10 @@ export interface DBusFrontendOptions {
   version: string;
   sink: LogSink;
   reload(): Promise<void>;
+  /** The DNS manager: its Mode, RcManager and Configuration, with a change callback. */
+  dns?: DnsSnapshotSource & { onChanged(listener: () => void): () => void };
+  /** Connectivity checking (core/connectivity); without it the manager and devices report UNKNOWN. */
+  connectivity?: Connectivity;
 }
 
 export interface DBusFrontend {
@@ -54,8 +62,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   const tree = await ObjectTree.attach(conn, { logger: o.logger });
   const devices = o.devices;
   const activation = o.activation;
+  const connectivityRows = o.connectivity ? connectivityManagerRows(o.connectivity) : {};
   tree.export(NM_PATH, [
-    mergeRows(managerInterface({
+    mergeRows(mergeRows(managerInterface({
       version: o.version,
       devices: () => devices.all(),
       deviceByName: (n) => devices.byName(n),
@@ -77,12 +86,13 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
         if (on) o.pauseAutoconnect(false);
         refreshManagerState();
       },
-    })),
+    })), connectivityRows),
   ]);
   const store = o.settings;
   tree.export(SETTINGS_PATH, [settingsInterface(store)]);
   for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store)]);
-  tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config)]);
+  tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config, o.dns)]);
+  const offDns = o.dns?.onChanged(() => tree.changed(DNS_MANAGER_PATH, DNS_MANAGER_IFACE, DNS_MANAGER_PROPERTIES));
 
   let lastState = overallState(devices);
   const refreshManagerState = () => {
@@ -112,7 +122,10 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     },
     delete: (d) => activation.deleteDevice(d),
   };
-  const exportDevice = (d: Device) => tree.export(d.path, deviceInterfaces(d, devices, control));
+  const exportDevice = (d: Device) => {
+    const [common, ...typed] = deviceInterfaces(d, devices, control);
+    tree.export(d.path, [o.connectivity ? mergeRows(common!, connectivityDeviceRows(o.connectivity, d)) : common!, ...typed]);
+  };
   /** The IP config objects of the device on this link, when an active connection gives it some. */
   const markIpConfig = (ifindex: number, family: 4 | 6) => {
     const ac = devices.byIfindex(ifindex)?.active;
@@ -132,6 +145,17 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
 
   for (const d of devices.all()) exportDevice(d as Device);
 
+  // Default/Default6 move between connections only when the best default route changes.
+  const refreshDefaults = () => {
+    for (const family of [4, 6] as const) {
+      const best = activation.bestDefault(family)?.path;
+      if (best === lastBest[family]) continue;
+      for (const p of [lastBest[family], best]) if (p) tree.changed(p, ACTIVE_IFACE, [family === 4 ? 'Default' : 'Default6']);
+      lastBest[family] = best;
+    }
+  };
+  /** DHCP4Config/DHCP6Config objects exported now (one per active connection holding a lease). */
+  const dhcpExported = new Set<string>();
   const subs = [
     o.events.on('device.added', ({ device }) => {
       exportDevice(device as Device);
@@ -174,26 +198,42 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       if (oldState === NMActiveConnectionState.UNKNOWN && ac) {
         const ifindex = () => ac.device.ifindex;
         tree.export(path, [activeConnectionInterface(ac, (f) => activation.bestDefault(f))]);
-        tree.export(ac.ip4Path, [ipConfigInterface(4, o.model, ifindex)]);
-        tree.export(ac.ip6Path, [ipConfigInterface(6, o.model, ifindex)]);
+        tree.export(ac.ip4Path, [ipConfigInterface(4, o.model, ifindex, () => ipDnsView(ac, 4))]);
+        tree.export(ac.ip6Path, [ipConfigInterface(6, o.model, ifindex, () => ipDnsView(ac, 6))]);
       }
       tree.changed(path, ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES);
-      // Default/Default6 move between connections only when the best default route changes.
-      for (const family of [4, 6] as const) {
-        const best = activation.bestDefault(family)?.path;
-        if (best === lastBest[family]) continue;
-        for (const p of [lastBest[family], best]) if (p) tree.changed(p, ACTIVE_IFACE, [family === 4 ? 'Default' : 'Default6']);
-        lastBest[family] = best;
-      }
+      refreshDefaults();
       tree.emitSignal(path, ACTIVE_IFACE, 'StateChanged', [state, reason]);
       tree.changed(device.path, DEVICE_IFACE, ACTIVATION_DRIVEN_PROPERTIES);
       tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);
       if (state === NMActiveConnectionState.DEACTIVATED) {
+        for (const dhcpPath of [path.replace('/ActiveConnection/', '/DHCP4Config/'), path.replace('/ActiveConnection/', '/DHCP6Config/')]) {
+          if (dhcpExported.delete(dhcpPath)) tree.unexport(dhcpPath);
+        }
         tree.unexport(path);
         tree.unexport(path.replace('/ActiveConnection/', '/IP4Config/'));
         tree.unexport(path.replace('/ActiveConnection/', '/IP6Config/'));
       }
       refreshManagerState();
+    }),
+    o.events.on('ip.config-changed', ({ path, device, family }) => {
+      const ac = activation.get(path);
+      if (!ac) return;
+      // The DHCP config object exists while the connection holds a lease of that family.
+      const dhcpPath = ac.dhcpPath(family);
+      const lease = () => ac.dynamic.get(family)?.leases.get(family === 4 ? 'dhcp4' : 'dhcp6');
+      const has = lease() !== undefined;
+      const iface = family === 4 ? DHCP4_CONFIG_IFACE : DHCP6_CONFIG_IFACE;
+      if (has && !dhcpExported.has(dhcpPath)) {
+        dhcpExported.add(dhcpPath);
+        tree.export(dhcpPath, [dhcpConfigInterface(family, () => lease()?.options ?? {})]);
+      } else if (!has && dhcpExported.delete(dhcpPath)) tree.unexport(dhcpPath);
+      else if (has) tree.changed(dhcpPath, iface, ['Options']);
+      tree.changed(family === 4 ? ac.ip4Path : ac.ip6Path, family === 4 ? IP4_CONFIG_IFACE : IP6_CONFIG_IFACE, [...IP_CONFIG_PROPERTIES, ...IP_DNS_PROPERTIES]);
+      tree.changed(path, ACTIVE_IFACE, ['Dhcp4Config', 'Dhcp6Config', 'Default', 'Default6']);
+      tree.changed(device.path, DEVICE_IFACE, ['Dhcp4Config', 'Dhcp6Config']);
+      tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);
+      refreshDefaults();
     }),
     o.events.on('address.added', ({ address }) => markIpConfig(address.ifindex, address.family)),
     o.events.on('address.removed', ({ address }) => markIpConfig(address.ifindex, address.family)),
@@ -206,12 +246,14 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     }),
   ];
 
+  if (o.connectivity) subs.push(announceConnectivity(o.connectivity, tree));
   await conn.requestName(NM_BUS_NAME);
   o.logger.info('serving on D-Bus', { name: NM_BUS_NAME, objects: devices.size + 3 });
 
   return {
     async stop() {
       for (const off of subs) off();
+      offDns?.();
       await conn.releaseName(NM_BUS_NAME).catch(() => undefined);
       await tree.close();
       await conn.close();

@@ -435,7 +435,10 @@ export class FakeKernel {
     const preferred = spec.preferredLifetime === undefined ? valid : checkInt(spec.preferredLifetime, 0, FOREVER, op, 'preferredLifetime');
     if (preferred > valid) throw fail(Errno.EINVAL, op, 'preferred lifetime exceeds valid lifetime');
     const key = addressKey(family, rec.ifindex, ip.text, prefixlen);
-    if (this.addrs.has(key)) throw fail(Errno.EEXIST, op, `${ip.text}/${prefixlen} exists on ${rec.name}`);
+    if (this.addrs.has(key)) {
+      if (!spec.replace) throw fail(Errno.EEXIST, op, `${ip.text}/${prefixlen} exists on ${rec.name}`);
+      this.addrs.delete(key);
+    }
     let flags = (spec.flags ?? 0) | (valid === FOREVER ? IFA_F_PERMANENT : 0);
     if (family === 4) {
       for (const a of this.addrs.values()) {

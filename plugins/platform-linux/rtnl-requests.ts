@@ -158,7 +158,8 @@ export function addressRequest(add: boolean, spec: AddressSpec): Buffer {
   const ifindex = checkInt(spec.ifindex, 'ifindex', 1, 0x7fffffff);
   const flags = spec.flags === undefined ? 0 : checkInt(spec.flags, 'flags', 0, 0xffffffff);
 
-  const msg = new NlMessage(add ? C.RTM_NEWADDR : C.RTM_DELADDR, C.NLM_F_REQUEST | C.NLM_F_ACK | (add ? C.NLM_F_CREATE | C.NLM_F_EXCL : 0), 96);
+  const create = spec.replace ? C.NLM_F_CREATE | C.NLM_F_REPLACE : C.NLM_F_CREATE | C.NLM_F_EXCL;
+  const msg = new NlMessage(add ? C.RTM_NEWADDR : C.RTM_DELADDR, C.NLM_F_REQUEST | C.NLM_F_ACK | (add ? create : 0), 96);
   const at = msg.struct(C.IFADDRMSG_LEN);
   // iproute2 gives IPv4 loopback addresses host scope; everything else starts global.
   const scope = family === 4 && local[0] === 127 ? C.RT_SCOPE_HOST : C.RT_SCOPE_UNIVERSE;

@@ -46,18 +46,18 @@ describe('config', () => {
 
   it('warns about unknown keys, sections and bad values, naming file, line and key, and ignores only them', () => {
     const paths = setupRoot({
-      'etc/nmk/nmk.conf': '[main]\nplugins=keyfile\nfrobnicate=yes\n[nonsense]\na=b\n[main]\ndns=bogus\n[device-x]\nmanaged=maybe\n',
+      'etc/nmk/nmk.conf': '[main]\nplugins=keyfile\nfrobnicate=yes\n[nonsense]\na=b\n[main]\nrc-manager=bogus\n[device-x]\nmanaged=maybe\n',
     });
     const { config, warnings } = loadConfig({ paths, profileDirs: [] });
     const msgs = warnings.map(String);
     expect(msgs).toEqual([
       `${paths.configFile}:3: key 'main.frobnicate': unknown key 'frobnicate' in section [main]; ignored`,
       `${paths.configFile}:5: key 'nonsense.a': unknown section [nonsense]; key 'a' ignored`,
-      `${paths.configFile}:7: key 'main.dns': invalid value 'bogus' for dns: expected one of default, dnsmasq, systemd-resolved, none; ignored`,
+      `${paths.configFile}:7: key 'main.rc-manager': invalid value 'bogus' for rc-manager: expected one of auto, symlink, file, resolvconf, netconfig, unmanaged, none; ignored`,
       `${paths.configFile}:9: key 'device-x.managed': invalid value 'maybe' for managed: expected true or false; ignored`,
     ]);
     expect(config.getList('main', 'plugins')).toEqual(['keyfile']);
-    expect(config.get('main', 'dns')).toBeUndefined();
+    expect(config.get('main', 'rc-manager')).toBeUndefined();
   });
 
   it('fails on a syntax error, naming the file and line', () => {

@@ -10,7 +10,7 @@ import { NO_OBJECT } from './paths.js';
 
 export const ACTIVE_IFACE = 'org.freedesktop.NetworkManager.Connection.Active';
 /** Properties that follow the connection's state. */
-export const ACTIVE_STATE_PROPERTIES = ['State', 'StateFlags', 'Default', 'Default6', 'Ip4Config', 'Ip6Config', 'Devices'] as const;
+export const ACTIVE_STATE_PROPERTIES = ['State', 'StateFlags', 'Default', 'Default6', 'Ip4Config', 'Ip6Config', 'Dhcp4Config', 'Dhcp6Config', 'Devices'] as const;
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
 
@@ -35,10 +35,10 @@ export function activeConnectionInterface(ac: ActiveConnection, bestDefault: (fa
       ro('StateFlags', 'u', () => ac.stateFlags),
       ro('Default', 'b', () => bestDefault(4) === ac),
       ro('Ip4Config', 'o', () => (hasIpConfig(ac) ? ac.ip4Path : NO_OBJECT)),
-      ro('Dhcp4Config', 'o', () => NO_OBJECT),
+      ro('Dhcp4Config', 'o', () => (ac.dynamic.get(4)?.leases.has('dhcp4') ? ac.dhcpPath(4) : NO_OBJECT)),
       ro('Default6', 'b', () => bestDefault(6) === ac),
       ro('Ip6Config', 'o', () => (hasIpConfig(ac) ? ac.ip6Path : NO_OBJECT)),
-      ro('Dhcp6Config', 'o', () => NO_OBJECT),
+      ro('Dhcp6Config', 'o', () => (ac.dynamic.get(6)?.leases.has('dhcp6') ? ac.dhcpPath(6) : NO_OBJECT)),
       ro('Vpn', 'b', () => false),
       ro('Controller', 'o', controller),
       ro('Master', 'o', controller),

@@ -48,9 +48,9 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
       ro('StateReason', '(uu)', () => [d.state, d.stateReason]),
       ro('ActiveConnection', 'o', () => d.active?.path ?? NO_OBJECT),
       ro('Ip4Config', 'o', () => (d.active ? d.active.ip4Path : NO_OBJECT)),
-      ro('Dhcp4Config', 'o', () => NO_OBJECT),
+      ro('Dhcp4Config', 'o', () => (d.active?.dynamic.get(4)?.leases.has('dhcp4') ? d.active.dhcpPath(4) : NO_OBJECT)),
       ro('Ip6Config', 'o', () => (d.active ? d.active.ip6Path : NO_OBJECT)),
-      ro('Dhcp6Config', 'o', () => NO_OBJECT),
+      ro('Dhcp6Config', 'o', () => (d.active?.dynamic.get(6)?.leases.has('dhcp6') ? d.active.dhcpPath(6) : NO_OBJECT)),
       {
         name: 'Managed',
         signature: 'b',
@@ -148,4 +148,4 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
 export const LINK_DRIVEN_PROPERTIES = ['Interface', 'IpInterface', 'Mtu', 'HwAddress', 'InterfaceFlags', 'Udi'] as const;
 
 /** Property names of the common interface that follow the device's activation. */
-export const ACTIVATION_DRIVEN_PROPERTIES = ['ActiveConnection', 'Ip4Config', 'Ip6Config'] as const;
+export const ACTIVATION_DRIVEN_PROPERTIES = ['ActiveConnection', 'Ip4Config', 'Ip6Config', 'Dhcp4Config', 'Dhcp6Config'] as const;

@@ -3,8 +3,9 @@
  * (nm-ip-config.c, NetworkManagerUtils.c nm_utils_ip_*_to_dbus): what the
  * kernel has on the device's link, whoever added it, so an address another
  * tool added is shown too. The gateway is the next hop of the best unicast
- * default route in the main table. Name servers stay empty until the DNS
- * plugins report them.
+ * default route in the main table. Name servers, domains and searches are
+ * the active connection's: its profile's and what DHCP or router
+ * advertisements gave.
  */
 import ipaddr from 'ipaddr.js';
 import { RouteTable, type Address, type Family, type NetworkModel, type Route } from '../../../sdk/index.js';
@@ -16,6 +17,18 @@ export const IP4_CONFIG_IFACE = 'org.freedesktop.NetworkManager.IP4Config';
 export const IP6_CONFIG_IFACE = 'org.freedesktop.NetworkManager.IP6Config';
 /** Every property name, for announcing a change of the kernel's state. */
 export const IP_CONFIG_PROPERTIES = ['Addresses', 'AddressData', 'Gateway', 'Routes', 'RouteData'] as const;
+/** The DNS properties, announced when a lease or an advertisement changes them. */
+export const IP_DNS_PROPERTIES = ['Nameservers', 'NameserverData', 'Domains', 'Searches', 'DnsOptions', 'DnsPriority'] as const;
+
+/** The DNS side of an IP config object. */
+export interface IpConfigDns {
+  nameservers: string[];
+  domains: string[];
+  searches: string[];
+  options: string[];
+  priority: number;
+}
+const NO_DNS: IpConfigDns = { nameservers: [], domains: [], searches: [], options: [], priority: 0 };
 
 const RTN_UNICAST = 1;
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -37,7 +50,7 @@ function familyRoutes(model: NetworkModel, ifindex: number, family: Family): Rou
   return model.routes(ifindex).filter((r) => r.family === family && r.type === RTN_UNICAST);
 }
 
-export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: () => number): InterfaceDef {
+export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: () => number, dns: () => IpConfigDns = () => NO_DNS): InterfaceDef {
   const v4 = family === 4;
   const addresses = () => familyAddresses(model, ifindex(), family);
   const routes = () => familyRoutes(model, ifindex(), family);
@@ -79,12 +92,16 @@ export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: 
     ro('Gateway', 's', gateway),
     ro('Routes', v4 ? 'aau' : 'a(ayuayu)', legacyRoutes),
     ro('RouteData', 'aa{sv}', routeData),
-    ro('Nameservers', v4 ? 'au' : 'aay', () => []),
-    ro('Domains', 'as', () => []),
-    ro('Searches', 'as', () => []),
-    ro('DnsOptions', 'as', () => []),
-    ro('DnsPriority', 'i', () => 0),
+    ro('Nameservers', v4 ? 'au' : 'aay', () => dns().nameservers.map((n) => (v4 ? ip4ToU32(n) : ip6Bytes(n.split('%')[0]!)))),
+    ro('Domains', 'as', () => dns().domains),
+    ro('Searches', 'as', () => dns().searches),
+    ro('DnsOptions', 'as', () => dns().options),
+    ro('DnsPriority', 'i', () => dns().priority),
   ];
-  const only4: PropertyRow[] = [ro('NameserverData', 'aa{sv}', () => []), ro('WinsServers', 'au', () => []), ro('WinsServerData', 'as', () => [])];
+  const only4: PropertyRow[] = [
+    ro('NameserverData', 'aa{sv}', () => dns().nameservers.map((n) => vardict([['address', 's', n]]))),
+    ro('WinsServers', 'au', () => []),
+    ro('WinsServerData', 'as', () => []),
+  ];
   return { name: v4 ? IP4_CONFIG_IFACE : IP6_CONFIG_IFACE, properties: v4 ? [...common, ...only4] : common };
 }

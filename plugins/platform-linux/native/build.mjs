@@ -1,8 +1,8 @@
-// Builds the Linux platform's event helper (rtnl-events.c) into
-// dist/plugins/platform-linux/nmk-rtnl-events, beside the compiled plugin
-// that runs it. Part of `npm run build`; skips the compile when the binary
-// is newer than its source. Needs a C compiler and the C library's headers
-// (Debian: gcc and libc6-dev; scripts/bootstrap.sh installs them).
+// Builds nmk's small C helpers, each beside the compiled plugin that runs it
+// (see HELPERS). Part of `npm run build`; skips a compile when the binary is
+// newer than its source, and a row whose source is not there. Needs a C
+// compiler and the C library's headers (Debian: gcc and libc6-dev;
+// scripts/bootstrap.sh installs them).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,12 +10,21 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
-const source = path.join(here, 'rtnl-events.c');
-const target = path.join(repo, 'dist/plugins/platform-linux/nmk-rtnl-events');
 const cc = process.env.CC || 'cc';
 
-const upToDate = fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs;
-if (!upToDate || process.argv.includes('--force')) {
+/** One row per helper: its source, the binary, and what it is (for messages). */
+const HELPERS = [
+  { source: 'plugins/platform-linux/native/rtnl-events.c', target: 'dist/plugins/platform-linux/nmk-rtnl-events', what: 'netlink event helper' },
+  { source: 'plugins/platform-linux/native/packet-io.c', target: 'dist/plugins/platform-linux/nmk-packet-io', what: 'packet helper' },
+  { source: 'plugins/dhcp-dhclient/native/dhcp-helper.c', target: 'dist/plugins/dhcp-dhclient/nmk-dhcp-helper', what: 'dhclient helper' },
+];
+
+function build({ source: src, target: dst, what }) {
+  const source = path.join(repo, src);
+  const target = path.join(repo, dst);
+  if (!fs.existsSync(source)) return;
+  const upToDate = fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs;
+  if (upToDate && !process.argv.includes('--force')) return;
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
   const compile = (extra) => execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', ...extra, '-o', tmp, source], { stdio: 'inherit' });
@@ -25,7 +34,7 @@ if (!upToDate || process.argv.includes('--force')) {
       compile(['-static']);
     } catch (e) {
       if (e.code === 'ENOENT') throw e;
-      console.error('build: static linking failed (no static libc?); linking the event helper dynamically');
+      console.error(`build: static linking failed (no static libc?); linking the ${what} dynamically`);
       compile([]);
     }
     fs.renameSync(tmp, target);
@@ -33,10 +42,12 @@ if (!upToDate || process.argv.includes('--force')) {
     fs.rmSync(tmp, { force: true });
     const why = e.code === 'ENOENT' ? `no C compiler (${cc}) found` : `${cc} failed`;
     console.error(
-      `build: cannot build nmk's netlink event helper from ${path.relative(repo, source)}: ${why}.\n` +
+      `build: cannot build nmk's ${what} from ${src}: ${why}.\n` +
         'Install a C compiler and the C library headers (Debian: apt-get install gcc libc6-dev, or run scripts/bootstrap.sh), then npm run build.',
     );
     process.exit(1);
   }
-  console.log(`build: ${path.relative(repo, target)}`);
+  console.log(`build: ${dst}`);
 }
+
+for (const helper of HELPERS) build(helper);

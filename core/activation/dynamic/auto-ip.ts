@@ -1,0 +1,203 @@
+/**
+ * Starts the automatic part of one family for an activation: DHCPv4 for
+ * ipv4.method auto, router discovery (and DHCPv6 when the router's M/O flags
+ * ask) for ipv6.method auto, DHCPv6 alone for ipv6.method dhcp, and the
+ * router side for ipv4/ipv6.method shared. It builds each client's request
+ * from the profile as NetworkManager does (timeouts, hostname, client id,
+ * DUID, IAID, lease file names) and resolves with whether the family came up.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import type { ConfigView, ConnectionSettings, DhcpClientFactory, DhcpRequest, Family, Logger, Ndisc, SharingProvider } from '../../../sdk/index.js';
+import type { Device } from '../../devices/device.js';
+import type { ActiveConnection } from '../active-connection.js';
+import { defaultRouteMetric, type IpPlan } from '../ip-plan.js';
+import { DynamicIp, type DynamicIpHost } from './dynamic-ip.js';
+import { sharedL3 } from './shared-l3.js';
+import type { L3Context } from './l3-config.js';
+
+/** NetworkManager-exact identifiers (core/ip): how the host and the profile name themselves to DHCP servers and routers. */
+export interface DhcpIdentities {
+  /** IPv4 client identifier bytes as hex ("01:aa:..."), or undefined to send none. */
+  clientId4(settings: ConnectionSettings, device: Device): string | undefined;
+  iaid(family: Family, settings: ConnectionSettings, device: Device): number;
+  /** The DHCPv6 DUID bytes as hex. */
+  duid(settings: ConnectionSettings, device: Device): string;
+  /** connection.stable-id resolved (the UUID when unset). */
+  stableId(settings: ConnectionSettings, device: Device): string;
+  /** What kind of stable id that is: NetworkManager salts stable-privacy hashes with it. */
+  stableType(settings: ConnectionSettings, device: Device): 'uuid' | 'stable-id' | 'generated' | 'random';
+  /** The host's secret key (stable-privacy addresses). */
+  secretKey(): Uint8Array;
+}
+
+export interface AutoIpServices {
+  /** The DHCP client `[main] dhcp=` names for the family (internal when that one is missing). */
+  dhcpClient(family: Family): DhcpClientFactory | undefined;
+  ndisc(): Ndisc | undefined;
+  sharing(): SharingProvider | undefined;
+  identities: DhcpIdentities;
+  config: ConfigView;
+  /** Where lease files go. */
+  stateDir: string;
+  /** Sharing: where the router's address and the clients' prefix come from. */
+  sharedAddress4(ac: ActiveConnection): { address: string; prefixlen: number; rangeStart: string; rangeEnd: string };
+  sharedPrefix6(ac: ActiveConnection): { prefix: string; prefixlen: number; address: string };
+}
+
+/** Seconds NetworkManager waits for DHCP when neither the profile nor the config says (nm-device.c). */
+const DHCP_TIMEOUT_DEFAULT = 45;
+/** Seconds to wait for a first router advertisement when ra-timeout is 0 (the sysctl-derived default is about this). */
+const RA_TIMEOUT_DEFAULT = 30;
+/** "Infinity" in the timeout properties. */
+const FOREVER = 2147483647;
+
+const SETTING: Record<Family, 'ipv4' | 'ipv6'> = { 4: 'ipv4', 6: 'ipv6' };
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' ? v : undefined;
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The profile's value, else `[connection] ipv4.KEY` from the config, else the default. */
+function timeoutOf(settings: ConnectionSettings, family: Family, key: string, config: ConfigView, fallback: number): number {
+  const own = num(settings[SETTING[family]]?.[key]) ?? 0;
+  const seconds = own > 0 ? own : config.getInteger('connection', `${SETTING[family]}.${key}`, 0) || fallback;
+  return seconds >= FOREVER ? 0 : seconds;
+}
+
+export function l3Context(ac: ActiveConnection, family: Family): L3Context {
+  const ip = ac.applied[SETTING[family]] ?? {};
+  const metricSetting = num(ip['route-metric']) ?? -1;
+  let metric = metricSetting >= 0 ? metricSetting : defaultRouteMetric(ac.device.deviceType);
+  if (family === 6 && metric === 0) metric = 1024;
+  const table = (num(ip['route-table']) ?? 0) > 0 ? (ip['route-table'] as number) : 254;
+  const privacy = num(ip['ip6-privacy']);
+  return {
+    family,
+    ifindex: ac.device.ifindex,
+    metric,
+    table,
+    neverDefault: ip['never-default'] === true,
+    ignoreAutoRoutes: ip['ignore-auto-routes'] === true,
+    ignoreAutoDns: ip['ignore-auto-dns'] === true,
+    privacy: privacy === 1 || privacy === 2,
+  };
+}
+
+/** The hostname sent to DHCP servers: the profile's, else the machine's (not "localhost"), unless dhcp-send-hostname is off. */
+function hostnameToSend(settings: ConnectionSettings, family: Family): { hostname?: string; fqdn?: string } {
+  const ip = settings[SETTING[family]] ?? {};
+  if (ip['dhcp-send-hostname'] === false) return {};
+  const fqdn = family === 4 ? str(ip['dhcp-fqdn']) : undefined;
+  if (fqdn) return { fqdn };
+  const name = str(ip['dhcp-hostname']) ?? os.hostname();
+  if (!name || name === 'localhost' || name.startsWith('localhost.')) return {};
+  // A dotted name goes out as an FQDN option, as NetworkManager sends it.
+  return name.includes('.') ? { fqdn: name } : { hostname: name };
+}
+
+function acd(own: unknown, config: ConfigView): { acdTimeout?: number } {
+  const ms = typeof own === 'number' && own >= 0 ? own : config.getInteger('connection', 'ipv4.dad-timeout', 0);
+  return ms > 0 ? { acdTimeout: ms } : {};
+}
+
+export function dhcpRequest(ac: ActiveConnection, family: Family, services: AutoIpServices, client: string, extra: Partial<DhcpRequest> = {}): DhcpRequest {
+  const d = ac.device;
+  const settings = ac.applied;
+  const ip = settings[SETTING[family]] ?? {};
+  const ids = services.identities;
+  const reject = ip['dhcp-reject-servers'];
+  return {
+    family,
+    ifindex: d.ifindex,
+    ifname: d.name,
+    hwaddr: d.link.mac,
+    uuid: ac.uuid,
+    stableId: ids.stableId(settings, d),
+    clientId: family === 4 ? ids.clientId4(settings, d) : ids.duid(settings, d),
+    iaid: ids.iaid(family, settings, d),
+    ...hostnameToSend(settings, family),
+    ...(family === 4 && str(ip['dhcp-vendor-class-identifier']) ? { vendorClass: str(ip['dhcp-vendor-class-identifier']) } : {}),
+    timeout: timeoutOf(settings, family, 'dhcp-timeout', services.config, DHCP_TIMEOUT_DEFAULT),
+    rejectServers: Array.isArray(reject) ? reject.map(String) : [],
+    // ipv4.dad-timeout: -1 takes `[connection] ipv4.dad-timeout`, whose default is 0 (no ARP probe) in NetworkManager 1.42.
+    ...(family === 4 ? acd(ip['dad-timeout'], services.config) : {}),
+    // NetworkManager's lease file names: internal-UUID-IFNAME.lease, dhclient6-UUID-IFNAME.lease...
+    leaseFile: path.join(services.stateDir, `${client}${family === 6 ? '6' : ''}-${ac.uuid}-${d.name}.lease`),
+    ...extra,
+  };
+}
+
+export type AutoStart = { dyn: DynamicIp; ready: Promise<boolean> } | { error: string };
+
+/** Start the family's automatic method; an error names what is missing (no DHCP client plugin...). */
+export function startAutoIp(ac: ActiveConnection, plan: IpPlan, services: AutoIpServices, host: DynamicIpHost, logger: Logger): AutoStart {
+  const family = plan.family;
+  const dyn = new DynamicIp(family, l3Context(ac, family), host);
+  const dhcp = (infoOnly: boolean) => {
+    const factory = services.dhcpClient(6);
+    if (!factory) {
+      logger.warn('IPv6: the router asks for DHCPv6 but no DHCPv6 client plugin is loaded');
+      return undefined;
+    }
+    return dyn.startDhcp('dhcp6', factory, dhcpRequest(ac, 6, services, factory.name, { infoOnly }), infoOnly);
+  };
+  switch (plan.dynamic) {
+    case 'dhcp': {
+      const factory = services.dhcpClient(family);
+      if (!factory) return { error: `no DHCPv${family} client plugin is loaded (check [main] dhcp= and [plugins])` };
+      const source = family === 4 ? 'dhcp4' : 'dhcp6';
+      return { dyn, ready: dyn.startDhcp(source, factory, dhcpRequest(ac, family, services, factory.name)) };
+    }
+    case 'ndisc': {
+      const ndisc = services.ndisc();
+      if (!ndisc) return { error: 'no IPv6 router discovery plugin (ndisc) is loaded' };
+      const ip = ac.applied.ipv6 ?? {};
+      const mode = num(ip['addr-gen-mode']);
+      const request = {
+        ifindex: ac.device.ifindex,
+        ifname: ac.device.name,
+        hwaddr: ac.device.link.mac,
+        // 0 eui64 and 2 default-or-eui64 make EUI-64 identifiers; stable-privacy otherwise (NetworkManager's default).
+        addrGenMode: mode === 0 || mode === 2 ? ('eui64' as const) : ('stable-privacy' as const),
+        stableId: services.identities.stableId(ac.applied, ac.device),
+        stableType: services.identities.stableType(ac.applied, ac.device),
+        ...(str(ip.token) ? { token: str(ip.token) } : {}),
+        timeout: timeoutOf(ac.applied, 6, 'ra-timeout', services.config, RA_TIMEOUT_DEFAULT),
+        secretKey: services.identities.secretKey(),
+      };
+      return { dyn, ready: dyn.startNdisc(ndisc, request, dhcp) };
+    }
+    case 'shared': {
+      const provider = services.sharing();
+      if (!provider) return { error: 'no sharing plugin is loaded' };
+      return { dyn, ready: startShared(ac, family, dyn, provider, services, logger) };
+    }
+    default:
+      return { error: `method '${plan.method}' has no automatic part` };
+  }
+}
+
+async function startShared(ac: ActiveConnection, family: Family, dyn: DynamicIp, provider: SharingProvider, services: AutoIpServices, logger: Logger): Promise<boolean> {
+  const d = ac.device;
+  const ctx = dyn.ctx;
+  try {
+    if (family === 4) {
+      const { address, prefixlen, rangeStart, rangeEnd } = services.sharedAddress4(ac);
+      await dyn.update('shared', sharedL3(4, address, prefixlen, ctx));
+      // NetworkManager's dnsmasq hands out leases of one hour.
+      dyn.own(await provider.start({ ifindex: d.ifindex, ifname: d.name, uuid: ac.uuid, ipv4: { address, prefixlen, rangeStart, rangeEnd, leaseTime: 3600 } }));
+    } else {
+      const { prefix, prefixlen, address } = services.sharedPrefix6(ac);
+      await dyn.update('shared', sharedL3(6, address, prefixlen, ctx));
+      dyn.own(await provider.start({ ifindex: d.ifindex, ifname: d.name, uuid: ac.uuid, ipv6: { prefix, prefixlen, address } }));
+    }
+    return true;
+  } catch (err) {
+    logger.warn(`IPv${family} sharing on ${d.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+    return false;
+  }
+}

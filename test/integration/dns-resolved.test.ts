@@ -1,0 +1,127 @@
+/**
+ * dns=systemd-resolved against a stand-in for resolved: systemd-resolved is
+ * not installed here, so a small service on a private bus owns
+ * org.freedesktop.resolve1 and records every Manager call it gets (the calls
+ * and their arguments are what is checked; resolved's own behaviour is not).
+ * Also: resolved missing from the bus (a warning, plain servers in resolv.conf,
+ * the configuration sent once it appears), and dns unset with /etc/resolv.conf
+ * linked to resolved's stub choosing systemd-resolved, as NetworkManager does.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Message, sessionBus, type MessageBus } from 'dbus-next';
+import type { DnsConfig } from '../../sdk/index.js';
+import { MergedConfig } from '../../core/config/merged-config.js';
+import { makePaths } from '../../core/config/paths.js';
+import { DnsManager } from '../../core/dns/dns-manager.js';
+import { resolvedBackend } from '../../plugins/dns-systemd-resolved/index.js';
+import { recordingLogger, startPrivateBus, type PrivateBus } from '../harness/dbus.js';
+
+interface FakeResolved {
+  calls: { member: string; body: unknown[] }[];
+  close(): Promise<void>;
+}
+
+async function fakeResolved(address: string): Promise<FakeResolved> {
+  const bus: MessageBus = sessionBus({ busAddress: address });
+  await new Promise<void>((resolve, reject) => {
+    bus.once('connect', () => resolve());
+    bus.once('error', reject);
+  });
+  const calls: FakeResolved['calls'] = [];
+  bus.addMethodHandler((m: Message) => {
+    if (m.interface !== 'org.freedesktop.resolve1.Manager') return false;
+    // Plain values for comparison: buffers as byte lists.
+    calls.push({ member: m.member, body: JSON.parse(JSON.stringify(m.body, (_k, v) => (v?.type === 'Buffer' ? v.data : v))) });
+    bus.send(Message.newMethodReturn(m, '', []));
+    return true;
+  });
+  await bus.requestName('org.freedesktop.resolve1', 4);
+  return { calls, close: async () => bus.disconnect() };
+}
+
+const started: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const s of started.splice(0).reverse()) await s.stop();
+});
+
+async function setup(main: Record<string, string>, links: Record<string, string> = {}) {
+  const bus: PrivateBus = await startPrivateBus();
+  started.push(bus);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-resolved-'));
+  started.push({ stop: async () => fs.rmSync(root, { recursive: true, force: true }) });
+  fs.mkdirSync(path.join(root, 'etc'));
+  for (const [rel, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, rel));
+  const config = new MergedConfig();
+  for (const [k, v] of Object.entries(main)) config.set('main', k, v, `test.conf:${k}`);
+  const logger = recordingLogger();
+  const paths = makePaths(root);
+  const dns = new DnsManager({ config, paths, logger, factories: () => [resolvedBackend({ logger, busAddress: bus.address })] });
+  started.push({ stop: () => dns.stop() });
+  return { bus, root, dns, logger };
+}
+
+const base = { connectionUuid: 'u', connectionId: 'c', family: 4 as const, options: [], priority: 100 };
+const eth0: DnsConfig = { ...base, ifindex: 2, ifname: 'eth0', nameservers: ['10.0.0.1'], searches: ['lan.test'], domains: ['lan.test'], isDefault: true, isVpn: false };
+const tun0: DnsConfig = { ...base, ifindex: 5, ifname: 'tun0', nameservers: ['172.16.0.1'], searches: [], domains: ['corp.test'], priority: 50, isDefault: false, isVpn: true };
+
+describe('dns=systemd-resolved', () => {
+  it('sends each link its servers, routing domains and default route; RevertLink for a link that loses its DNS', async () => {
+    const { bus, root, dns } = await setup({ dns: 'systemd-resolved' });
+    const resolved = await fakeResolved(bus.address);
+    started.push({ stop: resolved.close });
+    await dns.start();
+    expect(dns.snapshot()).toMatchObject({ mode: 'systemd-resolved', rcManager: 'unmanaged' });
+    dns.set('/ac/eth0', [eth0]);
+    dns.set('/ac/tun0', [tun0]);
+    await dns.idle();
+    expect(resolved.calls).toEqual([
+      { member: 'SetLinkDomains', body: [2, [['lan.test', false]]] },
+      { member: 'SetLinkDefaultRoute', body: [2, true] },
+      { member: 'SetLinkMulticastDNS', body: [2, ''] },
+      { member: 'SetLinkLLMNR', body: [2, ''] },
+      { member: 'SetLinkDNS', body: [2, [[2, [10, 0, 0, 1]]]] },
+      { member: 'SetLinkDNSOverTLS', body: [2, ''] },
+      { member: 'SetLinkDomains', body: [5, [['corp.test', true]]] },
+      { member: 'SetLinkDefaultRoute', body: [5, false] },
+      { member: 'SetLinkMulticastDNS', body: [5, ''] },
+      { member: 'SetLinkLLMNR', body: [5, ''] },
+      { member: 'SetLinkDNS', body: [5, [[2, [172, 16, 0, 1]]]] },
+      { member: 'SetLinkDNSOverTLS', body: [5, ''] },
+    ]);
+    expect(fs.existsSync(path.join(root, 'etc/resolv.conf'))).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'run/nmk/resolv.conf'), 'utf8')).toBe('# Generated by NetworkManager (nmk)\nsearch lan.test\nnameserver 127.0.0.53\noptions edns0 trust-ad\n');
+
+    resolved.calls.length = 0;
+    dns.remove('/ac/tun0');
+    await dns.idle();
+    expect(resolved.calls.map((c) => c.member)).toContain('RevertLink');
+    expect(resolved.calls.filter((c) => c.member === 'RevertLink')).toEqual([{ member: 'RevertLink', body: [5] }]);
+    expect(resolved.calls.filter((c) => c.body[0] === 5 && c.member !== 'RevertLink')).toEqual([]);
+  });
+
+  it('without resolved on the bus: one warning, plain servers in resolv.conf, and the configuration once resolved appears', async () => {
+    const { bus, root, dns, logger } = await setup({ dns: 'systemd-resolved' });
+    await dns.start();
+    dns.set('/ac/eth0', [eth0]);
+    await dns.idle();
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      `systemd-resolved is not on the bus (org.freedesktop.resolve1 has no owner at ${bus.address}); resolv.conf lists the name servers themselves until it appears`,
+    ]);
+    expect(fs.readFileSync(path.join(root, 'run/nmk/resolv.conf'), 'utf8')).toBe('# Generated by NetworkManager (nmk)\nsearch lan.test\nnameserver 10.0.0.1\n');
+
+    const resolved = await fakeResolved(bus.address);
+    started.push({ stop: resolved.close });
+    for (let i = 0; i < 100 && !resolved.calls.some((c) => c.member === 'SetLinkDNS'); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(resolved.calls.find((c) => c.member === 'SetLinkDNS')).toEqual({ member: 'SetLinkDNS', body: [2, [[2, [10, 0, 0, 1]]]] });
+    expect(logger.lines.some((l) => l.msg === 'systemd-resolved appeared on the bus; sending the DNS configuration')).toBe(true);
+  });
+
+  it('dns unset and /etc/resolv.conf linked to resolved\'s stub (dangling): systemd-resolved is chosen, rc-manager auto is unmanaged', async () => {
+    const { dns } = await setup({}, { 'etc/resolv.conf': '../run/systemd/resolve/stub-resolv.conf' });
+    await dns.start();
+    expect(dns.snapshot()).toMatchObject({ mode: 'systemd-resolved', rcManager: 'unmanaged' });
+  });
+});
