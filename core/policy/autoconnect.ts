@@ -204,7 +204,7 @@ export class AutoconnectPolicy {
       const before = remembered.get(d.name);
       const prior = before ? this.settings.get(before) : undefined;
       const candidates = prior ? [prior] : [...this.settings.profiles()].filter((p) => p.settings.connection?.autoconnect !== false).sort((a, b) => priority(b) - priority(a));
-      const match = candidates.find((p) => incompatibility(p.settings, d) === undefined && matchesKernel(p.settings, d, this.model));
+      const match = candidates.find((p) => incompatibility(p.settings, d) === undefined && matchesKernel(p.settings, d, this.model, p === prior));
       if (!match) continue;
       claimed.add(d);
       this.logger.info(prior ? 're-adopting the profile active before the restart' : 'assuming the matching profile', { device: d.name, connection: match.id });

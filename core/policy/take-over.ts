@@ -13,8 +13,19 @@ const ASSUMABLE: Record<'ipv4' | 'ipv6', ReadonlySet<string>> = {
   ipv4: new Set(['manual', 'disabled']),
   ipv6: new Set(['manual', 'disabled', 'ignore', 'link-local']),
 };
+/**
+ * After a restart nmk knows which profile it had applied (the run-directory
+ * state): a profile with automatic methods is re-adopted too, and its DHCP
+ * client, router discovery or sharing start again over the addresses the
+ * link still has (a DHCP client asks for the same lease), as NetworkManager
+ * does. Without that record such a link is only described ("externally").
+ */
+const READOPTABLE: Record<'ipv4' | 'ipv6', ReadonlySet<string>> = {
+  ipv4: new Set([...ASSUMABLE.ipv4, 'auto', 'shared']),
+  ipv6: new Set([...ASSUMABLE.ipv6, 'auto', 'dhcp', 'shared']),
+};
 
-export function matchesKernel(settings: ConnectionSettings, device: Device, model: NetworkModel): boolean {
+export function matchesKernel(settings: ConnectionSettings, device: Device, model: NetworkModel, remembered = false): boolean {
   const c = settings.connection ?? {};
   const master = typeof c.master === 'string' ? c.master : '';
   if (master) {
@@ -26,7 +37,7 @@ export function matchesKernel(settings: ConnectionSettings, device: Device, mode
   for (const family of ['ipv4', 'ipv6'] as const) {
     const ip = settings[family];
     const method = typeof ip?.method === 'string' ? ip.method : 'auto';
-    if (!ASSUMABLE[family].has(method)) return false;
+    if (!(remembered ? READOPTABLE : ASSUMABLE)[family].has(method)) return false;
     for (const a of (ip?.['address-data'] as IpAddress[] | undefined) ?? []) if (!present.has(`${a.address}/${a.prefix}`)) return false;
   }
   return true;

@@ -8,7 +8,11 @@
  * in the advertised prefix and the IPv6 default route via the router's
  * link-local address; `down` removes all of it.
  */
-import { readFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startPrivateBus, type PrivateBus } from '../harness/dbus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../harness/daemon.js';
 import { startDnsmasq, type Dnsmasq } from '../harness/dnsmasq.js';
@@ -126,5 +130,64 @@ describe('DHCPv4, router advertisements and DHCPv6 through nmcli', () => {
     const routes = await ns.ipJson<any[]>(['route', 'show', 'dev', 'veth0']);
     expect(routes.filter((x: any) => x.protocol === 'dhcp' || x.protocol === 'ra')).toEqual([]);
     expect(parseTerse((await d.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout)).toContainEqual(['veth0', 'disconnected']);
+  });
+});
+
+describe('a DHCP connection across a restart of nmkd (SIGTERM, kill -9)', () => {
+  let ns: Netns;
+  let srv: Netns;
+  let bus: PrivateBus;
+  let root: string;
+  let d: Daemon | undefined;
+  let dnsmasq: Dnsmasq;
+  let monitor: ChildProcess | undefined;
+  const events: string[] = [];
+
+  const start = () => startDaemon({ ns, root, busAddress: bus.address, profile: 'server', files: { 'etc/nmk/system-connections/auto.nmconnection': file(AUTO.replace('autoconnect=false', 'autoconnect=true')) } });
+  const active = async () => parseTerse((await d!.nmcli(['-t', '-f', 'NAME,DEVICE,STATE', 'connection', 'show', '--active'])).stdout);
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkir');
+    srv = await Netns.create('nmkirs');
+    root = await mkdtemp(path.join(os.tmpdir(), 'nmk-root-'));
+    bus = await startPrivateBus();
+    await ns.addVeth('veth0', 'veth1', srv);
+    await ns.ip(['link', 'set', 'veth0', 'up']);
+    dnsmasq = await startDnsmasq({ ns: srv, iface: 'veth1', range: '192.0.2.50,192.0.2.60', leaseTime: '120', extraArgs: ['--dhcp-option=option:router,192.0.2.1'] });
+  });
+  afterAll(async () => {
+    monitor?.kill('SIGKILL');
+    await d?.cleanup();
+    await dnsmasq?.stop();
+    await bus?.stop();
+    await ns?.destroy();
+    await srv?.destroy();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('re-adopts the DHCP connection and renews the same lease without removing the address', async () => {
+    d = await start();
+    await expect.poll(active, { timeout: 60_000 }).toContainEqual(['auto', 'veth0', 'activated']);
+    const before = ((await ns.ipJson<any[]>(['-4', 'addr', 'show', 'dev', 'veth0']))[0]?.addr_info ?? []).map((a: any) => a.local);
+    expect(before).toHaveLength(1);
+    monitor = ns.spawn('ip', ['-o', 'monitor', 'address', 'route']);
+    monitor.stdout!.on('data', (b: Buffer) => events.push(...b.toString().split('\n').filter(Boolean)));
+    await new Promise((r) => setTimeout(r, 500));
+
+    expect(await d.stop()).toBe(0);
+    d = await start();
+    await expect.poll(active, { timeout: 60_000 }).toContainEqual(['auto', 'veth0', 'activated']);
+    process.kill(d.pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    d = await start();
+    await expect.poll(active, { timeout: 60_000 }).toContainEqual(['auto', 'veth0', 'activated']);
+    // The client asked for the lease again: dnsmasq acknowledged the same address.
+    const acks = dnsmasq.log().split('\n').filter((l) => l.includes(`DHCPACK(veth1) ${before[0]} `));
+    // One lease at the first start, asked for again after the SIGTERM restart and after the kill -9 one.
+    expect(acks.length, dnsmasq.log()).toBeGreaterThanOrEqual(3);
+    const after = ((await ns.ipJson<any[]>(['-4', 'addr', 'show', 'dev', 'veth0']))[0]?.addr_info ?? []).map((a: any) => a.local);
+    expect(after).toEqual(before);
+    // Lifetimes were refreshed (address replaced), but nothing was deleted.
+    expect(events.filter((l) => l.startsWith('Deleted'))).toEqual([]);
   });
 });
