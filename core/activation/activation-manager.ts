@@ -350,6 +350,8 @@ export class ActivationManager {
     this.updateDefaultMetrics(ac);
     if (!step(DS.ACTIVATED)) return;
     this.setAcState(ac, AC.ACTIVATED, ACReason.NONE);
+    // Only an activated connection can be the best default: each connection's DNS says again whether it is (the order resolv.conf follows).
+    this.republishDns();
     this.logger.info('activated', { device: d.name, connection: ac.profile.id });
   }
 
@@ -565,6 +567,11 @@ export class ActivationManager {
     return started.ready;
   }
 
+  /** Every connection's DNS again, after the best default connection may have changed. */
+  private republishDns(): void {
+    for (const other of this.byPath.values()) this.publishDns(other);
+  }
+
   /** Hand the connection's DNS (static and automatic) to the DNS manager. */
   private publishDns(ac: ActiveConnection): void {
     if (!this.dns || ac.done || ac.external) return;
@@ -674,6 +681,7 @@ export class ActivationManager {
     if (ac.device.active === ac) ac.device.active = undefined;
     ac.defaultMetric4 = ac.defaultMetric6 = undefined;
     this.dns?.remove(ac.path);
+    this.republishDns();
     // A connection that ends without undo (device gone) still stops its clients.
     for (const dyn of ac.dynamic.values()) void dyn.stop(false);
     ac.dynamic.clear();

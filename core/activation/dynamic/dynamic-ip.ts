@@ -92,10 +92,12 @@ export class DynamicIp {
     const nextAddresses = new Set(next.addresses.map((a) => addressKey(a.spec)));
     const nextRoutes = new Set(allRoutes(next).map(routeKey));
     for (const r of allRoutes(this.owned)) if (!nextRoutes.has(routeKey(r))) await platform.removeRoute(r).catch(warn(`removing route ${r.dst}/${r.dstLen}`));
-    for (const a of this.owned.addresses) if (!nextAddresses.has(addressKey(a.spec))) await platform.removeAddress(a.spec).catch(warn(`removing address ${addressKey(a.spec)}`));
+    const goneAddresses = this.owned.addresses.filter((a) => !nextAddresses.has(addressKey(a.spec)));
+    for (const a of goneAddresses) await platform.removeAddress(a.spec).catch(warn(`removing address ${addressKey(a.spec)}`));
     // Replace, not add: a renewal refreshes the lifetimes of an address already there.
     for (const a of next.addresses) await platform.addAddress(a.spec).catch(warn(`adding address ${addressKey(a.spec)}`));
-    const ownedRoutes = new Set(allRoutes(this.owned).map(routeKey));
+    // Removing an address makes the kernel drop the routes whose source it was, and every route of the link with its last IPv4 address: all are added again then.
+    const ownedRoutes = new Set(goneAddresses.length > 0 ? [] : allRoutes(this.owned).map(routeKey));
     for (const r of allRoutes(next)) if (!ownedRoutes.has(routeKey(r))) await platform.addRoute(r).catch(warn(`adding route ${r.dst}/${r.dstLen}`));
     if (next.mtu && next.mtu !== this.owned.mtu) await this.host.applyMtu(this.family, next.mtu).catch(warn(`setting MTU ${next.mtu}`));
     this.owned = next;
