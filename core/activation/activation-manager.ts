@@ -350,8 +350,8 @@ export class ActivationManager {
     this.updateDefaultMetrics(ac);
     if (!step(DS.ACTIVATED)) return;
     this.setAcState(ac, AC.ACTIVATED, ACReason.NONE);
-    // Only an activated connection can be the best default: each connection's DNS says again whether it is (the order resolv.conf follows).
-    this.republishDns();
+    // Only an activated connection can be the best default: the DNS of the connections that gained or lost that says so again.
+    this.refreshDefaultDns();
     this.logger.info('activated', { device: d.name, connection: ac.profile.id });
   }
 
@@ -537,6 +537,7 @@ export class ActivationManager {
         if (ac.done) return;
         this.updateDefaultMetrics(ac);
         this.publishDns(ac);
+        this.refreshDefaultDns();
         this.events.emit('ip.config-changed', { path: ac.path, device: d, family: plan.family });
       },
       lost: (reason, message) => {
@@ -567,14 +568,29 @@ export class ActivationManager {
     return started.ready;
   }
 
-  /** Every connection's DNS again, after the best default connection may have changed. */
-  private republishDns(): void {
-    for (const other of this.byPath.values()) this.publishDns(other);
+  /** The connection with the best default route per family, as the DNS manager was last told. */
+  private dnsBest: Record<Family, ActiveConnection | undefined> = { 4: undefined, 6: undefined };
+
+  /**
+   * After the best default route may have moved: publish again the DNS of the
+   * connection that lost it and the one that gained it (isDefault orders
+   * resolv.conf), and only those: once per change, not per connection.
+   */
+  private refreshDefaultDns(): void {
+    if (!this.dns) return;
+    for (const family of [4, 6] as const) {
+      const best = this.bestDefault(family);
+      const old = this.dnsBest[family];
+      if (best === old) continue;
+      this.dnsBest[family] = best;
+      if (old && !old.done) this.publishDns(old);
+      if (best) this.publishDns(best);
+    }
   }
 
   /** Hand the connection's DNS (static and automatic) to the DNS manager. */
   private publishDns(ac: ActiveConnection): void {
-    if (!this.dns || ac.done || ac.external) return;
+    if (!this.dns || ac.done || ac.external || this.byPath.get(ac.path) !== ac) return;
     this.dns.set(ac.path, dnsConfigsOf(ac, (f) => this.bestDefault(f) === ac));
   }
 
@@ -681,7 +697,7 @@ export class ActivationManager {
     if (ac.device.active === ac) ac.device.active = undefined;
     ac.defaultMetric4 = ac.defaultMetric6 = undefined;
     this.dns?.remove(ac.path);
-    this.republishDns();
+    this.refreshDefaultDns();
     // A connection that ends without undo (device gone) still stops its clients.
     for (const dyn of ac.dynamic.values()) void dyn.stop(false);
     ac.dynamic.clear();
