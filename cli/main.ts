@@ -3,22 +3,23 @@
  * nmk: the command-line client, with nmcli's grammar, messages and exit
  * codes. It talks to nmkd (or NetworkManager) over D-Bus; point it at a
  * private bus with DBUS_SYSTEM_BUS_ADDRESS, as nmcli. Implemented: general
- * [status]; device [status], connect, disconnect, reapply, set; connection
- * show, up, down, reload, load. Output: columns, or -t (terse,
+ * [status]; device [status], show, connect, disconnect, reapply, set; dns;
+ * connection show, up, down, reload, load. Output: columns, or -t (terse,
  * ':'-separated) with -f FIELDS.
  */
 import { matches, parseArgs, type GlobalOptions } from './args.js';
 import { CONNECTION_USAGE, parseConnection, runConnection } from './commands/connection.js';
 import { DEVICE_USAGE, parseDevice, runDevice } from './commands/device.js';
+import { DNS_USAGE, parseDns, runDns } from './commands/dns.js';
 import { CliError, Exit } from './exit-codes.js';
 import { NmClient } from './nm-client.js';
 import { print } from './output.js';
-import { managerStateName } from './tables.js';
+import { connectivityName, managerStateName } from './tables.js';
 
 async function general(client: NmClient, out: GlobalOptions): Promise<number> {
   const p = await client.managerProps();
-  print(out, ['RUNNING', 'VERSION', 'STATE', 'NETWORKING'], [[
-    'running', String(p.Version ?? ''), managerStateName(Number(p.State ?? 0)), p.NetworkingEnabled ? 'enabled' : 'disabled',
+  print(out, ['RUNNING', 'VERSION', 'STATE', 'CONNECTIVITY', 'NETWORKING'], [[
+    'running', String(p.Version ?? ''), managerStateName(Number(p.State ?? 0)), connectivityName(Number(p.Connectivity ?? 0)), p.NetworkingEnabled ? 'enabled' : 'disabled',
   ]]);
   return Exit.OK;
 }
@@ -33,12 +34,15 @@ OPTIONS
 
 OBJECT
   g[eneral]     general status of the daemon
-  d[evice]      devices: status, connect, disconnect, reapply, set
+  d[evice]      devices: status, show, connect, disconnect, reapply, set
+  dn[s]         the DNS state: mode, resolv.conf manager, servers and domains per interface
   c[onnection]  profiles: show, up, down, reload, load
 
 ${CONNECTION_USAGE}
 
 ${DEVICE_USAGE}
+
+${DNS_USAGE}
 
 Environment: DBUS_SYSTEM_BUS_ADDRESS selects the bus (as for nmcli).
 Exit codes (nmcli's): 0 ok, 1 error, 2 bad input, 3 timeout, 4 activation failed,
@@ -60,6 +64,7 @@ const OBJECTS: readonly ObjectRow[] = [
     run: (client, _req, out) => general(client, out),
   },
   { name: 'device', parse: parseDevice, run: runDevice },
+  { name: 'dns', parse: parseDns, run: runDns },
   { name: 'connection', parse: parseConnection, run: runConnection },
 ];
 

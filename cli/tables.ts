@@ -1,5 +1,5 @@
 /** nmcli's names for numeric values, as tables. */
-import { NMDeviceState, NMDeviceType, NMState } from '../sdk/nm.js';
+import { NMConnectivity, NMDeviceState, NMDeviceType, NMState } from '../sdk/nm.js';
 
 const invert = (o: Record<string, number>) => new Map(Object.entries(o).map(([k, v]) => [v, k]));
 
@@ -20,7 +20,10 @@ const STATE_NAMES: Record<number, string> = {
 };
 
 const NM_STATE_NAMES = invert(NMState);
+const CONNECTIVITY_NAMES = invert(NMConnectivity);
 
 export const deviceTypeName = (t: number) => TYPE_NAMES[t] ?? 'unknown';
 export const deviceStateName = (s: number) => STATE_NAMES[s] ?? 'unknown';
 export const managerStateName = (s: number) => (NM_STATE_NAMES.get(s) ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ');
+/** nmcli's connectivity words: unknown, none, portal, limited, full. */
+export const connectivityName = (c: number) => (CONNECTIVITY_NAMES.get(c) ?? 'UNKNOWN').toLowerCase();

@@ -1,5 +1,6 @@
 /**
- * `nmk device [status]`, `nmk device connect|disconnect|reapply DEV` and
+ * `nmk device [status]`, `nmk device show [DEV]` (commands/device-show.ts),
+ * `nmk device connect|disconnect|reapply DEV` and
  * `nmk device set DEV managed|autoconnect yes|no`, with nmcli's messages
  * and exit codes. connect follows the states as `connection up` does
  * (--wait default 90 s); disconnect waits for the device to be
@@ -15,11 +16,13 @@ import { print } from '../output.js';
 import { StateFollower } from '../state-follower.js';
 import { deviceStateName, deviceTypeName } from '../tables.js';
 import { activationFailure, daemonCall } from './activation.js';
+import { showDevices } from './device-show.js';
 
 const NM_PATH = '/org/freedesktop/NetworkManager';
 const NM_IFACE = 'org.freedesktop.NetworkManager';
 
 export const DEVICE_USAGE = `Usage: nmk device [status]
+       nmk device show [DEV]
        nmk device connect DEV [--wait SECONDS]
        nmk device disconnect DEV [--wait SECONDS]
        nmk device reapply DEV
@@ -34,13 +37,14 @@ const SETTABLE = [
 
 export type DeviceRequest =
   | { kind: 'status' }
+  | { kind: 'show'; ifname?: string }
   | { kind: 'connect' | 'disconnect' | 'reapply'; ifname: string }
   | { kind: 'set'; ifname: string; values: Array<{ property: string; value: boolean }> };
 
 const usage = (message: string) => new CliError(Exit.USER_INPUT, `${message}\n${DEVICE_USAGE}`);
 
 /** Commands in nmcli's order, so a prefix picks the same one ("d" is disconnect). */
-const COMMANDS = ['status', 'connect', 'disconnect', 'reapply', 'set'] as const;
+const COMMANDS = ['status', 'show', 'connect', 'disconnect', 'reapply', 'set'] as const;
 
 export function parseDevice(args: string[]): DeviceRequest {
   const [word = 'status', ...rest] = args;
@@ -49,6 +53,10 @@ export function parseDevice(args: string[]): DeviceRequest {
   if (kind === 'status') {
     if (rest.length) throw usage(`invalid extra argument '${rest[0]}'.`);
     return { kind };
+  }
+  if (kind === 'show') {
+    if (rest.length > 1) throw usage(`invalid extra argument '${rest[1]}'.`);
+    return { kind, ifname: rest[0] };
   }
   // nmcli accepts "ifname DEV" for set.
   if (kind === 'set' && rest[0] === 'ifname') rest.shift();
@@ -164,6 +172,8 @@ export async function runDevice(client: NmClient, req: DeviceRequest, opts: Glob
   switch (req.kind) {
     case 'status':
       return status(client, opts);
+    case 'show':
+      return showDevices(client, req.ifname, opts);
     case 'connect':
       return connect(client, req.ifname, opts);
     case 'disconnect':

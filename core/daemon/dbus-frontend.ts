@@ -77,6 +77,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       devices,
       settings: o.settings,
       onManualActivation: o.onManualActivation,
+      ...(o.connectivity ? { connectivity: () => o.connectivity!.state } : {}),
       setNetworking: async (on) => {
         if (!on) {
           o.pauseAutoconnect(true);
@@ -94,9 +95,10 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config, o.dns)]);
   const offDns = o.dns?.onChanged(() => tree.changed(DNS_MANAGER_PATH, DNS_MANAGER_IFACE, DNS_MANAGER_PROPERTIES));
 
-  let lastState = overallState(devices);
+  const stateNow = () => overallState(devices, activation, o.connectivity ? () => o.connectivity!.state : undefined);
+  let lastState = stateNow();
   const refreshManagerState = () => {
-    const s = overallState(devices);
+    const s = stateNow();
     if (s === lastState) return;
     lastState = s;
     tree.changed(NM_PATH, NM_IFACE, ['State']);
@@ -234,6 +236,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       tree.changed(device.path, DEVICE_IFACE, ['Dhcp4Config', 'Dhcp6Config']);
       tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);
       refreshDefaults();
+      refreshManagerState();
     }),
     o.events.on('address.added', ({ address }) => markIpConfig(address.ifindex, address.family)),
     o.events.on('address.removed', ({ address }) => markIpConfig(address.ifindex, address.family)),
@@ -246,7 +249,11 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     }),
   ];
 
-  if (o.connectivity) subs.push(announceConnectivity(o.connectivity, tree));
+  if (o.connectivity) {
+    subs.push(announceConnectivity(o.connectivity, tree));
+    // The manager's State follows connectivity too (full: connected globally; otherwise site only).
+    subs.push(o.connectivity.onChange((ch) => ch.kind === 'manager' && refreshManagerState()));
+  }
   await conn.requestName(NM_BUS_NAME);
   o.logger.info('serving on D-Bus', { name: NM_BUS_NAME, objects: devices.size + 3 });
 

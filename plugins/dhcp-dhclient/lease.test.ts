@@ -91,6 +91,16 @@ describe('leaseFromEnv, IPv4', () => {
     expect(leaseFromEnv({ ...env, new_rfc3442_classless_static_routes: '33 1 2 3 4 5 6 7 8' }, 4).routes).toEqual([{ dest: '10.0.0.0', prefixlen: 8, gateway: '10.0.0.1' }]);
   });
 
+  it('a malformed route ends the list: the routes before it stay (and 33 is ignored), with a warning', () => {
+    const warnings: string[] = [];
+    const env = { new_ip_address: '10.0.0.5', new_static_routes: '10.0.0.0 10.0.0.1', new_rfc3442_classless_static_routes: '8 11 10 0 0 1 1 2' };
+    expect(leaseFromEnv(env, 4, { invalid: (w) => warnings.push(w) }).routes).toEqual([{ dest: '11.0.0.0', prefixlen: 8, gateway: '10.0.0.1' }]);
+    expect(warnings).toEqual(["ignoring invalid classless static routes '8 11 10 0 0 1 1 2': route 2 is malformed; keeping the 1 before it"]);
+    warnings.length = 0;
+    expect(leaseFromEnv({ ...env, new_rfc3442_classless_static_routes: '1 2' }, 4, { invalid: (w) => warnings.push(w) }).routes).toEqual([{ dest: '10.0.0.0', prefixlen: 8, gateway: '10.0.0.1' }]);
+    expect(warnings).toEqual(["ignoring invalid classless static routes '1 2': too short or not octets"]);
+  });
+
   it.each([
     ['24 192 168 10 192 168 1 1 8 10 10 17 66 41', [{ dest: '192.168.10.0', prefixlen: 24, gateway: '192.168.1.1' }, { dest: '10.0.0.0', prefixlen: 8, gateway: '10.17.66.41' }]],
     ['192.168.10.0/24 192.168.1.1 10.0.0.0/8 10.17.66.41', [{ dest: '192.168.10.0', prefixlen: 24, gateway: '192.168.1.1' }, { dest: '10.0.0.0', prefixlen: 8, gateway: '10.17.66.41' }]],

@@ -89,38 +89,47 @@ function words(s: string | undefined): string[] {
  * Option 121 (or Microsoft's 249) as dhclient prints an "array of unsigned
  * integer 8": "24 192 168 10 192 168 1 1 0 10 0 0 1" (prefix length, the
  * significant octets of the destination, the four of the gateway), or
- * dhcpcd's "192.168.10.0/24 192.168.1.1" form. Undefined when malformed.
+ * dhcpcd's "192.168.10.0/24 192.168.1.1" form. As NetworkManager
+ * (nm-dhcp-utils.c ip4_process_classless_routes), a malformed route ends
+ * the list and the routes before it are kept; undefined when none is
+ * usable. `invalid` hears why, for NetworkManager's warning.
  */
-export function parseClasslessRoutes(s: string): DhcpRoute[] | undefined {
-  if (!/^[0-9 ./]*$/.test(s)) return undefined;
+export function parseClasslessRoutes(s: string, invalid: (why: string) => void = () => {}): DhcpRoute[] | undefined {
+  const bad = (why: string) => {
+    invalid(`ignoring invalid classless static routes '${s}': ${why}`);
+    return undefined;
+  };
+  if (!/^[0-9 ./]*$/.test(s)) return bad('not numbers');
   if (s.includes('/')) {
     const w = words(s);
-    if (w.length % 2 !== 0) return undefined;
+    if (w.length % 2 !== 0) return bad('not destination/gateway pairs');
     const routes: DhcpRoute[] = [];
     for (let i = 0; i < w.length; i += 2) {
       const [dest, len = '32'] = w[i]!.split('/');
       const plen = Number(len);
-      if (!IPV4.test(dest!) || !IPV4.test(w[i + 1]!) || !(plen >= 0 && plen <= 32)) return undefined;
+      if (!IPV4.test(dest!) || !IPV4.test(w[i + 1]!) || !(plen >= 0 && plen <= 32)) return bad(`route ${w[i]} ${w[i + 1]} is malformed`);
       routes.push({ dest: networkOf(dest!, plen), prefixlen: plen, gateway: w[i + 1]! });
     }
     return routes;
   }
   const octets = s.split(/[ .]/).filter(Boolean).map(Number);
-  if (octets.length < 5 || octets.some((o) => !(o >= 0 && o <= 255))) return undefined;
+  if (octets.length < 5 || octets.some((o) => !(o >= 0 && o <= 255))) return bad('too short or not octets');
   const routes: DhcpRoute[] = [];
   let i = 0;
   while (i < octets.length) {
     const plen = octets[i++]!;
-    if (plen > 32) return undefined;
     const significant = Math.ceil(plen / 8);
-    if (octets.length - i < significant + 4) return undefined;
+    if (plen > 32 || octets.length - i < significant + 4) {
+      bad(`route ${routes.length + 1} is malformed${routes.length ? `; keeping the ${routes.length} before it` : ''}`);
+      break;
+    }
     const dest = [0, 0, 0, 0];
     for (let k = 0; k < significant; k++) dest[k] = octets[i++]!;
     const gateway = octets.slice(i, i + 4).join('.');
     i += 4;
     routes.push({ dest: networkOf(dest.join('.'), plen), prefixlen: plen, gateway });
   }
-  return routes;
+  return routes.length > 0 ? routes : undefined;
 }
 
 /** Option 33: destination/gateway pairs, each destination with its classful prefix (or /32 for a host). */
@@ -162,8 +171,8 @@ function seconds(s: string | undefined): number | undefined {
   return Number(s);
 }
 
-/** An IPv4 lease from an event's options; throws LeaseError without a usable address. */
-export function ipv4Lease(options: Record<string, string>): DhcpLease {
+/** An IPv4 lease from an event's options; throws LeaseError without a usable address. `invalid` hears what was left out. */
+export function ipv4Lease(options: Record<string, string>, invalid: (why: string) => void = () => {}): DhcpLease {
   const address = options.ip_address;
   if (address === undefined) throw new LeaseError('no new_ip_address in the event');
   if (!IPV4.test(address) || address === '0.0.0.0') throw new LeaseError(`new_ip_address ${JSON.stringify(address)} is not a usable IPv4 address`);
@@ -175,7 +184,7 @@ export function ipv4Lease(options: Record<string, string>): DhcpLease {
   const classless = ['classless_static_routes', 'rfc3442_classless_static_routes', 'ms_classless_static_routes']
     .map((k) => options[k])
     .find((v) => v !== undefined && v !== '');
-  const classlessRoutes = classless !== undefined ? parseClasslessRoutes(classless) : undefined;
+  const classlessRoutes = classless !== undefined ? parseClasslessRoutes(classless, invalid) : undefined;
   const routes = classlessRoutes ?? parseStaticRoutes(options.static_routes ?? '');
   // A default route among the classless routes wins over the routers (core applies routes[] first), as in NetworkManager.
   const gateways = words(options.routers).filter((r) => IPV4.test(r));
@@ -234,7 +243,11 @@ export function ipv6Lease(options: Record<string, string>, infoOnly: boolean): D
   };
 }
 
-export function leaseFromEnv(env: Readonly<Record<string, string>>, family: Family, opts: { clientId?: string; infoOnly?: boolean } = {}): DhcpLease {
+export function leaseFromEnv(
+  env: Readonly<Record<string, string>>,
+  family: Family,
+  opts: { clientId?: string; infoOnly?: boolean; invalid?: (why: string) => void } = {},
+): DhcpLease {
   const options = optionsFromEnv(env, family, family === 4 ? opts.clientId : undefined);
-  return family === 4 ? ipv4Lease(options) : ipv6Lease(options, opts.infoOnly ?? false);
+  return family === 4 ? ipv4Lease(options, opts.invalid) : ipv6Lease(options, opts.infoOnly ?? false);
 }

@@ -17,6 +17,7 @@ import { LeaseError, leaseFromEnv } from './lease.js';
 import { staleDhclientPid } from './programs.js';
 import { reasonAction } from './reasons.js';
 import { saveDuid } from './duid.js';
+import { setAsideCorruptLeaseFile } from './lease-file.js';
 
 /** What every session shares, from the plugin. */
 export interface SessionContext {
@@ -117,6 +118,8 @@ export class DhclientSession implements DhcpSession {
       }),
       { mode: 0o600 },
     );
+    const corrupt = setAsideCorruptLeaseFile(r.leaseFile);
+    if (corrupt !== undefined) this.log.warn(corrupt, { file: r.leaseFile });
     // dhclient -6 takes its DUID from the lease file; write the one core chose there, as NetworkManager does.
     if (r.family === 6 && r.clientId !== undefined) saveDuid(r.leaseFile, r.clientId);
 
@@ -165,7 +168,11 @@ export class DhclientSession implements DhcpSession {
       case 'lease': {
         let lease;
         try {
-          lease = leaseFromEnv(env, r.family, { ...(r.clientId !== undefined ? { clientId: r.clientId } : {}), infoOnly: r.infoOnly ?? false });
+          lease = leaseFromEnv(env, r.family, {
+            ...(r.clientId !== undefined ? { clientId: r.clientId } : {}),
+            infoOnly: r.infoOnly ?? false,
+            invalid: (why) => this.log.warn(`${reason} on ${r.ifname}: ${why}`),
+          });
         } catch (e) {
           if (!(e instanceof LeaseError)) throw e;
           this.fail('error', `dhclient on ${r.ifname} reported ${reason} without a usable lease: ${e.message}`);

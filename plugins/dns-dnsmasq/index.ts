@@ -9,6 +9,7 @@ import { constants as fsc, existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { definePlugin, Tokens, writeFileAtomic, type DnsBackend, type DnsBackendFactory, type Logger, type Paths } from '../../sdk/index.js';
 import { DnsmasqProcess } from './dnsmasq-process.js';
+import { closedToOthers } from './reachable.js';
 import { serversFileText } from './servers-file.js';
 
 export interface DnsmasqBackendOptions {
@@ -67,6 +68,10 @@ export function dnsmasqBackend(o: DnsmasqBackendOptions, running = new Set<Dnsma
       const confDir = path.join(o.paths.etcDir, 'dnsmasq.d');
       await fsp.mkdir(o.paths.runDir, { recursive: true, mode: 0o755 });
       await writeFileAtomic(serversFile, serversFileText({ configs: [], nameservers: [], searches: [], options: [] }), { mode: 0o644 });
+      const closed = await closedToOthers(serversFile);
+      if (closed) {
+        throw new Error(`dnsmasq drops root after start and could not re-read ${serversFile}: ${closed.dir} is not searchable by other users (mode ${closed.mode.toString(8).padStart(4, '0')}; 0755 or 0711 would do)`);
+      }
       await stopLeftover(pidFile, o.logger);
       const args = [
         '--no-resolv',

@@ -2,7 +2,7 @@
  * The nmk command line's activation commands against the real daemon in a
  * namespace: `connection up` prints each state as it happens and nmcli's
  * success line, and the address is in the kernel; `down` removes it; device
- * connect/disconnect/reapply/set; a DHCP-only profile fails with exit 4 and
+ * connect/disconnect/reapply/set; a DHCP profile with no server fails with exit 4 and
  * its reason; unknown names are exit 10, bad command lines exit 2, --wait 0
  * returns at once, and a bus without the daemon is exit 8 naming the bus.
  */
@@ -39,9 +39,11 @@ autoconnect=false
 
 [ipv4]
 method=auto
+dhcp-timeout=3
 
 [ipv6]
 method=auto
+ra-timeout=3
 `;
 
 /** The CLI from source, as a user runs it, against a bus. */
@@ -161,11 +163,11 @@ describe('nmk connection up/down and device commands (real daemon, veths)', () =
     expect((await d.nmcli(['-g', 'GENERAL.AUTOCONNECT', 'device', 'show', 'veth2'])).stdout.trim()).toBe('no');
   }, SLOW);
 
-  it('a profile whose IPv4 and IPv6 both need DHCP/RA fails with exit 4 naming the reason; nothing is left on the device', async () => {
+  it('a profile whose DHCP server and router never answer fails with exit 4 naming the reason; nothing is left on the device', async () => {
     const r = await run(['connection', 'up', 'dhcp']);
     expect(r.code).toBe(4);
-    expect(lines(r.stdout)).toContain('veth2: connection failed (reason: ip-method-unsupported)');
-    expect(r.stderr.trim()).toBe('Error: Connection activation failed: The selected IP method is not supported (device veth2: ip-method-unsupported; connection: device-disconnected).');
+    expect(lines(r.stdout)).toContain('veth2: connection failed (reason: ip-config-unavailable)');
+    expect(r.stderr.trim()).toBe('Error: Connection activation failed: IP configuration could not be reserved (no available address, timeout, etc.) (device veth2: ip-config-unavailable; connection: device-disconnected).');
     expect(await addrs('veth2')).toEqual([]);
   }, SLOW);
 

@@ -9,12 +9,14 @@
  *    (the device is activated with a default route);
  * 2. `enabled=true` and `nmcli general reload`: the server's answer "NetworkManager
  *    is online" gives "full", and the request came from 192.0.2.10;
- * 3. the server answers other content: "portal";
+ * 3. the server answers other content: "portal"; ConnectivityCheckEnabled set
+ *    false over D-Bus brings back the guess ("full"), true again "portal";
  * 4. the server is down: "limited";
  * 5. the link's far end is down (no carrier): "none".
  */
-import { writeFile } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -23,6 +25,7 @@ import { startDaemon, type Daemon } from '../harness/daemon.js';
 import { Netns, type ExecResult } from '../harness/netns.js';
 import { networkManagerConfig, startNetworkManager, type NetworkManagerInstance } from '../harness/networkmanager.js';
 import { parseTerse } from '../harness/nmcli.js';
+import { runNmk } from '../harness/nmk-cli.js';
 
 const PROFILE = `[connection]
 id=lan
@@ -53,6 +56,7 @@ http.createServer((q, r) => { console.log('request ' + q.socket.remoteAddress + 
 `;
 
 interface Side {
+  busAddress: string;
   nmcli(args: string[]): Promise<ExecResult>;
   /** Rewrite the daemon's config with this [connectivity] section (a reload follows). */
   configure(section: string): Promise<void>;
@@ -116,6 +120,11 @@ class World {
   }
 }
 
+/** Set Manager.ConnectivityCheckEnabled as a D-Bus client does. */
+async function setCheckEnabled(side: Side, on: boolean): Promise<void> {
+  await promisify(execFile)('busctl', [`--address=${side.busAddress}`, 'set-property', 'org.freedesktop.NetworkManager', '/org/freedesktop/NetworkManager', 'org.freedesktop.NetworkManager', 'ConnectivityCheckEnabled', 'b', String(on)]);
+}
+
 async function ok(side: Side, args: string[]): Promise<string> {
   const r = await side.nmcli(args);
   expect(r.code, `nmcli ${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
@@ -146,6 +155,13 @@ async function scenario(side: Side, world: World): Promise<Record<string, unknow
   seen.from = [...new Set(world.requests.map((r) => r.split(' ')[0]))];
   await writeFile(world.page, '<html>Please log in</html>\n');
   seen.portal = await observe(side);
+  // nmk's own `general` reads the same Connectivity property.
+  const mine = await runNmk(side.busAddress, ['-t', '-f', 'CONNECTIVITY', 'general']);
+  seen.nmkGeneral = mine.code === 0 ? mine.stdout.trim() : `exit ${mine.code}: ${mine.stderr}`;
+  await setCheckEnabled(side, false);
+  seen.switchedOff = await observe(side);
+  await setCheckEnabled(side, true);
+  seen.switchedOn = await observe(side);
   await world.stopServer();
   seen.down = await observe(side);
   await world.peer.ip(['link', 'set', 'veth1', 'down']);
@@ -161,6 +177,9 @@ const EXPECTED = {
   full: ['full', 'full', '4 (full)'],
   from: ['192.0.2.10'],
   portal: ['portal', 'portal', '2 (portal)'],
+  nmkGeneral: 'portal',
+  switchedOff: ['full', 'full', '4 (full)'],
+  switchedOn: ['portal', 'portal', '2 (portal)'],
   down: ['limited', 'limited', '3 (limited)'],
   noCarrier: ['none', 'none'],
 };
@@ -171,7 +190,7 @@ describe('connectivity checking (real nmcli, nmkd and NetworkManager side by sid
   let nm: NetworkManagerInstance | undefined;
 
   beforeAll(async () => {
-    for (const prefix of ['nmkc', 'nmkcn']) {
+    for (const prefix of ['nmkcc', 'nmkccn']) {
       const w = new World();
       worlds.push(w);
       await w.create(prefix);
@@ -193,6 +212,7 @@ describe('connectivity checking (real nmcli, nmkd and NetworkManager side by sid
     });
     const d = nmk;
     const side: Side = {
+      busAddress: d.busAddress,
       nmcli: (args) => d.nmcli(args),
       configure: async (section) => {
         await writeFile(path.join(d.root, 'etc/nmk/nmk.conf'), section);
@@ -207,6 +227,7 @@ describe('connectivity checking (real nmcli, nmkd and NetworkManager side by sid
     nm = await startNetworkManager({ ns: world.ns, keyfiles: { 'lan.nmconnection': PROFILE }, networking: true, extraConfig: CHECK_OFF });
     const n = nm;
     const side: Side = {
+      busAddress: n.busAddress,
       nmcli: (args) => n.nmcli(args),
       configure: async (section) => {
         await writeFile(n.configFile, networkManagerConfig(n.keyfileDir, 'INFO', section));

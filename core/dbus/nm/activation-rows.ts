@@ -5,7 +5,7 @@
  * manager's interface by the D-Bus frontend, replacing the rows of the same
  * name, so the manager object stays one interface.
  */
-import { NMActiveConnectionState, NMState, type ConnectionSettings } from '../../../sdk/index.js';
+import { NMActiveConnectionState, NMDeviceType, NMState, type ConnectionSettings } from '../../../sdk/index.js';
 import { managerState } from './manager-object.js';
 import { connectionTypeFor } from '../../activation/compatibility.js';
 import type { ActivationManager } from '../../activation/activation-manager.js';
@@ -27,6 +27,8 @@ export interface ActivationBackend {
   onManualActivation(uuid: string): void;
   /** Manager.Enable: networking on, or off (every active connection deactivated first). */
   setNetworking(on: boolean): Promise<void>;
+  /** The manager's connectivity (NMConnectivityState); without checking NetworkManager guesses full. */
+  connectivity?: () => number;
 }
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -130,7 +132,7 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
   });
   const properties: PropertyRow[] = [
     ro('NetworkingEnabled', 'b', () => b.devices.networkingEnabled),
-    ro('State', 'u', () => overallState(b.devices)),
+    ro('State', 'u', () => overallState(b.devices, b.activation, b.connectivity)),
     ro('ActiveConnections', 'ao', () => [...b.activation.all()].map((ac) => ac.path)),
     ro('PrimaryConnection', 'o', () => primary(b)?.path ?? NO_OBJECT),
     ro('PrimaryConnectionType', 's', () => primary(b)?.type ?? ''),
@@ -139,9 +141,40 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
   return { properties, methods };
 }
 
-/** NMState: asleep while networking is off, else from the devices. */
-export function overallState(devices: DeviceManager): number {
-  return devices.networkingEnabled ? managerState(devices.all()) : NMState.ASLEEP;
+/** NMState: asleep while networking is off, else from the active connections (or, without them, the devices). */
+export function overallState(devices: DeviceManager, activation?: ActivationManager, connectivity?: () => number): number {
+  if (!devices.networkingEnabled) return NMState.ASLEEP;
+  return activation ? bestConnectionState(activation, connectivity?.() ?? NM_CONNECTIVITY_FULL) : managerState(devices.all());
+}
+
+const NM_CONNECTIVITY_FULL = 4;
+
+/**
+ * NetworkManager's find_best_device_state (nm-manager.c): an activated
+ * connection with the default route is "connected (global)" when the
+ * connectivity is full and "(site only)" otherwise; one without the default
+ * route is "(local only)"; an activation or deactivation nmk carries out (not
+ * one it assumed or describes) is connecting/disconnecting. Loopback is left out.
+ */
+export function bestConnectionState(activation: ActivationManager, connectivity: number): number {
+  let best: number = NMState.DISCONNECTED;
+  const best4 = activation.bestDefault(4);
+  const best6 = activation.bestDefault(6);
+  for (const ac of activation.all()) {
+    if (ac.device.deviceType === NMDeviceType.LOOPBACK) continue;
+    const ownWork = !ac.assumed;
+    if (ac.state === NMActiveConnectionState.ACTIVATED) {
+      if (ac === best4 || ac === best6) {
+        if (connectivity === NM_CONNECTIVITY_FULL) return NMState.CONNECTED_GLOBAL;
+        best = NMState.CONNECTED_SITE;
+      } else if (best < NMState.CONNECTING) best = NMState.CONNECTED_LOCAL;
+    } else if (ac.state === NMActiveConnectionState.ACTIVATING) {
+      if (ownWork && best !== NMState.CONNECTED_GLOBAL) best = NMState.CONNECTING;
+    } else if (ac.state === NMActiveConnectionState.DEACTIVATING) {
+      if (ownWork && best < NMState.DISCONNECTING) best = NMState.DISCONNECTING;
+    }
+  }
+  return best;
 }
 
 /** Names of the manager properties activation changes. */

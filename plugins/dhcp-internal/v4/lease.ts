@@ -111,7 +111,8 @@ export function parseLease(m: Dhcp4Message, ctx: LeaseContext): { lease: DhcpLea
   if (bcast && bcast.length >= 4) options.broadcast_address = bytesToIp4(bcast);
   else if (bcast) invalid(Opt.BROADCAST, `invalid address length ${bcast.length}`);
 
-  const { routes, gateways } = parseRoutes(m, options);
+  // Lost routes matter more than other options: a warning, as NetworkManager gives for dhclient's.
+  const { routes, gateways } = parseRoutes(m, options, (code, what) => ctx.logger.warn(`error parsing DHCP option ${code} (${optionName(code)}): ${what}`));
 
   const nameservers: string[] = [];
   const dns = addressList(m, Opt.DOMAIN_NAME_SERVER, options, invalid);
@@ -214,14 +215,14 @@ export function parseLease(m: Dhcp4Message, ctx: LeaseContext): { lease: DhcpLea
  * routes, option 33 is ignored; the routers are ignored only when the
  * classless routes hold a default route, as NetworkManager does.
  */
-function parseRoutes(m: Dhcp4Message, options: Record<string, string>): { routes: DhcpRoute[]; gateways: string[] } {
+function parseRoutes(m: Dhcp4Message, options: Record<string, string>, invalid: (code: number, what: string) => void): { routes: DhcpRoute[]; gateways: string[] } {
   const routes: DhcpRoute[] = [];
   let hasClassless = false;
   let classlessDefault = false;
   for (const code of [Opt.CLASSLESS_STATIC_ROUTE, Opt.MS_CLASSLESS_STATIC_ROUTE]) {
     const d = m.options.get(code);
     if (!d) continue;
-    const parsed = consumeRoutes(d, true);
+    const parsed = consumeRoutes(d, true, (what) => invalid(code, what));
     options[optionName(code)] = parsed.map((r) => `${r.dest}/${r.prefixlen} ${r.gateway}`).join(' ');
     if (!hasClassless) {
       for (const r of parsed) {
@@ -233,7 +234,7 @@ function parseRoutes(m: Dhcp4Message, options: Record<string, string>): { routes
   }
   const staticData = m.options.get(Opt.STATIC_ROUTE);
   if (staticData) {
-    const parsed = consumeRoutes(staticData, false);
+    const parsed = consumeRoutes(staticData, false, (what) => invalid(Opt.STATIC_ROUTE, what));
     options[optionName(Opt.STATIC_ROUTE)] = parsed.map((r) => `${r.dest}/${r.prefixlen} ${r.gateway}`).join(' ');
     // RFC 3442: with classless routes the static routes are ignored; RFC 2132: 0.0.0.0 is no valid destination.
     if (!hasClassless) routes.push(...parsed.filter((r) => r.prefixlen !== 0));
@@ -249,11 +250,18 @@ function parseRoutes(m: Dhcp4Message, options: Record<string, string>): { routes
   return { routes, gateways };
 }
 
-/** Routes until the data runs out or turns malformed (NetworkManager keeps the well-formed head). */
-function consumeRoutes(d: Uint8Array, classless: boolean): DhcpRoute[] {
+/** Routes until the data runs out or turns malformed (NetworkManager keeps the well-formed head); `invalid` hears about a malformed rest. */
+function consumeRoutes(d: Uint8Array, classless: boolean, invalid: (what: string) => void): DhcpRoute[] {
   const out: DhcpRoute[] = [];
   let at = 0;
+  /** Where the route being read starts: data left from there on is malformed. */
+  let start = 0;
+  const done = () => {
+    if (start < d.length) invalid(`malformed route at byte ${start} of ${d.length}; ${out.length ? `keeping the ${out.length} route(s) before it` : 'no route used'}`);
+    return out;
+  };
   for (;;) {
+    start = at;
     let plen: number;
     let dest: number;
     if (classless) {
@@ -278,7 +286,7 @@ function consumeRoutes(d: Uint8Array, classless: boolean): DhcpRoute[] {
     at += 4;
     out.push({ dest: intToIp4((dest & prefixToNetmask(plen)) >>> 0), prefixlen: plen, gateway });
   }
-  return out;
+  return done();
 }
 
 /** An option holding IPv4 addresses: a non-empty multiple of 4 bytes, else ignored whole. */

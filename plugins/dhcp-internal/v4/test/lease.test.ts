@@ -164,6 +164,22 @@ describe('parseLease', () => {
     );
   });
 
+  it('warns about malformed route options, keeping the well-formed routes before the damage', () => {
+    const log = captureLogger();
+    // One good /24 route, then a prefix length with one destination octet and no gateway (what dnsmasq sends for "121,01:02" after it).
+    const { lease } = parse(ack([[121, [24, 10, 1, 2, ...ip('10.0.0.253'), 1, 2]], [3, ip('10.0.0.1')]]), log);
+    expect(lease.routes).toEqual([{ dest: '10.1.2.0', prefixlen: 24, gateway: '10.0.0.253' }]);
+    expect(lease.gateways).toEqual(['10.0.0.1']);
+    expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      'error parsing DHCP option 121 (rfc3442_classless_static_routes): malformed route at byte 8 of 10; keeping the 1 route(s) before it',
+    ]);
+    const none = captureLogger();
+    expect(parse(ack([[121, [1, 2]], [3, ip('10.0.0.1')]]), none).lease.routes).toEqual([]);
+    expect(none.lines.filter((l) => l.level === 'warn').map((l) => l.msg)).toEqual([
+      'error parsing DHCP option 121 (rfc3442_classless_static_routes): malformed route at byte 0 of 2; no route used',
+    ]);
+  });
+
   it('guesses the prefix from the address class without option 1, and refuses a lease without yiaddr', () => {
     expect(parse(ack([], '10.1.2.3')).lease.addresses[0]!.prefixlen).toBe(8);
     const r = parseLease(ack([], '0.0.0.0'), { logger: captureLogger(), requestSentAt: NOW, now: NOW });
