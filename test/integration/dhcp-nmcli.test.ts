@@ -5,9 +5,11 @@
  * client renews every few seconds. `nmcli connection up` gets the address,
  * gateway and DNS; renewals refresh the address's lifetime in place (`ip
  * monitor` never shows it deleted) with unicast REQUEST/ACK exchanges that
- * dnsmasq logs; DHCP4.OPTION shows NetworkManager's option names, the same
- * names the real NetworkManager 1.42 shows for the same dnsmasq; `down`
- * removes the address and ends dhclient.
+ * dnsmasq logs (an nftables counter on the server sees them sent to its own
+ * address); DHCP4.OPTION shows the options under the names and with the
+ * values the real NetworkManager 1.42 shows with the same client for the
+ * same dnsmasq (both merge the distribution's /etc/dhcp/dhclient.conf);
+ * `down` removes the address and ends dhclient.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -244,6 +246,17 @@ describe.each(['internal', 'dhclient'] as const)('[main] dhcp=%s through nmcli a
     expect(await dhclientsFor(ns!, 'veth0')).toEqual([]);
     expect(parseTerse((await d!.nmcli(['-t', '-f', 'DEVICE,STATE', 'device'])).stdout)).toContainEqual(['veth0', 'disconnected']);
     expect(monitor!.lines.filter((l) => l.startsWith('Deleted') && l.includes(` ${address}/24 `))).toHaveLength(1);
+  });
+
+  it('nmkd stopping (SIGTERM) leaves the lease\'s address for the next start and ends every DHCP client process', async () => {
+    const r = await d!.nmcli(['connection', 'up', 'lan'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const before = (await v4Addresses(ns!, 'veth0')).map((a) => `${a.local}/${a.prefixlen}`);
+    expect(before).toHaveLength(1);
+    expect(await d!.stop()).toBe(0);
+    expect((await v4Addresses(ns!, 'veth0')).map((a) => `${a.local}/${a.prefixlen}`)).toEqual(before);
+    // Our pid 1 reaps no orphans: a dhclient left behind would show here as a live process, not a zombie.
+    expect(await dhclientsFor(ns!, 'veth0')).toEqual([]);
   });
 });
 

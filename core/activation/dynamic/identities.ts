@@ -61,7 +61,7 @@ export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: L
     stableType: (settings, d) => STABLE_TYPES[stable(settings, d).type],
     iaid: (family, settings, d) => iaidOf(family, settings, d).iaid,
     duid: (settings, d) => toHex(duidOf(settings, d).duid),
-    clientId4: (settings, d) => {
+    clientId4: (settings, d, client = 'internal') => {
       const r = ipv4ClientId({
         clientId: str(settings.ipv4?.['dhcp-client-id']),
         globalDefault: global('ipv4.dhcp-client-id'),
@@ -74,8 +74,8 @@ export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: L
         duid6: duidOf(settings, d),
       });
       warn(r.warning);
-      // Unset: NetworkManager's internal client sends "mac" (01 + the address).
-      const id = r.clientId ?? internalClientDefaultClientId(d.link.mac || undefined);
+      // Unset: NetworkManager's internal client sends "mac" (01 + the address); dhclient sends none (or what dhclient.conf says).
+      const id = r.clientId ?? (client === 'internal' ? internalClientDefaultClientId(d.link.mac || undefined) : undefined);
       return id ? toHex(id) : undefined;
     },
     secretKey: () => host.hostId,
