@@ -22,6 +22,7 @@ PACKAGES=(
   nftables          # nft: the sharing plugin's NAT rules
   bind9-dnsutils    # dig: DNS queries in the integration tests
   isc-dhcp-client   # dhclient, to check the DHCP harness
+  isc-dhcp-server   # dhcpd -6: a DHCPv6 server that delegates prefixes (dnsmasq cannot), for the prefix-delegation test
   qemu-system-x86   # the kernel lane's VM
   linux-image-amd64 # a kernel with bonding, 8021q, dummy, team... for that VM
   busybox-static    # the VM's initramfs
@@ -103,6 +104,12 @@ if [ "$nm_was_installed" = false ] && systemd_runs; then
   say "NetworkManager's service is masked (only its nmcli is used)"
 elif [ "$nm_was_installed" = true ] && systemd_runs && systemctl is-active --quiet NetworkManager.service; then
   say "note: this machine's own NetworkManager is running; nmk's tests and sandbox never talk to it"
+fi
+
+if systemd_runs; then
+  # dhcpd runs only inside the tests' namespaces: its services must never serve this machine's links.
+  systemctl disable --now isc-dhcp-server.service isc-dhcp-server6.service >/dev/null 2>&1 || true
+  systemctl mask isc-dhcp-server.service isc-dhcp-server6.service >/dev/null 2>&1 || true
 fi
 
 if [ "$packages_only" = true ]; then exit 0; fi

@@ -121,6 +121,8 @@ export class ActivationManager {
     private dns?: { set(key: string, configs: DnsConfig[]): void; remove(key: string): void },
   ) {
     this.links = new LinkRealizer(kinds, settings, platform, model, events, logger);
+    // IPv6 sharing asks the connection with the best IPv6 default route for delegated prefixes.
+    auto?.delegation?.attach(() => this.bestDefault(6), events);
     events.on('device.removed', ({ device }) => {
       const ac = this.byDevice.get(device as Device);
       if (ac) this.finish(ac, ACReason.DEVICE_REMOVED);
@@ -170,6 +172,10 @@ export class ActivationManager {
 
   all(): Iterable<ActiveConnection> {
     return this.byPath.values();
+  }
+  /** The next active-connection number: VPN connections (core/vpn) share the numbering of the object paths. */
+  allocateId(): number {
+    return this.nextId++;
   }
   get(path: string): ActiveConnection | undefined {
     return this.byPath.get(path);

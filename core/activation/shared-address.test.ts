@@ -1,9 +1,9 @@
 /**
  * The shared connection's addresses: NetworkManager 1.42's 10.42.x.1/24 and
- * DHCP range, and nmk's stable ULA /64 for IPv6.
+ * DHCP range, nmk's stable ULA /64 for IPv6, and the /64s of a delegated prefix.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseSharedIpv4, chooseSharedIpv6Ula, sharedDhcpRange, sharedUlaPrefix48 } from './shared-address.js';
+import { chooseSharedIpv4, chooseSharedIpv6Ula, delegatedSubnet, delegatedSubnetCount, sharedDhcpRange, sharedUlaPrefix48 } from './shared-address.js';
 
 const MACHINE_ID = '0123456789abcdef0123456789abcdef';
 
@@ -98,5 +98,28 @@ describe('ULA for IPv6 sharing', () => {
 
   it('refuses a machine id that is not 32 hex digits, naming it', () => {
     expect(() => chooseSharedIpv6Ula({ machineId: 'not-an-id', ifname: 'eth0' })).toThrow("machine id 'not-an-id' is not 32 hexadecimal digits");
+  });
+});
+
+describe('delegatedSubnet (ip6_subnet_from_delegation)', () => {
+  it.each([
+    ['2001:db8:0:100::', 56, 0n, '2001:db8:0:100::', '2001:db8:0:100::1'],
+    ['2001:db8:0:100::', 56, 1n, '2001:db8:0:101::', '2001:db8:0:101::1'],
+    ['2001:db8:0:100::', 56, 255n, '2001:db8:0:1ff::', '2001:db8:0:1ff::1'],
+    ['2001:db8:5::', 48, 0x1234n, '2001:db8:5:1234::', '2001:db8:5:1234::1'],
+    ['2001:db8:9:9::', 64, 0n, '2001:db8:9:9::', '2001:db8:9:9::1'],
+    // Host bits a server left in the prefix are cleared.
+    ['2001:db8:0:1ab::5', 56, 2n, '2001:db8:0:102::', '2001:db8:0:102::1'],
+  ])('%s/%i number %i is %s', (prefix, len, index, subnet, router) => {
+    expect(delegatedSubnet(prefix, len, index)).toEqual({ prefix: subnet, prefixlen: 64, address: router });
+  });
+
+  it('has no subnet past the end of the prefix, nor in one longer than /64', () => {
+    expect(delegatedSubnetCount(56)).toBe(256n);
+    expect(delegatedSubnet('2001:db8:0:100::', 56, 256n)).toBeUndefined();
+    expect(delegatedSubnet('2001:db8:9:9::', 64, 1n)).toBeUndefined();
+    expect(delegatedSubnetCount(80)).toBe(0n);
+    expect(delegatedSubnet('2001:db8:9:9::', 80, 0n)).toBeUndefined();
+    expect(delegatedSubnet('not-an-address', 56, 0n)).toBeUndefined();
   });
 });

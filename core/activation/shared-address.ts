@@ -5,9 +5,11 @@
  *
  * IPv4 follows NetworkManager 1.42 (nm-netns.c, nm_netns_shared_ip_reserve;
  * nm-device.c, _dev_ipshared4_new_l3cd; nm-dnsmasq-utils.c,
- * nm_dnsmasq_utils_get_range). IPv6 is nmk's own: NetworkManager 1.42 shares
- * IPv6 only with a prefix delegated from upstream; without one nmk takes a
- * /64 out of a ULA /48 (RFC 4193) that is stable for the machine.
+ * nm_dnsmasq_utils_get_range). IPv6 takes a /64 of a prefix delegated from
+ * upstream as NetworkManager 1.42 numbers them (delegatedSubnet; the pool is
+ * in dynamic/prefix-delegation.ts); without one nmk takes a /64 out of a ULA
+ * /48 (RFC 4193) that is stable for the machine, where NetworkManager 1.42
+ * advertises no prefix at all.
  */
 import crypto from 'node:crypto';
 import ipaddr from 'ipaddr.js';
@@ -176,4 +178,28 @@ export function chooseSharedIpv6Ula(opts: {
   const router = Buffer.from(prefix);
   router[15] = 1;
   return { prefix: text, prefixlen: 64, address: ipaddr.fromByteArray([...router]).toString() };
+}
+
+/** How many /64 subnets a delegated prefix holds (none for one longer than /64, which cannot carry SLAAC). */
+export function delegatedSubnetCount(prefixlen: number): bigint {
+  return prefixlen > 64 || prefixlen < 0 ? 0n : 1n << BigInt(64 - prefixlen);
+}
+
+/**
+ * The /64 number `index` of a delegated prefix, with the router's address
+ * (<subnet>::1), as NetworkManager 1.42 carves it (nm-policy.c,
+ * ip6_subnet_from_delegation; nm-device.c, nm_device_use_ip6_subnet): the
+ * index is ORed into the low bits of the first 64, so 2001:db8:0:100::/56
+ * gives 2001:db8:0:100::/64, then :101::/64... Undefined when the prefix has
+ * no subnet of that number.
+ */
+export function delegatedSubnet(prefix: string, prefixlen: number, index: bigint): SharedIpv6 | undefined {
+  if (index < 0n || index >= delegatedSubnetCount(prefixlen) || !ipaddr.IPv6.isValid(prefix)) return undefined;
+  const bytes = Buffer.from(ipaddr.IPv6.parse(prefix).toByteArray());
+  const mask = prefixlen === 0 ? 0n : ((1n << BigInt(prefixlen)) - 1n) << BigInt(64 - prefixlen);
+  bytes.writeBigUInt64BE((bytes.readBigUInt64BE(0) & mask) | index, 0);
+  bytes.fill(0, 8);
+  const text = ipaddr.fromByteArray([...bytes]).toString();
+  bytes[15] = 1;
+  return { prefix: text, prefixlen: 64, address: ipaddr.fromByteArray([...bytes]).toString() };
 }

@@ -3,11 +3,13 @@
  * DHCP client `[main] dhcp=` names (NetworkManager's values: internal,
  * dhclient; the internal one when the named one is missing or does not
  * speak the family), the router discovery and sharing plugins, the host's
- * identity for DUIDs and stable addresses, and the shared-address choosers.
+ * identity for DUIDs and stable addresses, the shared-address choosers and
+ * the pool of prefixes delegated for IPv6 sharing.
  */
 import { Tokens, type ConfigView, type DhcpClientFactory, type Family, type IpAddress, type Logger, type NetworkModel, type Paths } from '../../sdk/index.js';
 import { resolveEvery, type DependencyContainer } from '../container.js';
-import type { AutoIpServices } from '../activation/dynamic/auto-ip.js';
+import { requestPrefixes, type AutoIpServices } from '../activation/dynamic/auto-ip.js';
+import { PrefixDelegation } from '../activation/dynamic/prefix-delegation.js';
 import { dhcpIdentities } from '../activation/dynamic/identities.js';
 import { chooseSharedIpv4, chooseSharedIpv6Ula, type AddressInUse } from '../activation/shared-address.js';
 import { readHostIdentity } from '../ip/host-identity.js';
@@ -18,7 +20,7 @@ export async function autoIpServices(container: DependencyContainer, config: Con
   const inUse = function* (): Iterable<AddressInUse> {
     for (const link of model.links()) for (const a of model.addresses(link.ifindex)) yield { address: a.address, prefixlen: a.prefixlen, ifindex: a.ifindex };
   };
-  return {
+  const services: AutoIpServices = {
     dhcpClient(family: Family): DhcpClientFactory | undefined {
       const all = resolveEvery(container, Tokens.DhcpClient);
       const wanted = config.getString('main', 'dhcp', 'internal');
@@ -43,4 +45,6 @@ export async function autoIpServices(container: DependencyContainer, config: Con
     },
     sharedPrefix6: (ac) => chooseSharedIpv6Ula({ machineId: host.machineIdText ?? '', ifname: ac.device.name, inUse: inUse(), ifindex: ac.device.ifindex }),
   };
+  services.delegation = new PrefixDelegation({ logger, requestPrefixes: (upstream, dyn) => requestPrefixes(upstream, dyn, services, logger) });
+  return services;
 }

@@ -8,18 +8,20 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { ConfigView, ConnectionSettings, DhcpClientFactory, DhcpRequest, Family, Logger, Ndisc, SharingProvider } from '../../../sdk/index.js';
+import type { ConfigView, ConnectionSettings, DhcpClientFactory, DhcpRequest, Family, Logger, Ndisc, SharingProvider, SharingSession } from '../../../sdk/index.js';
 import type { Device } from '../../devices/device.js';
 import type { ActiveConnection } from '../active-connection.js';
 import { defaultRouteMetric, type IpPlan } from '../ip-plan.js';
 import { DynamicIp, type DynamicIpHost } from './dynamic-ip.js';
 import { sharedL3 } from './shared-l3.js';
+import type { PrefixDelegation } from './prefix-delegation.js';
+import type { SharedIpv6 } from '../shared-address.js';
 import type { L3Context } from './l3-config.js';
 
 /** NetworkManager-exact identifiers (core/ip): how the host and the profile name themselves to DHCP servers and routers. */
 export interface DhcpIdentities {
-  /** IPv4 client identifier bytes as hex ("01:aa:..."), or undefined to send none. */
-  clientId4(settings: ConnectionSettings, device: Device): string | undefined;
+  /** IPv4 client identifier bytes as hex ("01:aa:..."), or undefined to send none; `client` is the DHCP plugin's name (defaults differ). */
+  clientId4(settings: ConnectionSettings, device: Device, client?: string): string | undefined;
   iaid(family: Family, settings: ConnectionSettings, device: Device): number;
   /** The DHCPv6 DUID bytes as hex. */
   duid(settings: ConnectionSettings, device: Device): string;
@@ -43,6 +45,8 @@ export interface AutoIpServices {
   /** Sharing: where the router's address and the clients' prefix come from. */
   sharedAddress4(ac: ActiveConnection): { address: string; prefixlen: number; rangeStart: string; rangeEnd: string };
   sharedPrefix6(ac: ActiveConnection): { prefix: string; prefixlen: number; address: string };
+  /** IPv6 sharing: /64s of prefixes delegated from upstream (without it, the ULA alone). */
+  delegation?: PrefixDelegation;
 }
 
 /** Seconds NetworkManager waits for DHCP when neither the profile nor the config says (nm-device.c). */
@@ -117,7 +121,7 @@ export function dhcpRequest(ac: ActiveConnection, family: Family, services: Auto
     hwaddr: d.link.mac,
     uuid: ac.uuid,
     stableId: ids.stableId(settings, d),
-    clientId: family === 4 ? ids.clientId4(settings, d) : ids.duid(settings, d),
+    clientId: family === 4 ? ids.clientId4(settings, d, client) : ids.duid(settings, d),
     iaid: ids.iaid(family, settings, d),
     ...hostnameToSend(settings, family),
     ...(family === 4 && str(ip['dhcp-vendor-class-identifier']) ? { vendorClass: str(ip['dhcp-vendor-class-identifier']) } : {}),
@@ -191,13 +195,96 @@ async function startShared(ac: ActiveConnection, family: Family, dyn: DynamicIp,
       // NetworkManager's dnsmasq hands out leases of one hour.
       dyn.own(await provider.start({ ifindex: d.ifindex, ifname: d.name, uuid: ac.uuid, ipv4: { address, prefixlen, rangeStart, rangeEnd, leaseTime: 3600 } }));
     } else {
-      const { prefix, prefixlen, address } = services.sharedPrefix6(ac);
-      await dyn.update('shared', sharedL3(6, address, prefixlen, ctx));
-      dyn.own(await provider.start({ ifindex: d.ifindex, ifname: d.name, uuid: ac.uuid, ipv6: { prefix, prefixlen, address } }));
+      await startShared6(ac, dyn, provider, services, logger);
     }
     return true;
   } catch (err) {
     logger.warn(`IPv${family} sharing on ${d.name} failed: ${err instanceof Error ? err.message : String(err)}`);
     return false;
   }
+}
+
+/**
+ * IPv6 sharing: a /64 of a prefix delegated from upstream when one comes
+ * within the pool's wait, else the ULA; later the link moves (its address
+ * and the advertised prefix) whenever the pool hands it another /64 or takes
+ * it away. Throws when the first share cannot start.
+ */
+async function startShared6(ac: ActiveConnection, dyn: DynamicIp, provider: SharingProvider, services: AutoIpServices, logger: Logger): Promise<void> {
+  const d = ac.device;
+  const ula = services.sharedPrefix6(ac);
+  let session: SharingSession | undefined;
+  let served: string | undefined;
+  let closed = false;
+  let chain: Promise<void> = Promise.resolve();
+  const use = (choice: SharedIpv6 | { prefix: string; prefixlen: number; address: string }): Promise<void> => {
+    const step = chain.then(async () => {
+      if (closed || served === choice.prefix) return;
+      // The old share goes first: the sharing plugin serves one IPv6 prefix per link.
+      const old = session;
+      session = undefined;
+      served = undefined;
+      await old?.stop();
+      await dyn.update('shared', sharedL3(6, choice.address, choice.prefixlen, dyn.ctx));
+      if (closed) return;
+      session = await provider.start({ ifindex: d.ifindex, ifname: d.name, uuid: ac.uuid, ipv6: { prefix: choice.prefix, prefixlen: choice.prefixlen, address: choice.address } });
+      served = choice.prefix;
+    });
+    chain = step.catch(() => undefined);
+    return step;
+  };
+  const moved = (subnet: SharedIpv6 | undefined) =>
+    use(subnet ?? ula).catch((err: unknown) => logger.warn(`IPv6 sharing on ${d.name} could not move to ${(subnet ?? ula).prefix}/64: ${err instanceof Error ? err.message : String(err)}`));
+
+  const pool = services.delegation;
+  let wake: (() => void) | undefined;
+  let waiting = true;
+  const member = pool?.join(ac, (subnet) => {
+    if (waiting) wake?.();
+    else void moved(subnet);
+  });
+  dyn.own({
+    stop: async () => {
+      closed = true;
+      member?.leave();
+      wake?.();
+      await chain;
+      await session?.stop();
+    },
+  });
+  if (member && !member.subnet && member.waiting) {
+    logger.info(`IPv6 sharing on ${d.name}: waiting up to ${pool!.waitMs / 1000} s for a delegated prefix`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pool!.waitMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+  // From here on every change moves the link (after the first share, in order).
+  waiting = false;
+  await use(member?.subnet ?? ula);
+}
+
+/**
+ * Ask the upstream for prefixes to share: a DHCPv6 client of its own on the
+ * upstream (source dhcp6-pd), IA_PD only, as NetworkManager asks even when
+ * the router's M flag is off. It keeps asking until a server delegates (no
+ * timeout), and its failure never touches the upstream connection.
+ */
+export function requestPrefixes(upstream: ActiveConnection, dyn: DynamicIp, services: AutoIpServices, logger: Logger): Promise<boolean> | undefined {
+  const factory = services.dhcpClient(6);
+  if (!factory) {
+    logger.warn(`ipv6-pd: no DHCPv6 client plugin is loaded to ask ${upstream.device.name} for a prefix`);
+    return undefined;
+  }
+  const request = dhcpRequest(upstream, 6, services, factory.name, {
+    infoOnly: true,
+    prefixDelegation: true,
+    timeout: 0,
+    // Its own lease file: the upstream's DHCPv6 client keeps its own.
+    leaseFile: path.join(services.stateDir, `${factory.name}6-pd-${upstream.uuid}-${upstream.device.name}.lease`),
+  });
+  return dyn.startDhcp('dhcp6-pd', factory, request, true);
 }

@@ -35,6 +35,9 @@ export interface DynamicIpHost {
   applyMtu(family: Family, mtu: number): Promise<void>;
 }
 
+/** The DHCP clients of a family; dhcp6-pd asks only for prefixes to share (prefix-delegation.ts). */
+export type DhcpSource = 'dhcp4' | 'dhcp6' | 'dhcp6-pd';
+
 interface Stoppable {
   stop(release: boolean): Promise<void> | void;
 }
@@ -56,7 +59,7 @@ export class DynamicIp {
   private chain: Promise<void> = Promise.resolve();
   private readonly sessions: Stoppable[] = [];
   /** The last lease per DHCP source, for DHCP4Config/DHCP6Config. */
-  readonly leases = new Map<'dhcp4' | 'dhcp6', DhcpLease>();
+  readonly leases = new Map<DhcpSource, DhcpLease>();
   /** The last router advertisement picture. */
   ndiscConfig?: NdiscConfig;
   private stopped = false;
@@ -110,7 +113,7 @@ export class DynamicIp {
    * failure after that removes the source and, unless `optional`, tells the
    * host the family is lost.
    */
-  startDhcp(source: 'dhcp4' | 'dhcp6', factory: DhcpClientFactory, request: DhcpRequest, optional = false): Promise<boolean> {
+  startDhcp(source: DhcpSource, factory: DhcpClientFactory, request: DhcpRequest, optional = false): Promise<boolean> {
     const toL3 = source === 'dhcp4' ? l3FromDhcp4 : l3FromDhcp6;
     return new Promise<boolean>((resolve) => {
       let waiting = true;
@@ -138,7 +141,7 @@ export class DynamicIp {
         (session) => {
           if (this.stopped) void session.stop(false);
           // NetworkManager 1.42's internal DHCPv6 client never sends RELEASE.
-          else this.sessions.push(source === 'dhcp6' ? { stop: () => session.stop(false) } : session);
+          else this.sessions.push(source !== 'dhcp4' ? { stop: () => session.stop(false) } : session);
         },
         (err: unknown) => {
           this.host.logger.warn(`${source === 'dhcp4' ? 'DHCPv4' : 'DHCPv6'} client '${factory.name}' could not start: ${describe(err)}`);
