@@ -23,6 +23,8 @@ PACKAGES=(
   bind9-dnsutils    # dig: DNS queries in the integration tests
   isc-dhcp-client   # dhclient, to check the DHCP harness
   isc-dhcp-server   # dhcpd -6: a DHCPv6 server that delegates prefixes (dnsmasq cannot), for the prefix-delegation test
+  network-manager-openvpn # NetworkManager's OpenVPN VPN service, which the VPN test drives through nmkd unchanged
+  openvpn           # the OpenVPN server (peer namespace) and client that service runs; its services stay off (policy-rc.d here)
   qemu-system-x86   # the kernel lane's VM
   linux-image-amd64 # a kernel with bonding, 8021q, dummy, team... for that VM
   busybox-static    # the VM's initramfs

@@ -29,6 +29,9 @@ import { autoIpServices } from './auto-ip-services.js';
 import { Connectivity } from '../connectivity/connectivity.js';
 import { DeviceManager } from '../devices/device-manager.js';
 import { DnsManager } from '../dns/dns-manager.js';
+import { VpnManager } from '../vpn/vpn-manager.js';
+import { vpnPluginDirs } from '../vpn/plugin-dirs.js';
+import { SecretAgents } from '../secrets/secret-agents.js';
 import { AutoconnectPolicy } from '../policy/autoconnect.js';
 import { DefaultWired } from '../policy/default-wired.js';
 import { KindRegistry } from '../devices/kind-registry.js';
@@ -78,6 +81,10 @@ export class Daemon {
   /** resolv.conf and the DNS backend; activation hands it each connection's DNS (set/remove by active-connection path). */
   dns?: DnsManager;
   private connectivity?: Connectivity;
+  /** VPN connections over NetworkManager's VPN services (core/vpn). */
+  private vpn?: VpnManager;
+  /** Secret agents (AgentManager): getSecrets for the VPN code; on the bus once the D-Bus frontend starts. */
+  readonly secretAgents: SecretAgents;
   private stopping = false;
   readonly startedAt = Date.now();
 
@@ -85,6 +92,7 @@ export class Daemon {
     const format: LogFormat = opts.logFormat ?? defaultLogFormat();
     this.sink = deps.sink ?? new LogSink({ format, level: (opts.logLevel as LogLevel) ?? 'info', colour: format === 'text' && process.stderr.isTTY });
     this.logger = createLogger(this.sink, {});
+    this.secretAgents = new SecretAgents({ log: this.logger.child({ component: 'agents' }) });
   }
 
   get paths() {
@@ -194,6 +202,7 @@ export class Daemon {
     await this.dns.start();
     const auto = await autoIpServices(this.container, this.configHolder, paths, this.model, this.logger.child({ component: 'ip' }));
     this.activation = new ActivationManager(this.devices, this.kinds, this.settings, () => platform, this.model, events, this.logger.child({ component: 'activation' }), auto, this.dns);
+    this.vpn = new VpnManager({ activation: this.activation, model: this.model, platform: () => platform, events, logger: this.logger.child({ component: 'vpn' }), dns: this.dns, pluginDirs: vpnPluginDirs(paths), secrets: () => ({ getSecrets: (req) => this.secretAgents.getSecretSettings(req) }) });
 
     events.on('link.added', ({ link }) => this.devices.addLink(link));
     events.on('link.changed', ({ link, previous }) => this.devices.changeLink(link, previous));
@@ -227,6 +236,8 @@ export class Daemon {
       sink: this.sink,
       reload: () => this.reload(),
       dns: this.dns,
+      secretAgents: this.secretAgents,
+      vpn: this.vpn,
       connectivity: (this.connectivity = new Connectivity({ events, model: this.model, devices: this.devices, config: this.configHolder, logger: this.logger.child({ component: 'connectivity' }) })),
     });
 
@@ -274,6 +285,8 @@ export class Daemon {
     this.policy?.stop();
     this.connectivity?.stop();
     this.defaultWired?.stop();
+    // VPN services are nmk's children and need its bus: they are disconnected and stopped first.
+    await this.vpn?.stopAll().catch((err) => this.logger.warn('VPN shutdown failed', { err }));
     await this.dbus?.stop().catch((err) => this.logger.warn('D-Bus shutdown failed', { err }));
     await this.platform?.stop().catch((err) => this.logger.warn('platform shutdown failed', { err }));
     // Before the plugins: a caching backend's resolv.conf is restored while its plugin still runs.

@@ -27,6 +27,13 @@ import { checkIncoming } from '../settings/validate.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { LogSink } from '../log/logger.js';
+import { AGENT_MANAGER_PATH, agentManagerInterface } from '../dbus/nm/agent-manager-object.js';
+import { dbusAgentTransport } from '../secrets/agent-transport.js';
+import { watchDepartures } from '../secrets/agent-bus.js';
+import { watchProfileRemovals } from '../secrets/profile-notices.js';
+import type { SecretAgents } from '../secrets/secret-agents.js';
+import type { VpnManager } from '../vpn/vpn-manager.js';
+import { exportVpnConnections } from '../dbus/nm/vpn-connection-object.js';
 
 export interface DBusFrontendOptions {
   address?: string;
@@ -48,6 +55,10 @@ export interface DBusFrontendOptions {
   dns?: DnsSnapshotSource & { onChanged(listener: () => void): () => void };
   /** Connectivity checking (core/connectivity); without it the manager and devices report UNKNOWN. */
   connectivity?: Connectivity;
+  /** Secret agents (core/secrets): the AgentManager object, and agent calls on this connection. */
+  secretAgents?: SecretAgents;
+  /** VPN connections (core/vpn): activated through ActivateConnection, exported with the VPN.Connection interface. */
+  vpn?: VpnManager;
 }
 
 export interface DBusFrontend {
@@ -77,6 +88,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       devices,
       settings: o.settings,
       onManualActivation: o.onManualActivation,
+      ...(o.vpn ? { vpn: o.vpn } : {}),
       ...(o.connectivity ? { connectivity: () => o.connectivity!.state } : {}),
       setNetworking: async (on) => {
         if (!on) {
@@ -90,9 +102,25 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     })), connectivityRows),
   ]);
   const store = o.settings;
-  tree.export(SETTINGS_PATH, [settingsInterface(store)]);
-  for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store)]);
+  tree.export(SETTINGS_PATH, [settingsInterface(store, o.secretAgents)]);
+  for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store, o.secretAgents)]);
   tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config, o.dns)]);
+  // Secret agents: registered here, called back on this connection, dropped when they leave the bus.
+  const agents = o.secretAgents;
+  let stopAgents: (() => Promise<void>) | undefined;
+  if (agents) {
+    agents.attach(dbusAgentTransport(conn));
+    const unwatch = await watchDepartures(conn, agents.registry);
+    const offRemovals = watchProfileRemovals(o.events, store, agents);
+    tree.export(AGENT_MANAGER_PATH, [agentManagerInterface(agents.registry, conn)]);
+    stopAgents = async () => {
+      offRemovals();
+      agents.stop();
+      await unwatch();
+    };
+  }
+  o.vpn?.attachBus(conn);
+  const offVpn = o.vpn ? exportVpnConnections(o.vpn, tree, o.model, () => refreshManagerState()) : undefined;
   const offDns = o.dns?.onChanged(() => tree.changed(DNS_MANAGER_PATH, DNS_MANAGER_IFACE, DNS_MANAGER_PROPERTIES));
 
   const stateNow = () => overallState(devices, activation, o.connectivity ? () => o.connectivity!.state : undefined);
@@ -181,7 +209,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     o.events.on('connection.added', ({ uuid, path }) => {
       const p = store.get(uuid);
       if (!p) return;
-      tree.export(path, [connectionInterface(p, store)]);
+      tree.export(path, [connectionInterface(p, store, o.secretAgents)]);
       tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
       tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'NewConnection', [path], LIST_SIGNAL);
     }),
@@ -261,6 +289,8 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     async stop() {
       for (const off of subs) off();
       offDns?.();
+      offVpn?.();
+      await stopAgents?.();
       await conn.releaseName(NM_BUS_NAME).catch(() => undefined);
       await tree.close();
       await conn.close();

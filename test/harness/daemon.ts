@@ -32,6 +32,8 @@ export interface StartDaemonOptions {
   args?: string[];
   /** How long to wait for the "ready" line (a cold jiti start transpiles all of core). */
   readyTimeoutMs?: number;
+  /** Run nmkd through a wrapper (a private mount namespace...): gets node's command line, returns the one to run. */
+  wrap?: (cmd: string, args: string[]) => [string, string[]];
 }
 
 /** One stderr line: the parsed JSON object, or { level: 'raw', msg } for a line that is not JSON. */
@@ -157,7 +159,8 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<Daemon> {
       ...(opts.profile ? ['--profile', opts.profile] : []),
       ...(opts.args ?? []),
     ];
-    child = opts.ns.spawn(process.execPath, args, {
+    const [cmd, cmdArgs] = opts.wrap ? opts.wrap(process.execPath, args) : [process.execPath, args];
+    child = opts.ns.spawn(cmd, cmdArgs, {
       env: cleanEnv({ NMK_ROOT: root, DBUS_SYSTEM_BUS_ADDRESS: busAddress, ...opts.env }),
       cwd: REPO_ROOT,
     });

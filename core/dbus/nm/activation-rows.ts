@@ -29,6 +29,13 @@ export interface ActivationBackend {
   setNetworking(on: boolean): Promise<void>;
   /** The manager's connectivity (NMConnectivityState); without checking NetworkManager guesses full. */
   connectivity?: () => number;
+  /** VPN connections (core/vpn): profiles of type vpn are activated there, over a base connection. */
+  vpn?: {
+    activate(profile: Profile, opts: { baseAcPath?: string; device?: Device }): Promise<ActiveConnection>;
+    get(path: string): ActiveConnection | undefined;
+    deactivate(ac: ActiveConnection): Promise<void>;
+    all(): Iterable<ActiveConnection>;
+  };
 }
 
 const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
@@ -62,7 +69,7 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
     if (!best) throw new DBusError(UNKNOWN_CONNECTION, `no profile is available for device ${device.name}`);
     return best;
   };
-  const activate = async (connectionPath: string, devicePath: string): Promise<ActiveConnection> => {
+  const activate = async (connectionPath: string, devicePath: string, specificObject = NO_OBJECT): Promise<ActiveConnection> => {
     const device = deviceAt(devicePath);
     let profile: Profile | undefined;
     if (connectionPath === NO_OBJECT || connectionPath === '') {
@@ -73,6 +80,11 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
       if (!profile) throw new DBusError(UNKNOWN_CONNECTION, `no connection at ${connectionPath}`);
     }
     b.onManualActivation(profile.uuid);
+    // A VPN runs over a base connection: the specific object names its active connection, else the device's, else the default route's.
+    if (profile.settings.connection?.type === 'vpn') {
+      if (!b.vpn) throw new DBusError('org.freedesktop.NetworkManager.ConnectionNotAvailable', `cannot activate '${profile.id}': this nmk has no VPN support`);
+      return b.vpn.activate(profile, { ...(specificObject !== NO_OBJECT && specificObject !== '' ? { baseAcPath: specificObject } : {}), ...(device ? { device } : {}) });
+    }
     return b.activation.activate(profile, device);
   };
 
@@ -81,9 +93,9 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
       name: 'ActivateConnection',
       in: [['connection', 'o'], ['device', 'o'], ['specific_object', 'o']],
       out: [['active_connection', 'o']],
-      handler: async ([connection, device], caller) => {
+      handler: async ([connection, device, specificObject], caller) => {
         requirePrivileged(caller, 'activate a connection');
-        return (await activate(connection, device)).path;
+        return (await activate(connection, device, specificObject)).path;
       },
     },
     {
@@ -114,6 +126,8 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
       out: [],
       handler: async ([path], caller) => {
         requirePrivileged(caller, 'deactivate a connection');
+        const vpn = b.vpn?.get(path);
+        if (vpn) return b.vpn!.deactivate(vpn);
         const ac = b.activation.get(path);
         if (!ac) throw new DBusError(CONNECTION_NOT_ACTIVE, `${path} is not an active connection`);
         await b.activation.deactivate(ac);
@@ -133,7 +147,7 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
   const properties: PropertyRow[] = [
     ro('NetworkingEnabled', 'b', () => b.devices.networkingEnabled),
     ro('State', 'u', () => overallState(b.devices, b.activation, b.connectivity)),
-    ro('ActiveConnections', 'ao', () => [...b.activation.all()].map((ac) => ac.path)),
+    ro('ActiveConnections', 'ao', () => [...b.activation.all(), ...(b.vpn?.all() ?? [])].map((ac) => ac.path)),
     ro('PrimaryConnection', 'o', () => primary(b)?.path ?? NO_OBJECT),
     ro('PrimaryConnectionType', 's', () => primary(b)?.type ?? ''),
     ro('ActivatingConnection', 'o', () => [...b.activation.all()].find((ac) => ac.state === NMActiveConnectionState.ACTIVATING)?.path ?? NO_OBJECT),
@@ -144,7 +158,8 @@ export function activationRows(b: ActivationBackend): Pick<InterfaceDef, 'proper
 /** NMState: asleep while networking is off, else from the active connections (or, without them, the devices). */
 export function overallState(devices: DeviceManager, activation?: ActivationManager, connectivity?: () => number): number {
   if (!devices.networkingEnabled) return NMState.ASLEEP;
-  return activation ? bestConnectionState(activation, connectivity?.() ?? NM_CONNECTIVITY_FULL) : managerState(devices.all());
+  // Connectivity is asked only when a connection with the default route is activated: it is a pass over every device.
+  return activation ? bestConnectionState(activation, connectivity ?? (() => NM_CONNECTIVITY_FULL)) : managerState(devices.all());
 }
 
 const NM_CONNECTIVITY_FULL = 4;
@@ -156,7 +171,7 @@ const NM_CONNECTIVITY_FULL = 4;
  * route is "(local only)"; an activation or deactivation nmk carries out (not
  * one it assumed or describes) is connecting/disconnecting. Loopback is left out.
  */
-export function bestConnectionState(activation: ActivationManager, connectivity: number): number {
+export function bestConnectionState(activation: ActivationManager, connectivity: () => number): number {
   let best: number = NMState.DISCONNECTED;
   const best4 = activation.bestDefault(4);
   const best6 = activation.bestDefault(6);
@@ -165,7 +180,7 @@ export function bestConnectionState(activation: ActivationManager, connectivity:
     const ownWork = !ac.assumed;
     if (ac.state === NMActiveConnectionState.ACTIVATED) {
       if (ac === best4 || ac === best6) {
-        if (connectivity === NM_CONNECTIVITY_FULL) return NMState.CONNECTED_GLOBAL;
+        if (connectivity() === NM_CONNECTIVITY_FULL) return NMState.CONNECTED_GLOBAL;
         best = NMState.CONNECTED_SITE;
       } else if (best < NMState.CONNECTING) best = NMState.CONNECTED_LOCAL;
     } else if (ac.state === NMActiveConnectionState.ACTIVATING) {

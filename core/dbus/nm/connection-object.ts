@@ -4,13 +4,15 @@
  * carries secrets; GetSecrets gives them to root only. The D-Bus form of a
  * profile is computed once per change (keyed on its version), not per call.
  */
-import { NmkError } from '../../../sdk/index.js';
+import { NmkError, type ConnectionSettings } from '../../../sdk/index.js';
 import type { Profile } from '../../settings/profile.js';
 import { isGenerated, type SettingsStore } from '../../settings/settings-store.js';
 import { settingsFromWire, settingsToWire, type WireSettings } from '../../settings/dbus-form.js';
 import type { InterfaceDef } from '../rows.js';
 import { requirePrivileged } from './auth.js';
 import { pluginArgument, update2Persist } from './settings-args.js';
+import { GetSecretsFlags } from '../../secrets/nm-agent-constants.js';
+import type { SecretAgents } from '../../secrets/secret-agents.js';
 
 export const CONNECTION_IFACE = 'org.freedesktop.NetworkManager.Settings.Connection';
 
@@ -30,7 +32,12 @@ export function publicSettings(p: Profile): WireSettings {
   return wire;
 }
 
-export function connectionInterface(p: Profile, store: SettingsStore): InterfaceDef {
+export function connectionInterface(p: Profile, store: SettingsStore, agents?: SecretAgents): InterfaceDef {
+  /** After an update, the caller's agents keep its agent-owned secrets (NetworkManager sends SaveSecrets; no reply is awaited). */
+  const update = async (settings: ConnectionSettings, persist: Parameters<SettingsStore['update']>[2], caller: { uid: number }, plugin?: string) => {
+    await store.update(p, settings, persist, plugin);
+    agents?.saveSecrets({ path: p.path, id: p.id, settings }, { uid: caller.uid }).catch(() => undefined);
+  };
   return {
     name: CONNECTION_IFACE,
     properties: [
@@ -50,6 +57,11 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
           if (!setting || p.settings[setting] === undefined) {
             throw new NmkError('SETTING_NOT_FOUND', `Connection didn't have requested setting '${setting}'.`);
           }
+          // As NetworkManager's GetSecrets, the caller's own secret agents are asked too (nm-settings-connection.c
+          // dbus_get_secrets_auth_cb); without any, the stored secrets answer alone.
+          if (agents?.registry.all().some((a) => a.uid === caller.uid)) {
+            return agents.getSecrets({ profile: p, settingName: setting, flags: GetSecretsFlags.USER_REQUESTED | GetSecretsFlags.NO_ERRORS, subject: { uid: caller.uid } });
+          }
           const all = settingsToWire(p.settings, { withSecrets: true, onlySecrets: true });
           return all[setting] ? { [setting]: all[setting] } : {};
         },
@@ -60,7 +72,7 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
         out: [],
         handler: async ([props], caller) => {
           requirePrivileged(caller, `modify '${p.id}'`);
-          await store.update(p, settingsFromWire(props), 'disk');
+          await update(settingsFromWire(props), 'disk', caller);
         },
       },
       {
@@ -69,7 +81,7 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
         out: [],
         handler: async ([props], caller) => {
           requirePrivileged(caller, `modify '${p.id}'`);
-          await store.update(p, settingsFromWire(props), 'memory');
+          await update(settingsFromWire(props), 'memory', caller);
         },
       },
       {
@@ -83,7 +95,7 @@ export function connectionInterface(p: Profile, store: SettingsStore): Interface
           requirePrivileged(caller, `modify '${p.id}'`);
           // An empty settings dict means "keep the settings, change only where they are stored".
           const next = props && Object.keys(props).length ? settingsFromWire(props) : p.settings;
-          await store.update(p, next, persist, plugin);
+          await update(next, persist, caller, plugin);
           return {};
         },
       },

@@ -3,6 +3,8 @@
  * that add, load and reload profiles. Mutations are root's only.
  */
 import os from 'node:os';
+import type { ConnectionSettings, WriteOptions } from '../../../sdk/index.js';
+import type { SecretAgents } from '../../secrets/secret-agents.js';
 import { settingsFromWire } from '../../settings/dbus-form.js';
 import type { SettingsStore } from '../../settings/settings-store.js';
 import { DBusError } from '../errors.js';
@@ -11,7 +13,13 @@ import { requirePrivileged } from './auth.js';
 import { SETTINGS_IFACE } from './paths.js';
 import { add2Persist, pluginArgument } from './settings-args.js';
 
-export function settingsInterface(store: SettingsStore): InterfaceDef {
+export function settingsInterface(store: SettingsStore, agents?: SecretAgents): InterfaceDef {
+  /** A new profile's agent-owned secrets go to the caller's agents (NetworkManager's send_agent_owned_secrets; not awaited). */
+  const add = async (settings: ConnectionSettings, options: WriteOptions, caller: { uid: number }, plugin?: string) => {
+    const p = await store.add(settings, options, plugin);
+    agents?.saveSecrets({ path: p.path, id: p.id, settings }, { uid: caller.uid }).catch(() => undefined);
+    return p;
+  };
   const paths = () => [...store.profiles()].map((p) => p.path);
   return {
     name: SETTINGS_IFACE,
@@ -38,7 +46,7 @@ export function settingsInterface(store: SettingsStore): InterfaceDef {
         out: [['path', 'o']],
         handler: async ([c], caller) => {
           requirePrivileged(caller, 'add a connection');
-          return (await store.add(settingsFromWire(c), { persist: 'disk' })).path;
+          return (await add(settingsFromWire(c), { persist: 'disk' }, caller)).path;
         },
       },
       {
@@ -47,7 +55,7 @@ export function settingsInterface(store: SettingsStore): InterfaceDef {
         out: [['path', 'o']],
         handler: async ([c], caller) => {
           requirePrivileged(caller, 'add a connection');
-          return (await store.add(settingsFromWire(c), { persist: 'memory' })).path;
+          return (await add(settingsFromWire(c), { persist: 'memory' }, caller)).path;
         },
       },
       {
@@ -59,7 +67,7 @@ export function settingsInterface(store: SettingsStore): InterfaceDef {
           const persist = add2Persist(Number(flags));
           const plugin = pluginArgument(args);
           requirePrivileged(caller, 'add a connection');
-          const p = await store.add(settingsFromWire(c), { persist }, plugin);
+          const p = await add(settingsFromWire(c), { persist }, caller, plugin);
           return [p.path, {}];
         },
       },
