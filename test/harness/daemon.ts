@@ -6,6 +6,7 @@
  */
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { startPrivateBus, type PrivateBus } from './dbus.js';
@@ -138,6 +139,12 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<Daemon> {
     })());
 
   try {
+    // A machine has a machine id; without one nmkd (as NetworkManager) warns and derives a fake one. Tests that want
+    // a particular one (or none) pass 'etc/machine-id' in files, which is written after this.
+    if (!existsSync(path.join(root, 'etc/machine-id'))) {
+      await mkdir(path.join(root, 'etc'), { recursive: true });
+      await writeFile(path.join(root, 'etc/machine-id'), 'a6d5f3c0b7e94b0e8f3f0d1c2b3a4e5f\n', { mode: 0o444 });
+    }
     for (const [rel, content] of Object.entries(opts.files ?? {})) {
       const f = path.join(root, rel);
       const { text, mode } = typeof content === 'string' ? { text: content, mode: 0o600 } : content;
