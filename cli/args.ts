@@ -40,6 +40,9 @@ const OPTIONS: readonly OptionRow[] = [
   { names: ['h', 'help'], takesValue: false, apply: (o) => (o.help = true) },
 ];
 
+/** Options of one command (`connection import --type T --temporary`): kept as words for that command to read. */
+const COMMAND_OPTIONS = new Set(['--type', '--temporary']);
+
 /** Throws CliError (exit 2) for an unknown option, a missing value or a bad timeout. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const options: GlobalOptions = { terse: false, help: false };
@@ -50,7 +53,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       words.push(...argv.slice(i + 1));
       break;
     }
-    if (!a.startsWith('-') || a === '-') {
+    if (!a.startsWith('-') || a === '-' || COMMAND_OPTIONS.has(a)) {
       words.push(a);
       continue;
     }

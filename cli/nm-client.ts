@@ -11,11 +11,13 @@ export const NM_BUS_NAME = 'org.freedesktop.NetworkManager';
 const NM = 'org.freedesktop.NetworkManager';
 const DEVICE_IFACE = `${NM}.Device`;
 const ACTIVE_IFACE = `${NM}.Connection.Active`;
+const VPN_CONNECTION_IFACE = `${NM}.VPN.Connection`;
 const SIGNAL = 4; // dbus-next MessageType.SIGNAL
 /** Match rules for the signals the commands follow (the bus delivers only what a rule asks for). */
 const MATCH_RULES = [
   `type='signal',sender='${NM_BUS_NAME}',member='StateChanged'`,
   `type='signal',sender='${NM_BUS_NAME}',interface='${NM}',member='DeviceRemoved'`,
+  `type='signal',sender='${NM_BUS_NAME}',interface='${VPN_CONNECTION_IFACE}',member='VpnStateChanged'`,
 ];
 
 export type Props = Record<string, unknown>;
@@ -35,6 +37,7 @@ export function decodeSignal(m: { path?: string; interface?: string; member?: st
   const b = (m.body ?? []).map(Number);
   if (m.member === 'StateChanged' && m.interface === ACTIVE_IFACE) return { kind: 'active', path: String(m.path), state: b[0]!, reason: b[1]! };
   if (m.member === 'StateChanged' && m.interface === DEVICE_IFACE) return { kind: 'device', path: String(m.path), state: b[0]!, old: b[1]!, reason: b[2]! };
+  if (m.member === 'VpnStateChanged' && m.interface === VPN_CONNECTION_IFACE) return { kind: 'vpn', path: String(m.path), state: b[0]!, reason: b[1]! };
   if (m.member === 'DeviceRemoved' && m.interface === NM) return { kind: 'device-removed', path: String(m.body?.[0]) };
   return undefined;
 }

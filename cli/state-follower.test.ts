@@ -105,3 +105,15 @@ describe('signals and deadlines', () => {
     zero.dispose();
   });
 });
+
+describe('following a VPN activation', () => {
+  it('prints the VPN states beside the connection\'s and settles on the connection\'s ACTIVATED', () => {
+    const vpn = (state: number): NmSignal => ({ kind: 'vpn', path: ACP, state, reason: AR.NONE });
+    const r = follow('activated', [ac(ACP, AC.ACTIVATING), vpn(1), vpn(3), vpn(4), vpn(5), ac(ACP, AC.ACTIVATED)]);
+    expect(r.lines).toEqual(['lan: activating', 'lan: VPN connecting (prepare)', 'lan: VPN connecting', 'lan: VPN connecting (getting IP configuration)', 'lan: VPN connected', 'lan: activated']);
+    expect(r.outcome).toEqual({ ok: true });
+  });
+  it('decodes VpnStateChanged', () => {
+    expect(decodeSignal({ path: ACP, interface: 'org.freedesktop.NetworkManager.VPN.Connection', member: 'VpnStateChanged', body: [6, 9] })).toEqual({ kind: 'vpn', path: ACP, state: 6, reason: 9 });
+  });
+});

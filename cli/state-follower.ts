@@ -8,11 +8,13 @@
  */
 import { NMActiveConnectionState as AC, NMDeviceState as DS } from '../sdk/nm.js';
 import { activeReasonName, activeStateName, deviceReasonName, SILENT_ACTIVE_REASONS, SILENT_DEVICE_REASONS } from './reasons.js';
-import { deviceStateName } from './tables.js';
+import { deviceStateName, vpnStateName } from './tables.js';
 
 export type NmSignal =
   | { kind: 'active'; path: string; state: number; reason: number }
   | { kind: 'device'; path: string; state: number; old: number; reason: number }
+  /** A VPN connection's own state (VPN.Connection VpnStateChanged), on its active connection's path. */
+  | { kind: 'vpn'; path: string; state: number; reason: number }
   | { kind: 'device-removed'; path: string };
 
 /** What the command waits for. */
@@ -74,6 +76,12 @@ export class StateFollower {
       if (this.goal === 'activated' && s.state === AC.ACTIVATED) this.settle({ ok: true });
       else if (this.goal === 'activated' && s.state === AC.DEACTIVATED) this.settle({ ok: false, activeReason: s.reason, deviceReason: this.deviceReason });
       else if (this.goal === 'deactivated' && s.state === AC.DEACTIVATED) this.settle({ ok: true });
+      return;
+    }
+    if (s.kind === 'vpn' && s.path === t.activePath) {
+      // Printed only: the active connection's own StateChanged settles the outcome, for a VPN too.
+      const why = SILENT_ACTIVE_REASONS.has(s.reason) ? '' : ` (reason: ${activeReasonName(s.reason)})`;
+      this.print(`${t.connectionId ?? s.path}: ${vpnStateName(s.state)}${why}`);
       return;
     }
     if (s.kind === 'device' && s.path === t.devicePath) {

@@ -22,6 +22,13 @@ const STATE_NAMES: Record<number, string> = {
 const NM_STATE_NAMES = invert(NMState);
 const CONNECTIVITY_NAMES = invert(NMConnectivity);
 
+/** nmcli's words for a VPN connection's state (NMVpnConnectionState), as `nmcli connection up` prints them. */
+const VPN_STATE_NAMES: Record<number, string> = {
+  0: 'unknown', 1: 'VPN connecting (prepare)', 2: 'VPN connecting (need authentication)', 3: 'VPN connecting',
+  4: 'VPN connecting (getting IP configuration)', 5: 'VPN connected', 6: 'VPN connection failed', 7: 'VPN disconnected',
+};
+
+export const vpnStateName = (s: number) => VPN_STATE_NAMES[s] ?? 'unknown';
 export const deviceTypeName = (t: number) => TYPE_NAMES[t] ?? 'unknown';
 export const deviceStateName = (s: number) => STATE_NAMES[s] ?? 'unknown';
 export const managerStateName = (s: number) => (NM_STATE_NAMES.get(s) ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ');

@@ -20,6 +20,7 @@ export * from './dhcp.js';
 export * from './ndisc.js';
 export * from './dns.js';
 export * from './sharing.js';
+export * from './vpn.js';
 export * from './gkeyfile/index.js';
 export * from './settings/index.js';
 export * from './files/index.js';

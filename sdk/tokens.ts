@@ -5,6 +5,7 @@ import type { DnsBackendFactory } from './dns.js';
 import type { Ndisc } from './ndisc.js';
 import type { PacketIo } from './packet.js';
 import type { SharingProvider } from './sharing.js';
+import type { VpnPluginDefinition } from './vpn.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { NetworkModel } from './model.js';
@@ -60,4 +61,6 @@ export const Tokens = {
   DnsBackend: token<DnsBackendFactory>('contrib.dns-backend'),
   /** At most one: serves clients of shared connections (DHCP, DNS, RA, NAT). */
   Sharing: token<SharingProvider>('contrib.sharing'),
+  /** Any number: VPN types written against sdk/vpn.ts, one per vpn.service-type ([vpn] prefer picks them or classic services). */
+  VpnPlugin: token<VpnPluginDefinition>('contrib.vpn-plugin'),
 } as const;

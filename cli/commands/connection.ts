@@ -9,6 +9,7 @@ import { activeOf, devicesOf, fetchProfiles, findProfile } from '../lookup.js';
 import type { NmClient } from '../nm-client.js';
 import { print } from '../output.js';
 import { parseDown, parseUp, runDown, runUp, type DownRequest, type UpRequest } from './activation.js';
+import { IMPORT_USAGE, parseImport, runImport, type ImportRequest } from './import.js';
 
 const SETTINGS = '/org/freedesktop/NetworkManager/Settings';
 const SETTINGS_IFACE = 'org.freedesktop.NetworkManager.Settings';
@@ -17,7 +18,8 @@ export const CONNECTION_USAGE = `Usage: nmk connection show [ID|UUID]
        nmk connection up [id|uuid|path] ID [ifname DEV] [--wait SECONDS]
        nmk connection down [id|uuid|path|apath] ID [--wait SECONDS]
        nmk connection reload
-       nmk connection load FILE...`;
+       nmk connection load FILE...
+       ${IMPORT_USAGE.replace('Usage: ', '')}`;
 
 /** nmcli's short type names for the profile list. */
 const TYPE_SHORT: Record<string, string> = { '802-3-ethernet': 'ethernet', '802-11-wireless': 'wifi' };
@@ -27,10 +29,11 @@ export type ConnectionRequest =
   | { kind: 'reload' }
   | { kind: 'load'; files: string[] }
   | ({ kind: 'up' } & UpRequest)
-  | ({ kind: 'down' } & DownRequest);
+  | ({ kind: 'down' } & DownRequest)
+  | ({ kind: 'import' } & ImportRequest);
 
 /** Commands in nmcli's order, so a prefix picks the same one. */
-const COMMANDS = ['show', 'up', 'down', 'reload', 'load'] as const;
+const COMMANDS = ['show', 'up', 'down', 'import', 'reload', 'load'] as const;
 
 export function parseConnection(args: string[]): ConnectionRequest {
   const [word = 'show', ...rest] = args;
@@ -47,6 +50,8 @@ export function parseConnection(args: string[]): ConnectionRequest {
       return { kind, ...parseUp(rest) };
     case 'down':
       return { kind, ...parseDown(rest) };
+    case 'import':
+      return { kind, ...parseImport(rest) };
     default:
       throw new CliError(Exit.USER_INPUT, `'connection ${word}' is not a known command in this version of nmk.\n${CONNECTION_USAGE}`);
   }
@@ -114,5 +119,7 @@ export async function runConnection(client: NmClient, req: ConnectionRequest, ou
       return runUp(client, req, out);
     case 'down':
       return runDown(client, req, out);
+    case 'import':
+      return runImport(client, req);
   }
 }

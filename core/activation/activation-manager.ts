@@ -102,6 +102,8 @@ export class ActivationManager {
   private links: LinkRealizer;
   /** Activations whose link was just created from the profile: its kind options are already set. */
   private freshLinks = new WeakSet<ActiveConnection>();
+  /** Brings up a connection's connection.secondaries over it and resolves whether all came up (set by core/vpn). */
+  secondaries?: (base: ActiveConnection, profiles: { uuid: string; profile: Profile | undefined }[]) => Promise<boolean>;
   /** Activation requests not yet accepted, by profile UUID. */
   private pending = new Map<string, Promise<ActiveConnection>>();
   /** Settles once an activation's link is configured (a controller's options set before its ports attach). */
@@ -354,6 +356,13 @@ export class ActivationManager {
     if (!step(DS.IP_CHECK)) return;
     if (!step(DS.SECONDARIES)) return;
     this.updateDefaultMetrics(ac);
+    // connection.secondaries (VPNs) come up over this connection before it is ACTIVATED; one failing fails it (nm-policy.c).
+    const secondaries = ac.assumed || ac.external ? [] : ((ac.applied.connection?.secondaries as string[] | undefined) ?? []);
+    if (secondaries.length > 0) {
+      const ok = this.secondaries ? await this.secondaries(ac, secondaries.map((uuid) => ({ uuid, profile: this.settings.get(uuid) }))) : false;
+      if (ac.cancelled) return;
+      if (!ok) return this.fail(ac, DSReason.SECONDARY_CONNECTION_FAILED, new Error(this.secondaries ? 'a secondary connection (connection.secondaries) failed' : 'connection.secondaries needs VPN support, which this daemon lacks'));
+    }
     if (!step(DS.ACTIVATED)) return;
     this.setAcState(ac, AC.ACTIVATED, ACReason.NONE);
     // Only an activated connection can be the best default: the DNS of the connections that gained or lost that says so again.

@@ -67,6 +67,8 @@ export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
   { section: 'dns', key: 'script', type: 'string', help: 'nmk: with [main] dns=script, the program that receives the whole DNS state as JSON on stdin at each change (resolv.conf is then left to it)' },
   { section: 'dns', key: 'script-timeout', type: 'integer', min: 1, max: 600, help: 'nmk: seconds the DNS script may run before it is killed (default 10)' },
 
+  { section: 'vpn', key: 'prefer', type: 'enum', choices: ['sdk', 'classic'], help: 'nmk: when a TypeScript VPN plugin and a classic NetworkManager VPN service (.name file) serve the same vpn.service-type, which one runs (default sdk)' },
+
   { section: 'global-dns', key: 'searches', type: 'list', help: 'global search domains' },
   { section: 'global-dns', key: 'options', type: 'list', help: 'global resolver options' },
   { section: 'global-dns-domain-*', key: 'servers', type: 'list', help: 'name servers for the domain' },

@@ -32,6 +32,7 @@ import { DnsManager } from '../dns/dns-manager.js';
 import { VpnManager } from '../vpn/vpn-manager.js';
 import { vpnPluginDirs } from '../vpn/plugin-dirs.js';
 import { SecretAgents } from '../secrets/secret-agents.js';
+import { AgentCapabilities } from '../secrets/nm-agent-constants.js';
 import { AutoconnectPolicy } from '../policy/autoconnect.js';
 import { DefaultWired } from '../policy/default-wired.js';
 import { KindRegistry } from '../devices/kind-registry.js';
@@ -202,7 +203,7 @@ export class Daemon {
     await this.dns.start();
     const auto = await autoIpServices(this.container, this.configHolder, paths, this.model, this.logger.child({ component: 'ip' }));
     this.activation = new ActivationManager(this.devices, this.kinds, this.settings, () => platform, this.model, events, this.logger.child({ component: 'activation' }), auto, this.dns);
-    this.vpn = new VpnManager({ activation: this.activation, model: this.model, platform: () => platform, events, logger: this.logger.child({ component: 'vpn' }), dns: this.dns, pluginDirs: vpnPluginDirs(paths), secrets: () => ({ getSecrets: (req) => this.secretAgents.getSecretSettings(req) }) });
+    this.vpn = new VpnManager({ activation: this.activation, model: this.model, platform: () => platform, events, logger: this.logger.child({ component: 'vpn' }), dns: this.dns, pluginDirs: vpnPluginDirs(paths), secrets: () => ({ getSecrets: (req) => this.secretAgents.getSecretSettings(req), allAgentsHaveVpnHints: () => this.secretAgents.allAgentsHaveCapability(AgentCapabilities.VPN_HINTS) }), sdkPlugins: () => resolveEvery(this.container, Tokens.VpnPlugin), prefer: () => this.configHolder.get('vpn', 'prefer') });
 
     events.on('link.added', ({ link }) => this.devices.addLink(link));
     events.on('link.changed', ({ link, previous }) => this.devices.changeLink(link, previous));

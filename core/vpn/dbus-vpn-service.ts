@@ -141,14 +141,15 @@ export class DBusVpnService implements VpnService {
     child.stdout?.on('data', log);
     child.stderr?.on('data', log);
     this.exited = new Promise((resolve) => child.once('close', () => resolve()));
+    // While start() waits, an exit is a failed start (SERVICE_START_FAILED, as an exec that fails), not a stop.
     child.once('error', (err) => {
-      this.startFailed?.(`cannot start the VPN service ${info.program}: ${err.message}`);
+      if (this.startFailed) return this.startFailed(`cannot start the VPN service ${info.program}: ${err.message}`);
       this.gone(`the VPN service ${info.program} could not run: ${err.message}`);
     });
     child.once('exit', (code, signal) => {
       const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
       if (!this.stopped) logger.info(`VPN service ${info.name} ${how}`, { pid: child.pid });
-      this.startFailed?.(`the VPN service ${info.program} ${how} before taking the bus name ${this.busName}`);
+      if (this.startFailed) return this.startFailed(`the VPN service ${info.program} ${how} before taking the bus name ${this.busName}`);
       this.gone(`the VPN service ${info.program} ${how}`);
     });
   }

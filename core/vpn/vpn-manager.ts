@@ -13,6 +13,7 @@
 import {
   NMActiveConnectionState as AC,
   NMActiveConnectionStateReason as Reason,
+  NMDeviceState,
   NmkError,
   type ConnectionSettings,
   type DnsConfig,
@@ -20,6 +21,7 @@ import {
   type Logger,
   type NetworkModel,
   type Platform,
+  type VpnPluginDefinition,
 } from '../../sdk/index.js';
 import type { ActivationManager } from '../activation/activation-manager.js';
 import type { ActiveConnection } from '../activation/active-connection.js';
@@ -29,10 +31,13 @@ import type { Profile } from '../settings/profile.js';
 import { settingsToWire } from '../settings/dbus-form.js';
 import { DBusError } from '../dbus/errors.js';
 import { DBusVpnService } from './dbus-vpn-service.js';
-import { discoverVpnPlugins, findPlugin, type VpnPluginInfo } from './plugin-info.js';
+import { discoverVpnPlugins, type VpnPluginInfo } from './plugin-info.js';
+import { chooseVpnPlugin, type VpnPluginChoice } from './sdk-plugins.js';
+import { SdkVpnService } from './sdk-vpn-service.js';
 import { applyVpnConfig, removeVpnConfig, vpnDnsConfigs } from './vpn-apply.js';
 import { parseGeneric, parseIpConfig } from './vpn-config.js';
 import { VpnActiveConnection } from './vpn-active-connection.js';
+import { activateSecondaries } from './vpn-secondaries.js';
 import { INTERACTIVE_NOT_SUPPORTED, VpnServiceState, VpnStartError, VpnPluginFailure, type VpnConnectionDict, type VpnDict, type VpnService } from './vpn-service.js';
 import { AC_STATE_OF_VPN, VPN_STATE_NAME, VpnState } from './vpn-states.js';
 
@@ -44,6 +49,8 @@ const TUNDEV_WAIT_MS = 3000;
 /** Secret agents (core/secrets): the setting's secrets as plain values (SecretAgents.getSecretSettings). */
 export interface VpnSecretsSource {
   getSecrets(req: { profile: Profile; settingName: string; hints: string[]; flags: number; requestNew: boolean }): Promise<Record<string, Record<string, unknown>>>;
+  /** Whether every registered agent passes VPN hints on (NetworkManager then uses ConnectInteractive). */
+  allAgentsHaveVpnHints?(): boolean;
 }
 /** NMSecretAgentGetSecretsFlags. */
 const SECRETS_FLAG = { NONE: 0, ALLOW_INTERACTION: 0x1, REQUEST_NEW: 0x2, USER_REQUESTED: 0x4 } as const;
@@ -64,8 +71,12 @@ export interface VpnManagerDeps {
   /** Directories of .name files, in order (a later one overrides an earlier one). */
   pluginDirs: readonly string[];
   secrets?: () => VpnSecretsSource | undefined;
-  /** Replaces the classic service (tests, and later the TypeScript plugin runner). */
+  /** Replaces the classic service (tests). */
   serviceFactory?: VpnServiceFactory;
+  /** TypeScript VPN plugins (Tokens.VpnPlugin), run in-process by SdkVpnService. */
+  sdkPlugins?: () => readonly VpnPluginDefinition[];
+  /** [vpn] prefer: 'sdk' (default) or 'classic', when both serve a service type. */
+  prefer?: () => string | undefined;
 }
 
 export class VpnManager {
@@ -74,6 +85,7 @@ export class VpnManager {
   private conn?: BusConnection;
 
   constructor(private d: VpnManagerDeps) {
+    d.activation.secondaries = (base, profiles) => activateSecondaries(this, base, profiles, d.logger);
     d.events.on('activation.state-changed', ({ path, state }) => {
       if (state < AC.DEACTIVATING) return;
       // The base connection going down takes its VPNs down first (NetworkManager: device disconnected).
@@ -126,22 +138,23 @@ export class VpnManager {
   async activate(profile: Profile, opts: { baseAcPath?: string; device?: Device } = {}): Promise<VpnActiveConnection> {
     const serviceType = String(profile.settings.vpn?.['service-type'] ?? '');
     if (!serviceType) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': its vpn.service-type is empty`, { key: 'vpn.service-type' });
-    const info = findPlugin(this.plugins(), serviceType);
-    if (!info) throw new NmkError('CONNECTION_NOT_AVAILABLE', `The VPN service '${serviceType}' was not installed.`, { key: 'vpn.service-type' });
+    const choice = chooseVpnPlugin(this.plugins(), this.d.sdkPlugins?.() ?? [], serviceType, this.d.prefer?.());
+    const info = choice?.info;
+    if (!choice || !info) throw new NmkError('CONNECTION_NOT_AVAILABLE', `The VPN service '${serviceType}' was not installed.`, { key: 'vpn.service-type' });
     const base = this.baseFor(profile, opts);
     if (!info.supportsMultiple && [...this.byPath.values()].some((v) => v.service && String(v.applied.vpn?.['service-type']) === serviceType)) {
       throw new NmkError('CONNECTION_NOT_AVAILABLE', `The '${info.name}' plugin only supports a single active connection.`);
     }
     // One activation of a profile at a time: a second request replaces the first.
     for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, Reason.USER_DISCONNECTED);
-    if (!this.conn && !this.d.serviceFactory) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': nmk is not on D-Bus, which VPN services need`);
+    if (!this.conn && !this.d.serviceFactory && !choice.sdk) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${profile.id}': nmk is not on D-Bus, which VPN services need`);
 
     const vac = new VpnActiveConnection(this.d.activation.allocateId(), profile, structuredClone(profile.settings), base.device, base);
     this.byPath.set(vac.path, vac);
     this.d.logger.info(`starting VPN '${profile.id}' (${info.name}) over '${base.profile.id}' on ${base.device.name}`, { connection: profile.id, plugin: info.file });
     this.changed(vac, 'new');
     this.setVpnState(vac, VpnState.PREPARE, Reason.NONE);
-    void this.run(vac, info).catch((err) => this.fail(vac, Reason.UNKNOWN, err));
+    void this.run(vac, choice).catch((err) => this.fail(vac, Reason.UNKNOWN, err));
     return vac;
   }
 
@@ -152,12 +165,18 @@ export class VpnManager {
       const what = opts.baseAcPath ?? opts.device?.name;
       throw new NmkError('CONNECTION_NOT_AVAILABLE', what ? `cannot activate '${profile.id}': ${what} has no active connection to carry the VPN` : `cannot activate '${profile.id}': Could not find source connection (no active connection has a default route)`);
     }
-    if (base.state !== AC.ACTIVATED) throw new NmkError('CONNECTION_NOT_AVAILABLE', 'The base device for the VPN connection was not active.');
+    // A base still bringing up its secondaries (device state SECONDARIES) carries them (nm-vpn-manager.c).
+    if (base.state !== AC.ACTIVATED && base.device.state !== NMDeviceState.SECONDARIES) throw new NmkError('CONNECTION_NOT_AVAILABLE', 'The base device for the VPN connection was not active.');
     return base;
   }
 
-  private async run(vac: VpnActiveConnection, info: VpnPluginInfo): Promise<void> {
-    const service = this.d.serviceFactory ? this.d.serviceFactory(info, vac.id) : new DBusVpnService({ info, id: vac.id, conn: this.conn!, logger: this.d.logger.child({ vpn: vac.profile.id }) });
+  private async run(vac: VpnActiveConnection, { info, sdk }: VpnPluginChoice): Promise<void> {
+    const logger = this.d.logger.child({ vpn: vac.profile.id });
+    const service = this.d.serviceFactory
+      ? this.d.serviceFactory(info, vac.id)
+      : sdk
+        ? new SdkVpnService({ definition: sdk, logger })
+        : new DBusVpnService({ info, id: vac.id, conn: this.conn!, logger });
     vac.service = service;
     this.wire(vac, service);
     try {
@@ -207,8 +226,11 @@ export class VpnManager {
     this.setVpnState(vac, VpnState.CONNECT, Reason.NONE);
     const dict = wire(settings);
     try {
+      // ConnectInteractive only when every agent can pass the plugin's hints on; else Connect, and a bad login is a Failure (nm-vpn-connection.c).
+      const interactive = this.d.secrets?.()?.allAgentsHaveVpnHints?.() ?? true;
+      if (!interactive) this.d.logger.debug('connect: calling Connect, as not every secret agent supports VPN hints', { connection: vac.profile.id });
       try {
-        await service.connect(dict, true);
+        await service.connect(dict, interactive);
       } catch (err) {
         if (!(err instanceof DBusError && err.dbusName === INTERACTIVE_NOT_SUPPORTED)) throw err;
         this.d.logger.debug('connect: falling back to non-interactive connect', { connection: vac.profile.id });
@@ -227,9 +249,14 @@ export class VpnManager {
 
   /** The service's signals. */
   private wire(vac: VpnActiveConnection, s: VpnService): void {
-    s.on('config', (d) => void this.onConfig(vac, d, false).catch((err) => this.fail(vac, Reason.IP_CONFIG_INVALID, err)));
-    s.on('ip4config', (d) => void this.onIpConfig(vac, 4, d).catch((err) => this.fail(vac, Reason.IP_CONFIG_INVALID, err)));
-    s.on('ip6config', (d) => void this.onIpConfig(vac, 6, d).catch((err) => this.fail(vac, Reason.IP_CONFIG_INVALID, err)));
+    // The config signals are handled one after the other: Ip4Config must not start while Config still waits for the tunnel link.
+    let configs = Promise.resolve();
+    const inOrder = (fn: () => Promise<void>) => {
+      configs = configs.then(fn).catch((err) => this.fail(vac, Reason.IP_CONFIG_INVALID, err));
+    };
+    s.on('config', (d) => inOrder(() => this.onConfig(vac, d, false)));
+    s.on('ip4config', (d) => inOrder(() => this.onIpConfig(vac, 4, d)));
+    s.on('ip6config', (d) => inOrder(() => this.onIpConfig(vac, 6, d)));
     s.on('failure', (f) => {
       this.d.logger.warn(`VPN service reports a failure: ${FAILURE_NAME[f] ?? f}`, { connection: vac.profile.id });
       vac.failureReason = f === VpnPluginFailure.LOGIN_FAILED ? Reason.LOGIN_FAILED : f === VpnPluginFailure.BAD_IP_CONFIG ? Reason.IP_CONFIG_INVALID : Reason.UNKNOWN;

@@ -1,0 +1,23 @@
+/**
+ * The OpenVPN VPN plugin's definition: what sdk/vpn.ts asks of a VPN type.
+ * Written only against sdk/, as a third-party plugin would be.
+ */
+import fs from 'node:fs';
+import { defineVpnPlugin, type VpnPluginDefinition } from '../../sdk/index.js';
+import { connectOpenvpn } from './connect.js';
+import { importOvpn } from './import.js';
+import { NAME, SERVICE_TYPE } from './names.js';
+import { missingSecrets } from './secrets.js';
+
+/** openvpn from Debian's package, else whatever PATH finds. */
+const OPENVPN = ['/usr/sbin/openvpn', '/usr/bin/openvpn'].find((f) => fs.existsSync(f)) ?? 'openvpn';
+
+export function openvpnPlugin(o: { runDir: string; openvpn?: string }): VpnPluginDefinition {
+  return defineVpnPlugin({
+    serviceType: SERVICE_TYPE,
+    name: NAME,
+    needSecrets: (profile) => (missingSecrets(profile).length ? 'vpn' : undefined),
+    connect: (ctx) => connectOpenvpn(ctx, { runDir: o.runDir, openvpn: o.openvpn ?? OPENVPN }),
+    import: importOvpn,
+  });
+}
