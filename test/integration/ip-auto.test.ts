@@ -115,7 +115,7 @@ describe('DHCPv4, router advertisements and DHCPv6 through nmcli', () => {
     expect(routes).toContainEqual(expect.objectContaining({ dst: 'default', gateway: expect.stringMatching(/^fe80::/), protocol: 'ra', metric: 100 }));
     let show = '';
     for (let i = 0; i < 40 && !/IP6.DNS/.test(show); i++) {
-      show = (await d.nmcli(['-t', '-f', 'IP6.ADDRESS,IP6.DNS,IP6.DOMAIN', 'device', 'show', 'veth0'])).stdout;
+      show = (await d.nmcli(['-t', '-f', 'IP6.ADDRESS,IP6.DNS,IP6.DOMAIN,IP6.SEARCHES', 'device', 'show', 'veth0'])).stdout;
       if (!/IP6.DNS/.test(show)) await new Promise((r) => setTimeout(r, 250));
     }
     expect(show).toContain('fd42:7::53');

@@ -2,12 +2,13 @@
  * One active connection's DNS, per family, as the DNS manager takes it: the
  * profile's servers, searches and options first, then what DHCP and router
  * advertisements gave (unless ignore-auto-dns), with NetworkManager's
- * default priorities (50 for VPN, 100 otherwise). A "~domain" search entry is
- * a routing-only domain: it sends that domain's queries to these servers and
- * is not searched.
+ * default priorities (50 for VPN, 100 otherwise). Searches (dns-search, DHCP
+ * search lists, RA DNSSL) and domains (the DHCPv4 domain name) are kept apart
+ * as NetworkManager keeps them; a "~domain" search entry is routing-only.
  */
 import type { DnsConfig, Family } from '../../../sdk/index.js';
 import type { ActiveConnection } from '../active-connection.js';
+import { dnsConfigFromNm } from '../../dns/dns-config-input.js';
 
 const SETTING: Record<Family, 'ipv4' | 'ipv6'> = { 4: 'ipv4', 6: 'ipv6' };
 
@@ -22,25 +23,26 @@ export function dnsConfigsOf(ac: ActiveConnection, isDefault: (family: Family) =
     const ip = ac.applied[SETTING[family]] ?? {};
     const auto = ac.dynamic.get(family)?.current;
     const nameservers = [...new Set([...strings(ip.dns), ...(auto?.nameservers ?? [])])];
-    const search = [...strings(ip['dns-search']), ...(auto?.domains ?? [])];
-    const searches = [...new Set(search.filter((s) => !s.startsWith('~')))];
-    const domains = [...new Set(search.map((s) => (s.startsWith('~') ? s.slice(1) : s)).filter((s) => s !== ''))];
+    const searches = [...strings(ip['dns-search']), ...(auto?.searches ?? [])];
+    const domains = auto?.domains ?? [];
     if (nameservers.length === 0 && searches.length === 0 && domains.length === 0) continue;
-    const priority = typeof ip['dns-priority'] === 'number' && ip['dns-priority'] !== 0 ? ip['dns-priority'] : isVpn ? 50 : 100;
-    out.push({
-      ifindex: ac.device.ifindex,
-      ifname: ac.device.name,
-      connectionUuid: ac.uuid,
-      connectionId: ac.profile.id,
-      family,
-      nameservers,
-      searches,
-      domains,
-      options: strings(ip['dns-options']),
-      priority,
-      isDefault: isDefault(family),
-      isVpn,
-    });
+    // NetworkManager's rules for which of these are searched and which route queries (core/dns/dns-config-input.ts).
+    out.push(
+      dnsConfigFromNm({
+        ifindex: ac.device.ifindex,
+        ifname: ac.device.name,
+        connectionUuid: ac.uuid,
+        connectionId: ac.profile.id,
+        family,
+        nameservers,
+        searches,
+        domains,
+        options: strings(ip['dns-options']),
+        priority: typeof ip['dns-priority'] === 'number' ? ip['dns-priority'] : 0,
+        isDefault: isDefault(family),
+        isVpn,
+      }),
+    );
   }
   return out;
 }
@@ -60,7 +62,7 @@ export function ipDnsView(ac: ActiveConnection, family: Family): IpDnsView {
   return {
     nameservers: [...new Set([...strings(ip.dns), ...(auto?.nameservers ?? [])])],
     domains: auto?.domains ?? [],
-    searches: strings(ip['dns-search']),
+    searches: [...new Set([...strings(ip['dns-search']), ...(auto?.searches ?? [])])],
     options: strings(ip['dns-options']),
     priority: typeof ip['dns-priority'] === 'number' ? ip['dns-priority'] : 0,
   };

@@ -19,7 +19,10 @@ export interface L3Config {
   addresses: L3Address[];
   routes: RouteSpec[];
   nameservers: string[];
+  /** DHCPv4 domain names (option 15): NetworkManager's "domains". */
   domains: string[];
+  /** Search lists (DHCPv4 option 119, DHCPv6 domain list, RA DNSSL): NetworkManager's "searches". */
+  searches: string[];
   mtu?: number;
 }
 
@@ -36,7 +39,7 @@ export interface L3Context {
   privacy?: boolean;
 }
 
-export const EMPTY_L3: L3Config = { addresses: [], routes: [], nameservers: [], domains: [] };
+export const EMPTY_L3: L3Config = { addresses: [], routes: [], nameservers: [], domains: [], searches: [] };
 
 const IFA_F_MANAGETEMPADDR = 0x100;
 const IFA_F_NOPREFIXROUTE = 0x200;
@@ -56,7 +59,7 @@ function unique<T>(items: T[]): T[] {
 
 /** IPv4 lease: one address, its subnet route, the default route and the lease's routes (121 over 3, RFC 3442). */
 export function l3FromDhcp4(lease: DhcpLease, ctx: L3Context): L3Config {
-  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [] };
+  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [], searches: [] };
   for (const a of lease.addresses.slice(0, 1)) {
     const spec: AddressSpec = {
       family: 4,
@@ -100,15 +103,25 @@ export function l3FromDhcp4(lease: DhcpLease, ctx: L3Context): L3Config {
   }
   if (!ctx.ignoreAutoDns) {
     out.nameservers = unique(lease.nameservers);
-    out.domains = unique(lease.domains);
+    // The lease merges the domain name (15) and the search list (119); the options name each (NetworkManager keeps them apart).
+    const named = words(lease.options['domain_name']);
+    const searched = words(lease.options['domain_search']);
+    if (named.length || searched.length) {
+      out.domains = unique(named);
+      out.searches = unique(searched);
+    } else out.domains = unique(lease.domains);
   }
   if (lease.mtu) out.mtu = lease.mtu;
   return out;
 }
 
+function words(v: string | undefined): string[] {
+  return (v ?? '').split(/\s+/).filter((w) => w !== '');
+}
+
 /** IPv6 lease: each IA_NA address as a /128 (the prefix's route comes from router advertisements), and DNS. */
 export function l3FromDhcp6(lease: DhcpLease, ctx: L3Context): L3Config {
-  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [] };
+  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [], searches: [] };
   for (const a of lease.addresses) {
     out.addresses.push({
       spec: { family: 6, ifindex: ctx.ifindex, address: a.address, prefixlen: a.prefixlen || 128, validLifetime: a.validLifetime, preferredLifetime: Math.min(a.preferredLifetime, a.validLifetime), flags: IFA_F_NOPREFIXROUTE, replace: true },
@@ -116,7 +129,7 @@ export function l3FromDhcp6(lease: DhcpLease, ctx: L3Context): L3Config {
   }
   if (!ctx.ignoreAutoDns) {
     out.nameservers = unique(lease.nameservers);
-    out.domains = unique(lease.domains);
+    out.searches = unique(lease.domains);
   }
   return out;
 }
@@ -125,7 +138,7 @@ const PREFERENCE_RANK = { high: 0, medium: 1, low: 2 } as const;
 
 /** Router advertisements: SLAAC addresses, on-link prefixes, the best router's default route, RIO routes, RDNSS/DNSSL, MTU. */
 export function l3FromNdisc(config: NdiscConfig, ctx: L3Context): L3Config {
-  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [] };
+  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [], searches: [] };
   const flags = IFA_F_NOPREFIXROUTE | (ctx.privacy ? IFA_F_MANAGETEMPADDR : 0);
   for (const a of config.addresses) {
     out.addresses.push({
@@ -147,7 +160,7 @@ export function l3FromNdisc(config: NdiscConfig, ctx: L3Context): L3Config {
   }
   if (!ctx.ignoreAutoDns) {
     out.nameservers = unique(config.nameservers.filter((n) => n.lifetime > 0).map((n) => n.address));
-    out.domains = unique(config.domains.filter((d) => d.lifetime > 0).map((d) => d.domain));
+    out.searches = unique(config.domains.filter((d) => d.lifetime > 0).map((d) => d.domain));
   }
   if (config.mtu) out.mtu = config.mtu;
   return out;
@@ -155,7 +168,7 @@ export function l3FromNdisc(config: NdiscConfig, ctx: L3Context): L3Config {
 
 /** Several sources of one family (RA and DHCPv6; DHCP and sharing) as one configuration; earlier sources win on equal keys. */
 export function mergeL3(parts: Iterable<L3Config>): L3Config {
-  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [] };
+  const out: L3Config = { addresses: [], routes: [], nameservers: [], domains: [], searches: [] };
   const seenA = new Set<string>();
   const seenR = new Set<string>();
   for (const p of parts) {
@@ -169,10 +182,12 @@ export function mergeL3(parts: Iterable<L3Config>): L3Config {
     }
     out.nameservers.push(...p.nameservers);
     out.domains.push(...p.domains);
+    out.searches.push(...p.searches);
     if (p.mtu && !out.mtu) out.mtu = p.mtu;
   }
   out.nameservers = unique(out.nameservers);
   out.domains = unique(out.domains);
+  out.searches = unique(out.searches);
   return out;
 }
 

@@ -25,5 +25,6 @@ export function sharedL3(family: Family, address: string, prefixlen: number, ctx
     routes: [],
     nameservers: [],
     domains: [],
+    searches: [],
   };
 }
