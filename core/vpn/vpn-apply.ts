@@ -1,14 +1,15 @@
 /**
  * Putting a VPN's reported config into the kernel and the DNS manager, and
  * taking it out again. The tunnel (or, for IP-less plugins, the base device)
- * gets the MTU, is set up, then gets its addresses and routes; the external
+ * gets the MTU, is set up, then gets its addresses and routes (the plugin's,
+ * then the profile's own ipvX.routes); the external
  * gateway gets a host route through the base connection. Everything added is
  * recorded on the active connection so teardown removes exactly that; what
  * is already gone (the service deleted its tun) is fine.
  */
 import { Errno, PlatformError, type DnsConfig, type Family, type Logger, type NetworkModel, type Platform } from '../../sdk/index.js';
 import type { VpnActiveConnection } from './vpn-active-connection.js';
-import { gatewayRoute, planTunnel, VPN_DNS_PRIORITY, VPN_ROUTE_METRIC_DEFAULT, type VpnIpConfig } from './vpn-config.js';
+import { gatewayRoute, planTunnel, profileRoutes, VPN_DNS_PRIORITY, VPN_ROUTE_METRIC_DEFAULT, type TunnelPlan } from './vpn-config.js';
 
 export interface ApplyDeps {
   platform: Platform;
@@ -50,15 +51,23 @@ export async function applyVpnConfig(vac: VpnActiveConnection, d: ApplyDeps): Pr
     await d.platform.addRoute(r).catch(allowExists);
     vac.ownedRoutes.push(r);
   }
-  for (const c of [vac.ip4, vac.ip6].filter((x): x is VpnIpConfig => x !== undefined)) {
-    const s = vac.applied[SETTING[c.family]] ?? {};
-    const plan = planTunnel(c, {
-      ifindex,
-      metric: metricOf(vac, c.family),
-      table: tableOf(vac, c.family),
-      neverDefault: s['never-default'] === true,
-      ignoreRoutes: s['ignore-auto-routes'] === true,
-    });
+  for (const family of [4, 6] as const) {
+    const c = family === 4 ? vac.ip4 : vac.ip6;
+    const s = vac.applied[SETTING[family]] ?? {};
+    // The profile's own routes go on the tunnel whether or not the plugin reported this family (NetworkManager's static l3cd).
+    const statics = profileRoutes(vac.applied, family, ifindex);
+    if (!statics.ok) d.logger.warn(`VPN '${vac.profile.id}': ${statics.reason}; the profile's routes are not added`);
+    const own = statics.ok ? statics.value : [];
+    const plan: TunnelPlan = c
+      ? planTunnel(c, {
+          ifindex,
+          metric: metricOf(vac, family),
+          table: tableOf(vac, family),
+          neverDefault: s['never-default'] === true,
+          ignoreRoutes: s['ignore-auto-routes'] === true,
+          profileRoutes: own,
+        })
+      : { addresses: [], routes: [], profileRoutes: own };
     for (const a of plan.addresses) {
       await d.platform.addAddress(a).catch(allowExists);
       vac.ownedAddresses.push(a);
@@ -67,8 +76,16 @@ export async function applyVpnConfig(vac: VpnActiveConnection, d: ApplyDeps): Pr
       await d.platform.addRoute(r).catch(allowExists);
       vac.ownedRoutes.push(r);
       if (r.dstLen === 0 && (r.table ?? 254) === 254) {
-        if (c.family === 4) vac.defaultMetric4 = r.metric;
+        if (family === 4) vac.defaultMetric4 = r.metric;
         else vac.defaultMetric6 = r.metric;
+      }
+    }
+    for (const r of plan.profileRoutes) {
+      try {
+        await d.platform.addRoute(r).catch(allowExists);
+        vac.ownedRoutes.push(r);
+      } catch (err) {
+        d.logger.warn(`VPN '${vac.profile.id}': route ${r.dst}/${r.dstLen} of ${SETTING[family]}.routes not added: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }

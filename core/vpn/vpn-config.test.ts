@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Route } from '../../sdk/index.js';
-import { gatewayRoute, ip4FromU32, parseGeneric, parseIpConfig, planTunnel, u32FromIp4 } from './vpn-config.js';
+import { gatewayRoute, ip4FromU32, parseGeneric, parseIpConfig, planTunnel, profileRoutes, u32FromIp4 } from './vpn-config.js';
 
 const u = u32FromIp4;
 
@@ -37,5 +37,40 @@ describe('VPN config dictionaries to the kernel', () => {
     expect(gatewayRoute(4, '203.0.113.9', 3, [r({ gateway: '192.0.2.1' }), r({ dst: '192.0.2.0', dstLen: 24, metric: 100, scope: 253 })])).toMatchObject({ dst: '203.0.113.9', dstLen: 32, gateway: '192.0.2.1', ifindex: 3, metric: 100 });
     expect(gatewayRoute(4, '192.0.2.1', 3, [r({ gateway: '192.0.2.1' }), r({ dst: '192.0.2.0', dstLen: 24, metric: 100, scope: 253 })])).not.toHaveProperty('gateway');
     expect(gatewayRoute(4, '192.0.2.1', 3, [])).toBeUndefined();
+  });
+  describe('the profile\'s own routes (ipvX.routes) on the tunnel', () => {
+    const pushed = () => {
+      const c = parseIpConfig(4, { address: u('10.8.0.2'), prefix: 24, 'internal-gateway': u('10.8.0.1'), routes: [[u('198.51.100.0'), 24, u('10.8.0.1'), 0]] });
+      if (c instanceof Error) throw c;
+      return c;
+    };
+    const routes = (ipv4: Record<string, unknown>) => {
+      const r = profileRoutes({ ipv4 } as never, 4, 7);
+      if (!r.ok) throw new Error(r.reason);
+      return r.value;
+    };
+    const text = (rs: readonly { dst: string; dstLen: number; gateway?: string; metric?: number; table?: number }[]) => rs.map((r) => `${r.dst}/${r.dstLen} ${r.gateway ?? '-'} ${r.metric} ${r.table}`);
+
+    it('get the VPN metric (50, or ipv4.route-metric) and the main table unless they carry their own', () => {
+      expect(text(routes({ 'route-data': [{ dest: '203.0.113.0', prefix: 24 }, { dest: '192.0.2.128', prefix: 25, nextHop: '10.8.0.1', metric: 7, attributes: { table: 100 } }] }))).toEqual(['203.0.113.0/24 - 50 254', '192.0.2.128/25 10.8.0.1 7 100']);
+      expect(text(routes({ 'route-metric': 300, 'route-table': 50, 'route-data': [{ dest: '203.0.113.0', prefix: 24 }] }))).toEqual(['203.0.113.0/24 - 300 50']);
+    });
+    it('stay with ignore-auto-routes and never-default, which drop only what the plugin pushed', () => {
+      const own = routes({ 'route-data': [{ dest: '203.0.113.0', prefix: 24 }, { dest: '0.0.0.0', prefix: 0, nextHop: '10.8.0.1' }] });
+      const plan = planTunnel(pushed(), { ifindex: 7, metric: 50, table: 254, neverDefault: true, ignoreRoutes: true, profileRoutes: own });
+      expect(text(plan.routes)).toEqual(['10.8.0.0/24 - 50 254']);
+      expect(text(plan.profileRoutes)).toEqual(['203.0.113.0/24 - 50 254', '0.0.0.0/0 10.8.0.1 50 254']);
+    });
+    it('are not added twice when the plugin pushes the same route', () => {
+      const own = routes({ 'route-data': [{ dest: '198.51.100.0', prefix: 24, nextHop: '10.8.0.1' }, { dest: '198.51.100.0', prefix: 24, nextHop: '10.8.0.1', metric: 5 }] });
+      const plan = planTunnel(pushed(), { ifindex: 7, metric: 50, table: 254, neverDefault: false, ignoreRoutes: false, profileRoutes: own });
+      expect(text(plan.routes)).toContain('198.51.100.0/24 10.8.0.1 50 254');
+      expect(text(plan.profileRoutes)).toEqual(['198.51.100.0/24 10.8.0.1 5 254']);
+    });
+    it('a bad entry is an error naming the key and the route', () => {
+      const r = profileRoutes({ ipv4: { 'route-data': [{ dest: '203.0.113.0', prefix: 24, attributes: { type: 'sideways' } }] } } as never, 4, 7);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.reason).toMatch(/^ipv4\.route-data: route 203\.0\.113\.0\/24: type 'sideways'/);
+    });
   });
 });

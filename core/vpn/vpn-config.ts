@@ -18,10 +18,15 @@
  * the base connection), and the default route through the tunnel unless
  * never-default (the plugin's or the profile's). The metric is the profile's
  * ipvX.route-metric, else NetworkManager's VPN default, 50.
+ *
+ * The profile's own static routes (ipvX.route-data) go on the tunnel too, as
+ * NetworkManager merges the connection's IP settings into the VPN's config
+ * (nm_l3_config_data_new_from_connection): ignore-auto-routes and
+ * never-default filter only what the plugin pushed, never these.
  */
 import os from 'node:os';
 import ipaddr from 'ipaddr.js';
-import type { AddressSpec, Family, Route, RouteSpec } from '../../sdk/index.js';
+import { routeSpecsFromSetting, type AddressSpec, type ConnectionSettings, type Family, type Parsed, type Route, type RouteSpec } from '../../sdk/index.js';
 import type { VpnDict } from './vpn-service.js';
 
 /** NM_VPN_ROUTE_METRIC_DEFAULT. */
@@ -164,11 +169,26 @@ export interface TunnelPlanOptions {
   neverDefault: boolean;
   /** The profile's ipvX.ignore-auto-routes: the pushed routes are dropped. */
   ignoreRoutes: boolean;
+  /** The profile's own routes (profileRoutes), kept whatever the two above say. */
+  profileRoutes?: readonly RouteSpec[];
 }
 
 export interface TunnelPlan {
   addresses: AddressSpec[];
   routes: RouteSpec[];
+  /** The profile's routes not already among `routes`: one the kernel refuses is a warning, not a failed VPN (as NetworkManager's l3cfg). */
+  profileRoutes: RouteSpec[];
+}
+
+/**
+ * A VPN profile's ipvX.route-data as routes on the tunnel (`ifindex`): a
+ * route without its own metric gets ipvX.route-metric, else the VPN default
+ * 50; without a table attribute, ipvX.route-table, else main (NetworkManager's
+ * nm_vpn_connection_get_ip_route_metric and get_route_table). A bad entry is
+ * an error naming the key and the route.
+ */
+export function profileRoutes(settings: ConnectionSettings, family: Family, ifindex: number): Parsed<RouteSpec[]> {
+  return routeSpecsFromSetting(settings[family === 4 ? 'ipv4' : 'ipv6'], family, ifindex, VPN_ROUTE_METRIC_DEFAULT);
 }
 
 /** The kernel objects for one family's config on the tunnel (or base) interface. */
@@ -188,17 +208,22 @@ export function planTunnel(c: VpnIpConfig, o: TunnelPlanOptions): TunnelPlan {
   if (!c.neverDefault && !o.neverDefault) {
     routes.push({ ...base, dst: family === 4 ? '0.0.0.0' : '::', dstLen: 0, protocol: RTPROT_STATIC, ...(c.internalGateway ? { gateway: c.internalGateway } : {}) });
   }
-  return { addresses: [address], routes: dedupe(routes.map(clean)) };
+  const planned = dedupe(routes.map(clean));
+  const seen = new Set(planned.map(routeKey));
+  return { addresses: [address], routes: planned, profileRoutes: dedupe((o.profileRoutes ?? []).filter((r) => !seen.has(routeKey(r)))) };
 }
 
 function clean(r: RouteSpec): RouteSpec {
   return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)) as unknown as RouteSpec;
 }
 
-function dedupe(routes: RouteSpec[]): RouteSpec[] {
+/** What tells two routes apart in the kernel, as far as a VPN's routes differ. */
+const routeKey = (r: RouteSpec) => `${r.dst}/${r.dstLen}/${r.gateway ?? ''}/${r.metric ?? ''}/${r.table ?? 254}`;
+
+function dedupe(routes: readonly RouteSpec[]): RouteSpec[] {
   const seen = new Set<string>();
   return routes.filter((r) => {
-    const k = `${r.dst}/${r.dstLen}/${r.gateway ?? ''}`;
+    const k = routeKey(r);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
