@@ -51,6 +51,7 @@ import type { DynamicIpHost } from './dynamic/dynamic-ip.js';
 import { decideIp } from './ip-outcome.js';
 import { planReapply } from './reapply.js';
 import { LinkRealizer } from './link-realizer.js';
+import { clonedMacFor } from './cloned-mac.js';
 
 export interface ActivateOptions {
   /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
@@ -383,9 +384,9 @@ export class ActivationManager {
     const wired = ac.applied['802-3-ethernet'] ?? {};
     const change: { up: boolean; mtu?: number; mac?: string } = { up: true };
     if (typeof wired.mtu === 'number' && wired.mtu > 0 && wired.mtu !== d.link.mtu) change.mtu = wired.mtu;
-    const cloned = wired['cloned-mac-address'];
-    // Only a literal address here; "random", "stable", "preserve", "permanent" are generated MACs for later.
-    if (typeof cloned === 'string' && /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/i.test(cloned) && cloned.toLowerCase() !== d.link.mac) change.mac = cloned.toLowerCase();
+    // A literal address or NetworkManager's generated ones (stable, random; preserve and permanent leave it).
+    const mac = clonedMacFor(ac.applied, d, this.auto);
+    if (mac && mac !== d.link.mac) change.mac = mac;
     await this.platform().setLink(d.ifindex, change);
   }
 
