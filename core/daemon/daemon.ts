@@ -40,6 +40,7 @@ import { LocalEventBus } from '../events/event-bus.js';
 import { createLogger, defaultLogFormat, isLogLevel, LogSink, type LogFormat } from '../log/logger.js';
 import { LiveNetworkModel } from '../model/network-model.js';
 import { SettingsStore } from '../settings/settings-store.js';
+import { ConnectionTimestamps } from '../settings/timestamps.js';
 import { discoverPlugins } from '../plugins/manifest.js';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { selectPlugins } from '../plugins/select.js';
@@ -78,6 +79,8 @@ export class Daemon {
   private defaultWired?: DefaultWired;
   private kinds!: KindRegistry;
   private settings!: SettingsStore;
+  /** connection.timestamp of each profile, in stateDir/timestamps. */
+  private timestamps?: ConnectionTimestamps;
   private dbus?: DBusFrontend;
   /** resolv.conf and the DNS backend; activation hands it each connection's DNS (set/remove by active-connection path). */
   dns?: DnsManager;
@@ -221,6 +224,11 @@ export class Daemon {
     for (const link of this.model.links()) this.devices.addLink(link);
     this.logger.info('platform read', { links: this.model.stats.links, addresses: this.model.stats.addresses, routes: this.model.stats.trackedRoutes });
 
+    // Before anything can activate: ACTIVATED stamps the profile's connection.timestamp.
+    this.timestamps = new ConnectionTimestamps({ file: path.join(paths.stateDir, 'timestamps'), logger: this.logger.child({ component: 'settings' }), events });
+    this.timestamps.load();
+    this.timestamps.start();
+
     // D-Bus: required, the API is the daemon's reason to exist.
     this.dbus = await startDBusFrontend({
       address: this.opts.bus,
@@ -238,6 +246,7 @@ export class Daemon {
       reload: () => this.reload(),
       dns: this.dns,
       secretAgents: this.secretAgents,
+      timestamps: this.timestamps,
       vpn: this.vpn,
       connectivity: (this.connectivity = new Connectivity({ events, model: this.model, devices: this.devices, config: this.configHolder, logger: this.logger.child({ component: 'connectivity' }) })),
     });
@@ -284,6 +293,7 @@ export class Daemon {
       this.container?.resolve<LocalEventBus>(Tokens.Events).emit('daemon.stopping', { signal });
     } catch { /* not started far enough */ }
     this.policy?.stop();
+    await this.timestamps?.stop().catch((err) => this.logger.warn('connection timestamps not saved', { err }));
     this.connectivity?.stop();
     this.defaultWired?.stop();
     // VPN services are nmk's children and need its bus: they are disconnected and stopped first.

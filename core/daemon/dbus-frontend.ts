@@ -23,6 +23,7 @@ import { DEVICE_IFACE, DNS_MANAGER_IFACE, DNS_MANAGER_PATH, NM_BUS_NAME, NM_IFAC
 import { settingsInterface } from '../dbus/nm/settings-object.js';
 import { connectionInterface, CONNECTION_IFACE } from '../dbus/nm/connection-object.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { TimestampView } from '../settings/timestamps.js';
 import { checkIncoming } from '../settings/validate.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
@@ -59,6 +60,8 @@ export interface DBusFrontendOptions {
   secretAgents?: SecretAgents;
   /** VPN connections (core/vpn): activated through ActivateConnection, exported with the VPN.Connection interface. */
   vpn?: VpnManager;
+  /** connection.timestamp kept apart from the profiles (core/settings/timestamps), shown in GetSettings. */
+  timestamps?: TimestampView;
 }
 
 export interface DBusFrontend {
@@ -103,7 +106,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   ]);
   const store = o.settings;
   tree.export(SETTINGS_PATH, [settingsInterface(store, o.secretAgents)]);
-  for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store, o.secretAgents)]);
+  for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store, o.secretAgents, o.timestamps)]);
   tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config, o.dns)]);
   // Secret agents: registered here, called back on this connection, dropped when they leave the bus.
   const agents = o.secretAgents;
@@ -209,7 +212,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     o.events.on('connection.added', ({ uuid, path }) => {
       const p = store.get(uuid);
       if (!p) return;
-      tree.export(path, [connectionInterface(p, store, o.secretAgents)]);
+      tree.export(path, [connectionInterface(p, store, o.secretAgents, o.timestamps)]);
       tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
       tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'NewConnection', [path], LIST_SIGNAL);
     }),

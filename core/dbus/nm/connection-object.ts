@@ -13,6 +13,8 @@ import { requirePrivileged } from './auth.js';
 import { pluginArgument, update2Persist } from './settings-args.js';
 import { GetSecretsFlags } from '../../secrets/nm-agent-constants.js';
 import type { SecretAgents } from '../../secrets/secret-agents.js';
+import type { TimestampView } from '../../settings/timestamps.js';
+import { variant } from '../values.js';
 
 export const CONNECTION_IFACE = 'org.freedesktop.NetworkManager.Settings.Connection';
 
@@ -24,15 +26,16 @@ const FLAGS_EXTERNAL = 0x02 | 0x04 | 0x08;
 /** The cached public (secret-free) D-Bus form of each profile. */
 const cache = new WeakMap<Profile, { version: number; wire: WireSettings }>();
 
-export function publicSettings(p: Profile): WireSettings {
+export function publicSettings(p: Profile, timestamps?: TimestampView): WireSettings {
   const c = cache.get(p);
-  if (c && c.version === p.version) return c.wire;
-  const wire = settingsToWire(p.settings, { withSecrets: false });
-  cache.set(p, { version: p.version, wire });
-  return wire;
+  const wire = c && c.version === p.version ? c.wire : settingsToWire(p.settings, { withSecrets: false });
+  if (wire !== c?.wire) cache.set(p, { version: p.version, wire });
+  // As NetworkManager's GetSettings: the kept activation time replaces the profile's own (nm-settings-connection.c).
+  const t = timestamps?.get(p.uuid);
+  return t ? { ...wire, connection: { ...wire.connection, timestamp: variant('t', BigInt(t)) } } : wire;
 }
 
-export function connectionInterface(p: Profile, store: SettingsStore, agents?: SecretAgents): InterfaceDef {
+export function connectionInterface(p: Profile, store: SettingsStore, agents?: SecretAgents, timestamps?: TimestampView): InterfaceDef {
   /** After an update, the caller's agents keep its agent-owned secrets (NetworkManager sends SaveSecrets; no reply is awaited). */
   const update = async (settings: ConnectionSettings, persist: Parameters<SettingsStore['update']>[2], caller: { uid: number }, plugin?: string) => {
     await store.update(p, settings, persist, plugin);
@@ -46,7 +49,7 @@ export function connectionInterface(p: Profile, store: SettingsStore, agents?: S
       { name: 'Filename', signature: 's', access: 'read', get: () => p.stored.file },
     ],
     methods: [
-      { name: 'GetSettings', in: [], out: [['settings', 'a{sa{sv}}']], handler: () => publicSettings(p) },
+      { name: 'GetSettings', in: [], out: [['settings', 'a{sa{sv}}']], handler: () => publicSettings(p, timestamps) },
       {
         name: 'GetSecrets',
         in: [['setting_name', 's']],
