@@ -49,8 +49,10 @@ async function once(links: number, profiles = 0): Promise<{ readyMs: number; int
       await ns.exec('ip', ['-batch', f]);
     }
     const t0 = performance.now();
-    const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...(process.env.NMKD_NODE_FLAGS ?? '').split(' ').filter(Boolean), NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', 'server'], {
+    // Through the launcher the unit uses (bin/nmkd); NMKD_NODE_FLAGS reaches it through the environment.
+    const child = spawn('ip', ['netns', 'exec', ns.name, path.join(REPO_ROOT, 'bin/nmkd'), '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', 'server'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NMKD_NODE: process.execPath },
     });
     let buf = '';
     const ready = await new Promise<any>((resolve, reject) => {

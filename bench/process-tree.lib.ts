@@ -11,6 +11,8 @@ import { startPrivateBus, type PrivateBus } from '../test/harness/dbus.js';
 import { REPO_ROOT, type Netns } from '../test/harness/netns.js';
 
 export const NMKD = path.join(REPO_ROOT, 'dist/core/main.js');
+/** The launcher the systemd unit and the sandbox use too: the daemon runs with the node options it ships with. */
+export const NMKD_LAUNCHER = path.join(REPO_ROOT, 'bin/nmkd');
 /** Clock ticks per second for /proc/PID/stat (USER_HZ, 100 on Linux). */
 const HZ = 100;
 
@@ -134,10 +136,10 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
     const dir = path.join(root, 'etc/nmk/system-connections');
     fs.mkdirSync(dir, { recursive: true });
     for (const [name, text] of Object.entries(keyfiles)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
-    // NMKD_NODE_FLAGS: node options to try (e.g. V8 heap limits), as bench/daemon-startup.ts takes them.
-    const flags = (process.env.NMKD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-    child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, ...flags, NMKD, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', profile], {
+    // NMKD_NODE_FLAGS (node options to try, e.g. V8 heap limits) reaches the launcher through the environment.
+    child = spawn('ip', ['netns', 'exec', ns.name, NMKD_LAUNCHER, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', profile], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NMKD_NODE: process.execPath },
     });
     let text = '';
     let lost = 0;

@@ -7,6 +7,7 @@
  */
 import { helpText, parseArgs, type DaemonOptions } from './daemon/args.js';
 import { Daemon, NMK_VERSION } from './daemon/daemon.js';
+import { startIdleGc } from './daemon/idle-gc.js';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`nmkd: ${message}\n`);
@@ -57,6 +58,8 @@ process.on('SIGHUP', () => void daemon.reload());
 process.on('uncaughtException', (err) => daemon.logger.error('uncaught exception', { err, stack: err.stack }));
 process.on('unhandledRejection', (err) => daemon.logger.error('unhandled rejection', { err: err as Error }));
 
+// Garbage from start-up and from event storms is collected once the daemon is quiet, not kept at the peak.
+startIdleGc();
 daemon.start().catch(async (err) => {
   daemon.logger.error(`start-up failed: ${String(err)}`, { code: (err as any)?.code });
   await daemon.stop('startup-failure').catch(() => undefined);

@@ -18,10 +18,11 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { startPrivateBus, type PrivateBus } from '../test/harness/dbus.js';
 import { startDnsmasq, type Dnsmasq, type DnsmasqNetns } from '../test/harness/dnsmasq.js';
-import { NMKD_SOURCE } from '../test/harness/daemon.js';
-import { JITI_CLI, REPO_ROOT } from '../test/harness/netns.js';
+import { REPO_ROOT } from '../test/harness/netns.js';
 import { runNmcli } from '../test/harness/nmcli.js';
 
+/** nmkd's launcher (bin/nmkd). */
+const NMKD_LAUNCHER = path.join(REPO_ROOT, 'bin/nmkd');
 const run = promisify(execFile);
 
 const SANDBOX_DIR = '/run/nmk-sandbox';
@@ -191,11 +192,12 @@ async function build(): Promise<void> {
 
   mkdirSync(STATE_ROOT, { recursive: true });
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NMK_')));
+  // The launcher the systemd unit uses (same node options), running the source through jiti: no build needed.
   nmkd = sandbox.spawn(
-    process.execPath,
-    [JITI_CLI, NMKD_SOURCE, '--root', STATE_ROOT, '--bus', BUS_ADDRESS, '--profile', 'desktop', '--log-format', 'text'],
+    NMKD_LAUNCHER,
+    ['--root', STATE_ROOT, '--bus', BUS_ADDRESS, '--profile', 'desktop', '--log-format', 'text'],
     // Its log goes straight to this terminal.
-    { stdio: ['ignore', 'inherit', 'inherit'], cwd: REPO_ROOT, env: { ...env, DBUS_SYSTEM_BUS_ADDRESS: BUS_ADDRESS } },
+    { stdio: ['ignore', 'inherit', 'inherit'], cwd: REPO_ROOT, env: { ...env, DBUS_SYSTEM_BUS_ADDRESS: BUS_ADDRESS, NMKD_FROM_SOURCE: '1', NMKD_NODE: process.execPath } },
   );
   const daemon = nmkd;
   undo.push(() => stopProcess(daemon, 10_000));

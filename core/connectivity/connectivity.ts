@@ -18,7 +18,7 @@ import { NMConnectivity, NMDeviceState, NMDeviceType, type ConfigView, type Devi
 import { readConnectivityConfig, type ConnectivityConfig } from './config.js';
 import { FamilyCheck } from './family-check.js';
 import { httpCheck, type HttpCheckRequest } from './http-check.js';
-import { bestDefaultOf, precheck } from './precheck.js';
+import { bestDefaultOf, isMainDefault, precheck } from './precheck.js';
 import { betterOf, stateName, type CheckResult, type ConnectivityState } from './states.js';
 import { sourceAddress } from './source-address.js';
 
@@ -40,10 +40,15 @@ interface DeviceChecks {
   device: DeviceView;
   v4: FamilyCheck;
   v6: FamilyCheck;
+  /** Whether its states are in `counts` (loopback never counts). */
+  counted: boolean;
 }
 
 /** Devices with no default route still count, after every device that has one. */
 const NO_ROUTE_METRIC = Number.MAX_SAFE_INTEGER;
+
+/** Every state, best first (states.ts ranks them). */
+const STATES_BEST_FIRST: readonly ConnectivityState[] = [NMConnectivity.FULL, NMConnectivity.PORTAL, NMConnectivity.LIMITED, NMConnectivity.NONE, NMConnectivity.UNKNOWN];
 
 const isLoopback = (d: DeviceView) => d.deviceType === NMDeviceType.LOOPBACK;
 
@@ -51,9 +56,19 @@ export class Connectivity {
   private cfg: ConnectivityConfig;
   private enabledOverride?: boolean;
   private byPath = new Map<string, DeviceChecks>();
+  /** The same entries by the device's ifindex, to go from a default route to its device. */
+  private byIfindex = new Map<number, DeviceChecks>();
+  /**
+   * How many counted devices are in each state, per family: the manager's
+   * state when no device has a default route, without a pass over every
+   * device on each change (thousands of links made or removed by another tool).
+   */
+  private counts: Record<Family, Map<ConnectivityState, number>> = { 4: new Map(), 6: new Map() };
   private listeners = new Set<(c: ConnectivityChange) => void>();
   private subs: Array<() => void> = [];
   private managerState: ConnectivityState = NMConnectivity.UNKNOWN;
+  /** The manager's state needs computing again (see refreshManager). */
+  private managerStale = false;
   private readonly check: (req: HttpCheckRequest) => Promise<CheckResult>;
   private readonly now: () => number;
 
@@ -87,6 +102,9 @@ export class Connectivity {
     for (const off of this.subs.splice(0)) off();
     for (const c of this.byPath.values()) for (const f of [c.v4, c.v6]) f.dispose();
     this.byPath.clear();
+    this.byIfindex.clear();
+    for (const f of [4, 6] as const) this.counts[f].clear();
+    this.managerStale = false;
   }
 
   /** Called with each change a D-Bus object shows; returns the unsubscribe function. */
@@ -97,6 +115,7 @@ export class Connectivity {
 
   /** Manager.Connectivity. */
   get state(): ConnectivityState {
+    this.settleManager();
     return this.managerState;
   }
 
@@ -138,17 +157,17 @@ export class Connectivity {
       if (!this.possible(c.device)) continue;
       for (const f of [c.v4, c.v6]) runs.push(f.checkNow());
     }
-    if (runs.length === 0) return this.managerState;
+    if (runs.length === 0) return this.state;
     await new Promise<void>((resolve) => {
       let left = runs.length;
       for (const r of runs) {
         void r.then((state) => {
           left--;
-          if (left === 0 || (state === NMConnectivity.FULL && this.managerState === NMConnectivity.FULL)) resolve();
+          if (left === 0 || (state === NMConnectivity.FULL && this.state === NMConnectivity.FULL)) resolve();
         });
       }
     });
-    return this.managerState;
+    return this.state;
   }
 
   private readConfig(): ConnectivityConfig {
@@ -176,10 +195,13 @@ export class Connectivity {
   private entry(device: DeviceView): FamilyCheck[] {
     let c = this.byPath.get(device.path);
     if (!c) {
-      c = { device, v4: this.familyCheck(device, 4), v6: this.familyCheck(device, 6) };
+      c = { device, v4: this.familyCheck(device, 4), v6: this.familyCheck(device, 6), counted: !isLoopback(device) };
       this.byPath.set(device.path, c);
+      if (c.counted) for (const f of [4, 6] as const) this.count(f, c.v4.state, 1);
     }
+    if (this.byIfindex.get(c.device.ifindex) === c) this.byIfindex.delete(c.device.ifindex);
     c.device = device;
+    this.byIfindex.set(device.ifindex, c);
     return [c.v4, c.v6];
   }
 
@@ -192,6 +214,10 @@ export class Connectivity {
       run: (signal) => this.runCheck(current(), family, signal),
       fakeState: () => this.fakeState(current()),
       changed: (old, now) => {
+        if (this.byPath.get(device.path)?.counted) {
+          this.count(family, old, -1);
+          this.count(family, now, 1);
+        }
         this.deps.logger.debug(`connectivity: ${tag} state changed from ${stateName(old)} to ${stateName(now)}`, { device: device.name });
         this.emit({ kind: 'device', device: current(), family });
         this.refreshManager();
@@ -227,26 +253,55 @@ export class Connectivity {
     c.v4.dispose();
     c.v6.dispose();
     this.byPath.delete(device.path);
+    if (this.byIfindex.get(c.device.ifindex) === c) this.byIfindex.delete(c.device.ifindex);
+    if (c.counted) for (const f of [4, 6] as const) this.count(f, (f === 4 ? c.v4 : c.v6).state, -1);
     this.refreshManager();
   }
 
-  /** The best state of one family: the device(s) with the best default route decide. */
+  private count(family: Family, state: ConnectivityState, delta: number): void {
+    const m = this.counts[family];
+    const n = (m.get(state) ?? 0) + delta;
+    if (n > 0) m.set(state, n);
+    else m.delete(state);
+  }
+
+  /**
+   * The best state of one family: the device(s) with the best default route
+   * decide (the best state among them); with no default route anywhere, the
+   * best state of every device. Default routes are few: they are found among
+   * the model's routes, not by asking every device.
+   */
   private bestOf(family: Family): ConnectivityState {
     let best: ConnectivityState = NMConnectivity.UNKNOWN;
     let bestMetric = NO_ROUTE_METRIC;
-    for (const c of this.byPath.values()) {
-      if (isLoopback(c.device)) continue;
-      const metric = bestDefaultOf(this.deps.model, c.device.ifindex, family)?.metric ?? NO_ROUTE_METRIC;
-      if (metric > bestMetric) continue;
+    for (const r of this.deps.model.routes()) {
+      if (r.metric > bestMetric || !isMainDefault(r, family)) continue;
+      const c = this.byIfindex.get(r.ifindex);
+      if (!c || !c.counted) continue;
       const state = (family === 4 ? c.v4 : c.v6).state;
-      best = metric < bestMetric ? state : betterOf(best, state);
-      bestMetric = metric;
-      if (best === NMConnectivity.FULL) break;
+      best = r.metric < bestMetric ? state : betterOf(best, state);
+      bestMetric = r.metric;
     }
-    return best;
+    if (bestMetric !== NO_ROUTE_METRIC) return best;
+    const counts = this.counts[family];
+    return STATES_BEST_FIRST.find((s) => counts.has(s)) ?? NMConnectivity.UNKNOWN;
   }
 
+  /**
+   * The manager's state is a pass over every device: a storm of device events
+   * (thousands of links made or removed by another tool) asks for it once per
+   * event, so it is computed once when the events being delivered now are
+   * done (a microtask), or sooner when read.
+   */
   private refreshManager(): void {
+    if (this.managerStale) return;
+    this.managerStale = true;
+    queueMicrotask(() => this.settleManager());
+  }
+
+  private settleManager(): void {
+    if (!this.managerStale) return;
+    this.managerStale = false;
     const v4 = this.bestOf(4);
     const state = v4 === NMConnectivity.FULL ? v4 : betterOf(v4, this.bestOf(6));
     if (state === this.managerState) return;

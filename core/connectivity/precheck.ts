@@ -28,8 +28,13 @@ export function precheck(model: NetworkModel, ifindex: number, family: Family): 
 export function bestDefaultOf(model: NetworkModel, ifindex: number, family?: Family): Route | undefined {
   let best: Route | undefined;
   for (const r of model.routes(ifindex)) {
-    if (r.dstLen !== 0 || r.table !== RouteTable.main || r.type !== RTN_UNICAST || (family !== undefined && r.family !== family)) continue;
+    if (!isMainDefault(r, family)) continue;
     if (!best || r.metric < best.metric) best = r;
   }
   return best;
+}
+
+/** A unicast default route of the main table (of `family`, or of either). */
+export function isMainDefault(r: Route, family?: Family): boolean {
+  return r.dstLen === 0 && r.table === RouteTable.main && r.type === RTN_UNICAST && (family === undefined || r.family === family);
 }

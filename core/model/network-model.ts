@@ -79,7 +79,11 @@ export class LiveNetworkModel implements NetworkModel {
   }
 
   routes(ifindex?: number): readonly Route[] {
-    if (ifindex !== undefined) return [...(this.routesByIf.get(ifindex) ?? [])].map((k) => this.routeMap.get(k)!);
+    if (ifindex !== undefined) {
+      // Most links have no kept route: asked per device on every event, that must not allocate.
+      const keys = this.routesByIf.get(ifindex);
+      return keys ? Array.from(keys, (k) => this.routeMap.get(k)!) : NO_ROUTES;
+    }
     this.routeArray ??= [...this.routeMap.values()];
     return this.routeArray;
   }
@@ -355,6 +359,7 @@ export class LiveNetworkModel implements NetworkModel {
 }
 
 const EMPTY: readonly Address[] = Object.freeze([]);
+const NO_ROUTES: readonly Route[] = Object.freeze([]);
 
 function bump(m: Map<number, number>, k: number, by: number): void {
   const n = (m.get(k) ?? 0) + by;

@@ -32,7 +32,9 @@
  * Dumps are one at a time (the kernel refuses a second dump on a socket
  * while one runs); other requests may go alongside.
  */
-import netlink from 'netlink';
+// Only the raw socket: the package's index also builds every generic-netlink,
+// nl80211 and rtnetlink struct table at load (about 1.3 MB of heap we never use).
+import { RawNetlinkSocket } from 'netlink/dist/raw.js';
 import { Errno, type Logger } from '../../sdk/index.js';
 import { platformError } from './platform-errors.js';
 import * as C from './rtnl-constants.js';
@@ -40,7 +42,7 @@ import * as C from './rtnl-constants.js';
 // Local copies: under jiti every use of an imported binding is a Proxy read (see rtnl-decode.ts).
 const { NETLINK_ROUTE, NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } = C;
 
-type RawSocket = InstanceType<typeof netlink.RawNetlinkSocket>;
+type RawSocket = RawNetlinkSocket;
 
 /** Called for each reply message that is not the final ACK/DONE: type, buffer, payload offset and length. */
 export type ReplyHandler = (type: number, buf: Buffer, at: number, len: number) => void;
@@ -129,7 +131,7 @@ export class RtnlRequestSocket {
   }
 
   private open(): RawSocket {
-    const sock = new netlink.RawNetlinkSocket(NETLINK_ROUTE, {
+    const sock = new RawNetlinkSocket(NETLINK_ROUTE, {
       recvBufferSize: this.opts.recvBufferBytes,
       sendBufferSize: 4 * MAX_BATCH_BYTES,
     });
