@@ -14,24 +14,15 @@
  */
 import type { DnsConfig, Family } from '../../sdk/index.js';
 
-export interface NmDnsLists {
-  ifindex: number;
-  ifname: string;
-  connectionUuid: string;
-  connectionId: string;
-  family: Family;
-  nameservers: string[];
+/** What NetworkManager keeps per connection and family: a DnsConfig's identity fields, with its raw lists and priority. */
+export type NmDnsLists = Pick<DnsConfig, 'ifindex' | 'ifname' | 'connectionUuid' | 'connectionId' | 'family' | 'nameservers' | 'options' | 'isDefault' | 'hasDefaultRoute' | 'isVpn'> & {
   /** dns-search, then DHCP domain-search / RA DNSSL. */
   searches: string[];
   /** DHCP domain-name(s). */
   domains: string[];
-  options: string[];
   /** ipv4.dns-priority / ipv6.dns-priority as set (0: the default). */
   priority: number;
-  isDefault: boolean;
-  hasDefaultRoute?: boolean;
-  isVpn: boolean;
-}
+};
 
 /** One entry as NetworkManager stores it, or undefined when it refuses it. "~." becomes "~". */
 function cleanEntry(entry: string): string | undefined {
