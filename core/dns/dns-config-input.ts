@@ -12,7 +12,7 @@
  *    domains when there are no searches ("searches are preferred over domains").
  * For the activation code: it knows the lists; the DnsManager wants a DnsConfig.
  */
-import type { DnsConfig, Family } from '../../sdk/index.js';
+import type { DnsConfig } from '../../sdk/index.js';
 
 /** What NetworkManager keeps per connection and family: a DnsConfig's identity fields, with its raw lists and priority. */
 export type NmDnsLists = Pick<DnsConfig, 'ifindex' | 'ifname' | 'connectionUuid' | 'connectionId' | 'family' | 'nameservers' | 'options' | 'isDefault' | 'hasDefaultRoute' | 'isVpn'> & {
