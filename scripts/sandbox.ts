@@ -15,6 +15,7 @@
 import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startPrivateBus, type PrivateBus } from '../test/harness/dbus.js';
 import { startDnsmasq, type Dnsmasq, type DnsmasqNetns } from '../test/harness/dnsmasq.js';
@@ -190,7 +191,9 @@ async function build(): Promise<void> {
   // The bus lives in a directory with a random name; the link gives it the fixed one we print.
   symlinkSync(bus.address.replace(/^unix:path=/, '').replace(/,.*$/, ''), BUS_SOCKET);
 
-  mkdirSync(STATE_ROOT, { recursive: true });
+  // A state root shaped like a machine: /etc (for resolv.conf, which the desktop profile's DNS writes) and a machine id.
+  mkdirSync(path.join(STATE_ROOT, 'etc'), { recursive: true });
+  writeFileSync(path.join(STATE_ROOT, 'etc/machine-id'), `${randomBytes(16).toString('hex')}\n`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NMK_')));
   // The launcher the systemd unit uses (same node options), running the source through jiti: no build needed.
   nmkd = sandbox.spawn(

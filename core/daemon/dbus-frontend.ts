@@ -262,7 +262,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
         tree.export(dhcpPath, [dhcpConfigInterface(family, () => lease()?.options ?? {})]);
       } else if (!has && dhcpExported.delete(dhcpPath)) tree.unexport(dhcpPath);
       else if (has) tree.changed(dhcpPath, iface, ['Options']);
-      tree.changed(family === 4 ? ac.ip4Path : ac.ip6Path, family === 4 ? IP4_CONFIG_IFACE : IP6_CONFIG_IFACE, [...IP_CONFIG_PROPERTIES, ...IP_DNS_PROPERTIES]);
+      // NameserverData is IPv4's only (IP6Config has the legacy Nameservers alone).
+      const dnsProps = family === 4 ? IP_DNS_PROPERTIES : IP_DNS_PROPERTIES.filter((p) => p !== 'NameserverData');
+      tree.changed(family === 4 ? ac.ip4Path : ac.ip6Path, family === 4 ? IP4_CONFIG_IFACE : IP6_CONFIG_IFACE, [...IP_CONFIG_PROPERTIES, ...dnsProps]);
       tree.changed(path, ACTIVE_IFACE, ['Dhcp4Config', 'Dhcp6Config', 'Default', 'Default6']);
       tree.changed(device.path, DEVICE_IFACE, ['Dhcp4Config', 'Dhcp6Config']);
       tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);

@@ -171,3 +171,11 @@ describe('removeFileDurable', () => {
     expect(await removeFileDurable(file)).toBe(false);
   });
 });
+
+describe('reading files that report size 0 (/proc, /sys)', () => {
+  it('reads their content up to the limit', async () => {
+    const text = (await readFileLimited('/proc/sys/kernel/random/boot_id', 1024))!.toString('latin1').trim();
+    expect(text).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(readFileLimitedSync('/proc/sys/kernel/random/boot_id', 1024)!.toString('latin1').trim()).toBe(text);
+  });
+});

@@ -116,7 +116,9 @@ function bufferFor(file: string, st: fs.Stats, maxBytes: number, options: Limite
   const refusal = options.check?.(st);
   if (refusal !== undefined) throw new FileReadError(file, 'refused', refusal);
   if (st.size > maxBytes) throw new FileReadError(file, 'too-large', `file too large (${st.size} bytes; the limit is ${maxBytes})`, { size: st.size });
-  return Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
+  // Files of /proc and /sys say size 0 and have content: read them up to the limit (64 KiB at most) instead.
+  const expected = st.size === 0 ? Math.min(maxBytes, 64 * 1024) : Math.min(st.size, maxBytes);
+  return Buffer.allocUnsafe(expected + 1);
 }
 
 function withinLimit(file: string, buffer: Buffer, length: number, maxBytes: number): Buffer {
