@@ -15,21 +15,13 @@ import {
   type DnsConfig,
   type Family,
 } from '../../sdk/index.js';
-import { FakePlatform } from '../../plugins/platform-fake/fake-platform.js';
-import { ethernetKind, vethKind } from '../../plugins/device-ethernet/index.js';
-import { loopbackKind } from '../../plugins/device-loopback/index.js';
-import { MergedConfig } from '../config/merged-config.js';
-import { DeviceManager } from '../devices/device-manager.js';
-import { KindRegistry } from '../devices/kind-registry.js';
-import { LocalEventBus } from '../events/event-bus.js';
 import { createLogger, LogSink } from '../log/logger.js';
-import { LiveNetworkModel } from '../model/network-model.js';
 import { GENERATED_SOURCE, SettingsStore } from '../settings/settings-store.js';
 import type { Profile } from '../settings/profile.js';
 import { ActivationManager } from './activation-manager.js';
 import type { ActiveConnection } from './active-connection.js';
 import type { AutoIpServices } from './dynamic/auto-ip.js';
-import { drain, FakeDhcp, FakeNdisc, FakeSharing, lease4, ra } from './test/fake-ip-services.js';
+import { drain, fakeCore, FakeDhcp, FakeNdisc, FakeSharing, lease4, ra } from './test/fake-ip-services.js';
 
 const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
 const UUID = '6a1b2c3d-0000-4000-8000-00000000a001';
@@ -47,20 +39,8 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const config = new MergedConfig();
-  const events = new LocalEventBus(logger);
-  const kinds = new KindRegistry();
-  kinds.load([ethernetKind, vethKind, loopbackKind], () => undefined);
-  const devices = new DeviceManager(kinds, events, logger, config);
-  const model = new LiveNetworkModel(events, logger);
-  events.on('link.added', ({ link }) => devices.addLink(link));
-  events.on('link.changed', ({ link, previous }) => devices.changeLink(link, previous));
-  events.on('link.removed', ({ link }) => devices.removeLink(link));
-  const platform = new FakePlatform();
-  model.load(await platform.start((ev) => model.apply(ev)));
-  for (const l of model.links()) devices.addLink(l);
-  const eth = platform.injectExternal({ type: 'add-link', link: { name: 'eth0', up: true } })!;
-  await drain();
+  const { config, events, kinds, devices, model, platform, links } = await fakeCore(['eth0'], logger);
+  const eth = { ifindex: links.eth0! };
 
   const dhcp = new FakeDhcp();
   const ndisc = new FakeNdisc();

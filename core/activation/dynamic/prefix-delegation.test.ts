@@ -9,22 +9,14 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NMActiveConnectionState as AC, type ConnectionSettings, type DhcpLease, type SettingValues } from '../../../sdk/index.js';
-import { FakePlatform } from '../../../plugins/platform-fake/fake-platform.js';
-import { ethernetKind, vethKind } from '../../../plugins/device-ethernet/index.js';
-import { loopbackKind } from '../../../plugins/device-loopback/index.js';
-import { MergedConfig } from '../../config/merged-config.js';
-import { DeviceManager } from '../../devices/device-manager.js';
-import { KindRegistry } from '../../devices/kind-registry.js';
-import { LocalEventBus } from '../../events/event-bus.js';
 import { createLogger, LogSink } from '../../log/logger.js';
-import { LiveNetworkModel } from '../../model/network-model.js';
 import { GENERATED_SOURCE, SettingsStore } from '../../settings/settings-store.js';
 import type { Profile } from '../../settings/profile.js';
 import { ActivationManager } from '../activation-manager.js';
 import type { ActiveConnection } from '../active-connection.js';
 import { requestPrefixes, type AutoIpServices } from './auto-ip.js';
 import { PrefixDelegation } from './prefix-delegation.js';
-import { drain, FakeDhcp, FakeNdisc, FakeSharing, lease6, ra, type FakeDhcpSession } from '../test/fake-ip-services.js';
+import { drain, fakeCore, FakeDhcp, FakeNdisc, FakeSharing, lease6, ra, type FakeDhcpSession } from '../test/fake-ip-services.js';
 
 const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
 const WAIT_MS = 5000;
@@ -50,20 +42,7 @@ function pdLease(prefixes: Array<[string, number]>, validLifetime = 7200): DhcpL
 }
 
 async function setup() {
-  const config = new MergedConfig();
-  const events = new LocalEventBus(logger);
-  const kinds = new KindRegistry();
-  kinds.load([ethernetKind, vethKind, loopbackKind], () => undefined);
-  const devices = new DeviceManager(kinds, events, logger, config);
-  const model = new LiveNetworkModel(events, logger);
-  events.on('link.added', ({ link }) => devices.addLink(link));
-  events.on('link.changed', ({ link, previous }) => devices.changeLink(link, previous));
-  events.on('link.removed', ({ link }) => devices.removeLink(link));
-  const platform = new FakePlatform();
-  model.load(await platform.start((ev) => model.apply(ev)));
-  for (const l of model.links()) devices.addLink(l);
-  const links = Object.fromEntries(['eth0', 'eth1', 'eth2'].map((name) => [name, platform.injectExternal({ type: 'add-link', link: { name, up: true } })!.ifindex]));
-  await drain();
+  const { config, events, kinds, devices, model, platform, links } = await fakeCore(['eth0', 'eth1', 'eth2'], logger);
 
   const dhcp = new FakeDhcp();
   const ndisc = new FakeNdisc();

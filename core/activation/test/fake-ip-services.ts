@@ -18,7 +18,16 @@ import type {
   NdiscRequest,
   SharingProvider,
   SharingRequest,
+  Logger,
 } from '../../../sdk/index.js';
+import { FakePlatform } from '../../../plugins/platform-fake/fake-platform.js';
+import { ethernetKind, vethKind } from '../../../plugins/device-ethernet/index.js';
+import { loopbackKind } from '../../../plugins/device-loopback/index.js';
+import { MergedConfig } from '../../config/merged-config.js';
+import { DeviceManager } from '../../devices/device-manager.js';
+import { KindRegistry } from '../../devices/kind-registry.js';
+import { LocalEventBus } from '../../events/event-bus.js';
+import { LiveNetworkModel } from '../../model/network-model.js';
 
 export interface FakeDhcpSession {
   request: DhcpRequest;
@@ -133,4 +142,27 @@ export function ra(o: Partial<NdiscConfig> = {}): NdiscConfig {
 /** Resolves after the fake platform's calls and the promise chains they start have run (no timers involved). */
 export async function drain(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}
+
+/**
+ * Core as daemon.ts wires it, on the fake platform: config, event bus, device
+ * kinds (ethernet, veth, loopback), devices following the live model. The
+ * named links are added up, as another tool would.
+ */
+export async function fakeCore(linkNames: string[], logger: Logger) {
+  const config = new MergedConfig();
+  const events = new LocalEventBus(logger);
+  const kinds = new KindRegistry();
+  kinds.load([ethernetKind, vethKind, loopbackKind], () => undefined);
+  const devices = new DeviceManager(kinds, events, logger, config);
+  const model = new LiveNetworkModel(events, logger);
+  events.on('link.added', ({ link }) => devices.addLink(link));
+  events.on('link.changed', ({ link, previous }) => devices.changeLink(link, previous));
+  events.on('link.removed', ({ link }) => devices.removeLink(link));
+  const platform = new FakePlatform();
+  model.load(await platform.start((ev) => model.apply(ev)));
+  for (const l of model.links()) devices.addLink(l);
+  const links = Object.fromEntries(linkNames.map((name) => [name, platform.injectExternal({ type: 'add-link', link: { name, up: true } })!.ifindex]));
+  await drain();
+  return { config, events, kinds, devices, model, platform, links };
 }
