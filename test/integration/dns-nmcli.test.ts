@@ -147,7 +147,7 @@ describe('dns=default, rc-manager=file: a lease and a static profile through nmc
     await up('lease');
     const want = `${HEADER}search example.test\nnameserver 192.0.2.53\n`;
     await expect.poll(etc, { timeout: 10_000 }).toBe(want);
-    expect(own()).toBe(want);
+    await expect.poll(own, { timeout: 5_000 }).toBe(want);
     const show = (await d!.nmcli(['-t', '-f', 'IP4.DNS,IP4.DOMAIN', 'device', 'show', 'veth0'])).stdout;
     expect(parseTerse(show)).toEqual([['IP4.DNS[1]', '192.0.2.53'], ['IP4.DOMAIN[1]', 'example.test']]);
     expect(dnsBlock((await d!.nmcli([])).stdout)).toEqual([['servers: 192.0.2.53', 'domains: example.test', 'interface: veth0']]);
@@ -157,7 +157,7 @@ describe('dns=default, rc-manager=file: a lease and a static profile through nmc
     await up('static');
     const first = `${HEADER}search static.test example.test\nnameserver 198.51.100.53\nnameserver 192.0.2.53\n`;
     await expect.poll(etc, { timeout: 10_000 }).toBe(first);
-    expect(own()).toBe(first);
+    await expect.poll(own, { timeout: 5_000 }).toBe(first);
     const show = (await d!.nmcli(['-t', '-f', 'IP4.DNS,IP4.SEARCHES', 'device', 'show', 'veth2'])).stdout;
     expect(parseTerse(show)).toEqual([['IP4.DNS[1]', '198.51.100.53'], ['IP4.SEARCHES[1]', 'static.test']]);
     expect(dnsBlock((await d!.nmcli([])).stdout)).toEqual([
@@ -185,7 +185,8 @@ describe('dns=default, rc-manager=file: a lease and a static profile through nmc
     expect(r.code, r.stderr).toBe(0);
     // NetworkManager writes a resolv.conf with no servers rather than keeping stale ones.
     await expect.poll(etc, { timeout: 10_000 }).toBe(HEADER);
-    expect(own()).toBe(HEADER);
+    // rc-manager=file writes /etc first and nmk's own copy right after: wait for both.
+    await expect.poll(own, { timeout: 5_000 }).toBe(HEADER);
     expect((await d!.nmcli([])).stdout).not.toContain('DNS configuration:');
   });
 });
