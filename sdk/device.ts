@@ -1,4 +1,5 @@
-import type { Link, LinkSpec } from './platform.js';
+import type { Logger } from './logger.js';
+import type { Link, LinkSpec, Platform } from './platform.js';
 import type { ConnectionSettings } from './settings/types.js';
 
 /** What every part of nmk may read about a device (one per kernel link). */
@@ -93,6 +94,45 @@ export interface DeviceKind {
    * it unset, as NetworkManager does.
    */
   portOptions?: readonly PortOptionRow[];
+  /**
+   * What a profile asks of a device beyond link options (ethernet's
+   * wake-on-lan, a bridge's own VLANs): called once the link is configured
+   * and up at activation (not for a taken-over device: nothing is written
+   * then), and again on Device.Reapply with `reapply` set. Throws an
+   * NmkError naming the setting.property to fail the activation or refuse
+   * the reapply.
+   */
+  configure?(ctx: KindConfigureContext): Promise<void>;
+  /**
+   * On a controller's kind: what a port takes from its own profile that
+   * sysfs rows cannot say (a bridge port's VLANs), called once the port is
+   * attached, and on the port's Reapply.
+   */
+  configurePort?(ctx: PortConfigureContext): Promise<void>;
+}
+
+/** What a kind's configure slot gets. */
+export interface KindConfigureContext {
+  device: DeviceView;
+  /** The applied settings (on reapply: the new ones). */
+  settings: ConnectionSettings;
+  /** On reapply: the settings applied before, to change only what differs. */
+  previous?: ConnectionSettings;
+  reapply: boolean;
+  platform: Platform;
+  logger: Logger;
+}
+
+/** What a controller kind's configurePort slot gets. */
+export interface PortConfigureContext {
+  port: DeviceView;
+  controller: DeviceView;
+  /** The port profile's applied settings (on reapply: the new ones). */
+  settings: ConnectionSettings;
+  previous?: ConnectionSettings;
+  reapply: boolean;
+  platform: Platform;
+  logger: Logger;
 }
 
 /** One port option: a setting property and the sysfs file that takes it. */

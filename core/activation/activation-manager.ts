@@ -388,6 +388,7 @@ export class ActivationManager {
     const mac = clonedMacFor(ac.applied, d, this.auto);
     if (mac && mac !== d.link.mac) change.mac = mac;
     await this.platform().setLink(d.ifindex, change);
+    await d.kindRow.configure?.({ device: d, settings: ac.applied, reapply: false, platform: this.platform(), logger: this.logger });
   }
 
   /**
@@ -437,6 +438,7 @@ export class ActivationManager {
         throw new NmkError('PLATFORM', `${row.setting}.${row.property} = ${text}: ${err instanceof Error ? err.message : String(err)}`, { key: `${row.setting}.${row.property}` });
       }
     }
+    await kind.configurePort?.({ port: d, controller: c, settings: ac.applied, reapply: false, platform, logger: this.logger });
     if (!kind.afterPorts || !kind.linkSpec) return;
     const info = this.links.linkSpecOf(kind, controller.applied).info ?? {};
     const naming = Object.fromEntries(Object.entries(info).filter(([k, v]) => kind.afterPorts!.includes(k) && v === d.name));
@@ -485,6 +487,9 @@ export class ActivationManager {
     if (typeof plan === 'string') throw new NmkError('INCOMPATIBLE_CONNECTION', `cannot reapply to ${d.name}: ${plan}`);
     const platform = this.platform();
     if (plan.mtu !== undefined || plan.options) await platform.setLink(d.ifindex, { ...(plan.mtu !== undefined ? { mtu: plan.mtu } : {}), ...(plan.options ? { options: plan.options } : {}) });
+    const hook = { settings: next, previous: ac.applied, reapply: true, platform, logger: this.logger };
+    await d.kindRow.configure?.({ device: d, ...hook });
+    if (ac.controller) await ac.controller.device.kindRow.configurePort?.({ port: d, controller: ac.controller.device, ...hook });
     if (!ac.controller) {
       const plans = [planIp(next, 4, d.deviceType, d.name, d.ifindex), planIp(next, 6, d.deviceType, d.name, d.ifindex)];
       const wanted = new Set<string>();
