@@ -35,9 +35,10 @@ interface Outcome {
   parts: string;
 }
 
+/** RSS once the daemon is quiet and V8 gave back what its last collection freed (15 s: bench/memory-idle.ts). */
 async function settledRss(pid: number): Promise<number> {
   await waitQuiet(pid);
-  await sleep(1000);
+  await sleep(15_000);
   return treeRssMB(pid);
 }
 

@@ -116,7 +116,7 @@ export interface CompiledNmkd {
  * The compiled nmkd (`npm run build`) in `ns` on a private bus with a fresh
  * root holding these keyfiles (name -> text); resolves at its "ready" line.
  */
-export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles: Record<string, string> = {}): Promise<CompiledNmkd> {
+export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles: Record<string, string> = {}, conf?: string): Promise<CompiledNmkd> {
   if (!fs.existsSync(NMKD)) throw new Error(`${NMKD} is missing: run npm run build first`);
   const bus: PrivateBus = await startPrivateBus();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-bench-'));
@@ -136,6 +136,10 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
     const dir = path.join(root, 'etc/nmk/system-connections');
     fs.mkdirSync(dir, { recursive: true });
     for (const [name, text] of Object.entries(keyfiles)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
+    if (conf !== undefined) {
+      fs.mkdirSync(path.join(root, 'etc/nmk/conf.d'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'etc/nmk/conf.d/bench.conf'), conf);
+    }
     // NMKD_NODE_FLAGS (node options to try, e.g. V8 heap limits) reaches the launcher through the environment.
     child = spawn('ip', ['netns', 'exec', ns.name, NMKD_LAUNCHER, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', profile], {
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -59,8 +59,8 @@ process.on('uncaughtException', (err) => daemon.logger.error('uncaught exception
 process.on('unhandledRejection', (err) => daemon.logger.error('unhandled rejection', { err: err as Error }));
 
 // Garbage from start-up and from event storms is collected once the daemon is quiet, not kept at the peak.
-startIdleGc();
-daemon.start().catch(async (err) => {
+const idleGc = startIdleGc();
+daemon.start().then(() => idleGc.burstEnded(), async (err) => {
   daemon.logger.error(`start-up failed: ${String(err)}`, { code: (err as any)?.code });
   await daemon.stop('startup-failure').catch(() => undefined);
   process.exit(1);

@@ -8,7 +8,7 @@
 import { NMActiveConnectionState, NMActiveConnectionStateReason, NMDeviceStateReason, NmkError, type ConfigView, type EventBus, type Logger, type NetworkModel } from '../../sdk/index.js';
 import { connectBus } from '../dbus/connection.js';
 import { ObjectTree } from '../dbus/object-tree.js';
-import { ACTIVATION_DRIVEN_PROPERTIES, deviceInterfaces, LINK_DRIVEN_PROPERTIES, type DeviceControl } from '../dbus/nm/device-object.js';
+import { ACTIVATION_DRIVEN_PROPERTIES, deviceInterfaceTable, LINK_DRIVEN_PROPERTIES, type DeviceControl } from '../dbus/nm/device-object.js';
 import { ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES, activeConnectionInterface } from '../dbus/nm/active-connection-object.js';
 import { ACTIVATION_MANAGER_PROPERTIES, activationRows, mergeRows, overallState } from '../dbus/nm/activation-rows.js';
 import { IP4_CONFIG_IFACE, IP6_CONFIG_IFACE, IP_CONFIG_PROPERTIES, IP_DNS_PROPERTIES, ipConfigInterface } from '../dbus/nm/ip-config-object.js';
@@ -106,7 +106,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   ]);
   const store = o.settings;
   tree.export(SETTINGS_PATH, [settingsInterface(store, o.secretAgents)]);
-  for (const p of store.profiles()) tree.export(p.path, [connectionInterface(p, store, o.secretAgents, o.timestamps)]);
+  // One Settings.Connection interface for every profile's object (the profile is the target).
+  const connectionDef = connectionInterface(store, o.secretAgents, o.timestamps);
+  for (const p of store.profiles()) tree.export(p.path, [connectionDef], p);
   tree.export(DNS_MANAGER_PATH, [dnsManagerInterface(o.config, o.dns)]);
   // Secret agents: registered here, called back on this connection, dropped when they leave the bus.
   const agents = o.secretAgents;
@@ -155,10 +157,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     },
     delete: (d) => activation.deleteDevice(d),
   };
-  const exportDevice = (d: Device) => {
-    const [common, ...typed] = deviceInterfaces(d, devices, control);
-    tree.export(d.path, [o.connectivity ? mergeRows(common!, connectivityDeviceRows(o.connectivity, d)) : common!, ...typed]);
-  };
+  // One set of rows per device kind, shared by all its devices (each device is its object's target).
+  const deviceDefs = deviceInterfaceTable(devices, control, o.connectivity ? connectivityDeviceRows(o.connectivity) : undefined);
+  const exportDevice = (d: Device) => tree.export(d.path, deviceDefs(d.kindRow), d);
   /** The IP config objects of the device on this link, when an active connection gives it some. */
   const markIpConfig = (ifindex: number, family: 4 | 6) => {
     const ac = devices.byIfindex(ifindex)?.active;
@@ -187,6 +188,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       lastBest[family] = best;
     }
   };
+  const activeDef = activeConnectionInterface((f) => activation.bestDefault(f));
   /** DHCP4Config/DHCP6Config objects exported now (one per active connection holding a lease). */
   const dhcpExported = new Set<string>();
   const subs = [
@@ -212,7 +214,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     o.events.on('connection.added', ({ uuid, path }) => {
       const p = store.get(uuid);
       if (!p) return;
-      tree.export(path, [connectionInterface(p, store, o.secretAgents, o.timestamps)]);
+      tree.export(path, [connectionDef], p);
       tree.changed(SETTINGS_PATH, SETTINGS_IFACE, ['Connections']);
       tree.emitSignal(SETTINGS_PATH, SETTINGS_IFACE, 'NewConnection', [path], LIST_SIGNAL);
     }),
@@ -230,9 +232,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       const ac = activation.get(path);
       if (oldState === NMActiveConnectionState.UNKNOWN && ac) {
         const ifindex = () => ac.device.ifindex;
-        tree.export(path, [activeConnectionInterface(ac, (f) => activation.bestDefault(f))]);
-        tree.export(ac.ip4Path, [ipConfigInterface(4, o.model, ifindex, () => ipDnsView(ac, 4))]);
-        tree.export(ac.ip6Path, [ipConfigInterface(6, o.model, ifindex, () => ipDnsView(ac, 6))]);
+        tree.export(path, [activeDef], ac);
+        tree.export(ac.ip4Path, [ipConfigInterface(4, o.model)], { ifindex, dns: () => ipDnsView(ac, 4) });
+        tree.export(ac.ip6Path, [ipConfigInterface(6, o.model)], { ifindex, dns: () => ipDnsView(ac, 6) });
       }
       tree.changed(path, ACTIVE_IFACE, ACTIVE_STATE_PROPERTIES);
       refreshDefaults();
@@ -259,7 +261,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       const iface = family === 4 ? DHCP4_CONFIG_IFACE : DHCP6_CONFIG_IFACE;
       if (has && !dhcpExported.has(dhcpPath)) {
         dhcpExported.add(dhcpPath);
-        tree.export(dhcpPath, [dhcpConfigInterface(family, () => lease()?.options ?? {})]);
+        tree.export(dhcpPath, [dhcpConfigInterface(family)], () => lease()?.options ?? {});
       } else if (!has && dhcpExported.delete(dhcpPath)) tree.unexport(dhcpPath);
       else if (has) tree.changed(dhcpPath, iface, ['Options']);
       // NameserverData is IPv4's only (IP6Config has the legacy Nameservers alone).

@@ -113,3 +113,32 @@ describe('startIdleGc while nothing happens', () => {
     stop();
   });
 });
+
+describe('startIdleGc after a burst the caller announces', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('collects at the next quiet check even when the heap moved less than busyBytes, once', async () => {
+    let used = 10 * MB;
+    let cpu = 0;
+    const gc = vi.fn();
+    const idle = startIdleGc({ intervalMs: 1000, idleIntervalMs: 30_000, usedBytes: () => used, cpuMs: () => cpu, gc, busyBytes: 8 * MB });
+    // Quiet, small moves: the back-off grows and nothing is collected.
+    for (let i = 0; i < 5; i++) {
+      used += MB / 4;
+      await vi.advanceTimersByTimeAsync(20_000);
+    }
+    expect(gc).not.toHaveBeenCalled();
+    idle.burstEnded();
+    // A busy interval first: no collection while the CPU works.
+    cpu += 500;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(gc).not.toHaveBeenCalled();
+    // The next quiet check, one interval later (not after the back-off), collects.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    idle();
+  });
+});

@@ -58,8 +58,18 @@ export function exposedGc(): () => void {
   }
 }
 
-/** Starts the checks; returns the function that stops them. The timer never keeps the process alive. */
-export function startIdleGc(opts: IdleGcOptions = {}): () => void {
+export interface IdleGc {
+  (): void;
+  /**
+   * The end of a burst the caller knows of (start-up done): checks come
+   * every `intervalMs` again and the next quiet one collects whatever the
+   * heap moved, so an idle daemon does not wait for the back-off to shrink.
+   */
+  burstEnded(): void;
+}
+
+/** Starts the checks; returns the function that stops them (with burstEnded). The timer never keeps the process alive. */
+export function startIdleGc(opts: IdleGcOptions = {}): IdleGc {
   const used = opts.usedBytes ?? heapAndExternal;
   const gc = opts.gc ?? exposedGc();
   const cpu = opts.cpuMs ?? processCpuMs;
@@ -72,6 +82,7 @@ export function startIdleGc(opts: IdleGcOptions = {}): () => void {
   let moved = 0;
   let delay = fast;
   let timer: NodeJS.Timeout | undefined;
+  let collectNext = false;
   const check = () => {
     const now = used();
     moved += Math.abs(now - previous);
@@ -79,11 +90,12 @@ export function startIdleGc(opts: IdleGcOptions = {}): () => void {
     const cpuNow = cpu();
     const busy = cpuNow - cpuBefore >= delay * quietShare;
     cpuBefore = cpuNow;
-    if (!busy && moved >= busyBytes) {
+    if (!busy && (moved >= busyBytes || collectNext)) {
       gc();
       previous = used();
       cpuBefore = cpu();
       moved = 0;
+      collectNext = false;
     }
     delay = busy || moved >= busyBytes ? fast : Math.min(delay * 2, slow);
     arm();
@@ -93,5 +105,12 @@ export function startIdleGc(opts: IdleGcOptions = {}): () => void {
     timer.unref();
   };
   arm();
-  return () => clearTimeout(timer);
+  const stop = (() => clearTimeout(timer)) as IdleGc;
+  stop.burstEnded = () => {
+    collectNext = true;
+    delay = fast;
+    clearTimeout(timer);
+    arm();
+  };
+  return stop;
 }

@@ -41,14 +41,23 @@ export interface CompiledInterface {
 /** Called for a property left out of a dict because its getter threw or returned a bad value. */
 export type PropertyFault = (path: string, iface: CompiledInterface, property: CompiledProperty, err: unknown) => void;
 
+/**
+ * Compiled interfaces by their definition: a shared InterfaceDef (one per
+ * device kind, one for all active connections) is checked and indexed once,
+ * whatever the number of objects exporting it.
+ */
+const compiledDefs = new WeakMap<InterfaceDef, CompiledInterface>();
+const interfaceXmls = new WeakMap<InterfaceDef, string>();
+
 export class ExportedObject {
   readonly interfaces: ReadonlyMap<string, CompiledInterface>;
-  private xml?: string;
 
   /** Checks every row; throws an Error naming the path, interface and row at fault. */
   constructor(
     readonly path: string,
     private readonly defs: readonly InterfaceDef[],
+    /** What the rows' getters, setters and handlers get as their last argument. */
+    readonly target?: unknown,
   ) {
     if (!isObjectPath(path)) throw new Error(`cannot export '${path}': not a valid object path`);
     const interfaces = new Map<string, CompiledInterface>();
@@ -57,32 +66,40 @@ export class ExportedObject {
       if (!isInterfaceName(def?.name)) throw new Error(`${where}: not a valid interface name`);
       if (STANDARD_SHAPES[def.name]) throw new Error(`${where}: the D-Bus layer serves it itself`);
       if (interfaces.has(def.name)) throw new Error(`${where}: listed twice`);
-      interfaces.set(def.name, compileInterface(def, where));
+      let compiled = compiledDefs.get(def);
+      if (!compiled) compiledDefs.set(def, (compiled = compileInterface(def, where)));
+      interfaces.set(def.name, compiled);
     }
     this.interfaces = interfaces;
   }
 
-  /** The object's own <interface> elements (built on first use). */
+  /** The object's own <interface> elements (each interface's built on first use, shared). */
   interfaceXml(): string {
-    return (this.xml ??= this.defs.map((d) => interfaceXml(d)).join(''));
+    return this.defs
+      .map((d) => {
+        let xml = interfaceXmls.get(d);
+        if (xml === undefined) interfaceXmls.set(d, (xml = interfaceXml(d)));
+        return xml;
+      })
+      .join('');
   }
 
   /** Every interface with its properties: the a{sa{sv}} of GetManagedObjects and InterfacesAdded, in wire form. */
   allProperties(onFault: PropertyFault): Record<string, Record<string, Variant>> {
     const out: Record<string, Record<string, Variant>> = {};
-    for (const iface of this.interfaces.values()) out[iface.name] = readProperties(this.path, iface, undefined, onFault);
+    for (const iface of this.interfaces.values()) out[iface.name] = readProperties(this, iface, undefined, onFault);
     return out;
   }
 }
 
 /** One property's current value as a wire-form Variant. Throws what the getter throws, or a ValueError. */
-export function readProperty(property: CompiledProperty): Variant {
-  return new Variant(property.type.text, toWire(property.type, property.row.get()));
+export function readProperty(property: CompiledProperty, target: unknown): Variant {
+  return new Variant(property.type.text, toWire(property.type, property.row.get(target)));
 }
 
 /** An interface's properties (all, or those in `only`) as a wire-form a{sv}, skipping faulty ones. */
 export function readProperties(
-  path: string,
+  object: ExportedObject,
   iface: CompiledInterface,
   only: ReadonlySet<string> | undefined,
   onFault: PropertyFault,
@@ -91,9 +108,9 @@ export function readProperties(
   for (const property of iface.propertyList) {
     if (only && !only.has(property.row.name)) continue;
     try {
-      out[property.row.name] = readProperty(property);
+      out[property.row.name] = readProperty(property, object.target);
     } catch (err) {
-      onFault(path, iface, property, err);
+      onFault(object.path, iface, property, err);
     }
   }
   return out;

@@ -117,12 +117,13 @@ export class ObjectTree {
    * Export an object. It answers calls at once; then, below the ObjectManager
    * root, InterfacesAdded is sent with its current properties. Throws an
    * Error naming the row for bad rows, or when the path is already exported.
+   * `target` reaches the rows' getters, setters and handlers (shared rows).
    */
-  export(path: string, interfaces: readonly InterfaceDef[]): void {
+  export(path: string, interfaces: readonly InterfaceDef[], target?: unknown): void {
     if (this.closed) throw new Error(`cannot export ${path}: the object tree is closed`);
     if (this.objects.has(path)) throw new Error(`cannot export ${path}: already exported`);
     if (interfaces.length === 0) throw new Error(`cannot export ${path}: an object needs at least one interface`);
-    const object = new ExportedObject(path, interfaces);
+    const object = new ExportedObject(path, interfaces, target);
     this.objects.set(path, object);
     this.paths.add(path);
     if (this.managerPath !== null && isBelow(path, this.managerPath)) {
@@ -290,7 +291,7 @@ export class ObjectTree {
         throw new DBusError(this.failedErrorName, `${iface.name}.${msg.member} returned an invalid result`);
       }
     };
-    const result = method.row.handler(msg.body, caller);
+    const result = method.row.handler(msg.body, caller, object.target);
     return isPromiseLike(result) ? Promise.resolve(result).then(toReply) : toReply(result);
   }
 
@@ -404,7 +405,7 @@ export class ObjectTree {
   private sendChanges(object: ExportedObject, changes: PendingChanges): void {
     if (this.objects.get(object.path) !== object) return; // unexported (or replaced) meanwhile
     for (const [iface, names] of changes) {
-      const dict = readProperties(object.path, iface, names, this.onFault);
+      const dict = readProperties(object, iface, names, this.onFault);
       if (Object.keys(dict).length > 0) this.sendSignal(object.path, PROPERTIES, 'PropertiesChanged', 'sa{sv}as', [iface.name, dict, []]);
     }
   }

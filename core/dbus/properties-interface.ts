@@ -25,7 +25,7 @@ export interface PropertiesHost {
 
 export function getProperty(host: PropertiesHost, object: ExportedObject, [ifaceName, name]: [string, string]): ReplyBody {
   const [iface, property] = findProperty(host, object, ifaceName, name);
-  const value = property.row.get(); // what it throws is the reply
+  const value = property.row.get(object.target); // what it throws is the reply
   let wire: unknown;
   try {
     wire = toWire(property.type, value);
@@ -39,10 +39,10 @@ export function getProperty(host: PropertiesHost, object: ExportedObject, [iface
 export function getAllProperties(host: PropertiesHost, object: ExportedObject, [ifaceName]: [string]): ReplyBody {
   let dict: Record<string, Variant> = {};
   if (ifaceName === '') {
-    for (const iface of object.interfaces.values()) Object.assign(dict, readProperties(object.path, iface, undefined, host.onFault));
+    for (const iface of object.interfaces.values()) Object.assign(dict, readProperties(object, iface, undefined, host.onFault));
   } else {
     const iface = object.interfaces.get(ifaceName);
-    if (iface) dict = readProperties(object.path, iface, undefined, host.onFault);
+    if (iface) dict = readProperties(object, iface, undefined, host.onFault);
     else if (!host.isStandardInterface(ifaceName)) throw unknownInterface(object, ifaceName);
   }
   return { signature: 'a{sv}', body: [dict] };
@@ -68,7 +68,7 @@ export function setProperty(
     host.announce(object, iface, name);
     return NO_REPLY;
   };
-  const stored = property.row.set(value.value, caller);
+  const stored = property.row.set(value.value, caller, object.target);
   return isPromiseLike(stored) ? Promise.resolve(stored).then(announce) : announce();
 }
 

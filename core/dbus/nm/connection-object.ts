@@ -35,26 +35,30 @@ export function publicSettings(p: Profile, timestamps?: TimestampView): WireSett
   return t ? { ...wire, connection: { ...wire.connection, timestamp: variant('t', BigInt(t)) } } : wire;
 }
 
-export function connectionInterface(p: Profile, store: SettingsStore, agents?: SecretAgents, timestamps?: TimestampView): InterfaceDef {
+/**
+ * The Settings.Connection interface, built once and shared by every
+ * profile's object: the profile is each object's target.
+ */
+export function connectionInterface(store: SettingsStore, agents?: SecretAgents, timestamps?: TimestampView): InterfaceDef<Profile> {
   /** After an update, the caller's agents keep its agent-owned secrets (NetworkManager sends SaveSecrets; no reply is awaited). */
-  const update = async (settings: ConnectionSettings, persist: Parameters<SettingsStore['update']>[2], caller: { uid: number }, plugin?: string) => {
+  const update = async (p: Profile, settings: ConnectionSettings, persist: Parameters<SettingsStore['update']>[2], caller: { uid: number }, plugin?: string) => {
     await store.update(p, settings, persist, plugin);
     agents?.saveSecrets({ path: p.path, id: p.id, settings }, { uid: caller.uid }).catch(() => undefined);
   };
   return {
     name: CONNECTION_IFACE,
     properties: [
-      { name: 'Unsaved', signature: 'b', access: 'read', get: () => Boolean(p.stored.runtime) },
-      { name: 'Flags', signature: 'u', access: 'read', get: () => (p.stored.runtime ? FLAG_UNSAVED : 0) | (isGenerated(p) ? FLAGS_EXTERNAL : 0) },
-      { name: 'Filename', signature: 's', access: 'read', get: () => p.stored.file },
+      { name: 'Unsaved', signature: 'b', access: 'read', get: (p) => Boolean(p.stored.runtime) },
+      { name: 'Flags', signature: 'u', access: 'read', get: (p) => (p.stored.runtime ? FLAG_UNSAVED : 0) | (isGenerated(p) ? FLAGS_EXTERNAL : 0) },
+      { name: 'Filename', signature: 's', access: 'read', get: (p) => p.stored.file },
     ],
     methods: [
-      { name: 'GetSettings', in: [], out: [['settings', 'a{sa{sv}}']], handler: () => publicSettings(p, timestamps) },
+      { name: 'GetSettings', in: [], out: [['settings', 'a{sa{sv}}']], handler: (_a, _caller, p) => publicSettings(p, timestamps) },
       {
         name: 'GetSecrets',
         in: [['setting_name', 's']],
         out: [['secrets', 'a{sa{sv}}']],
-        handler: ([setting], caller) => {
+        handler: ([setting], caller, p) => {
           requirePrivileged(caller, `read the secrets of '${p.id}'`);
           // NetworkManager answers only for a setting the profile has (an empty name is none).
           if (!setting || p.settings[setting] === undefined) {
@@ -73,32 +77,32 @@ export function connectionInterface(p: Profile, store: SettingsStore, agents?: S
         name: 'Update',
         in: [['properties', 'a{sa{sv}}']],
         out: [],
-        handler: async ([props], caller) => {
+        handler: async ([props], caller, p) => {
           requirePrivileged(caller, `modify '${p.id}'`);
-          await update(settingsFromWire(props), 'disk', caller);
+          await update(p, settingsFromWire(props), 'disk', caller);
         },
       },
       {
         name: 'UpdateUnsaved',
         in: [['properties', 'a{sa{sv}}']],
         out: [],
-        handler: async ([props], caller) => {
+        handler: async ([props], caller, p) => {
           requirePrivileged(caller, `modify '${p.id}'`);
-          await update(settingsFromWire(props), 'memory', caller);
+          await update(p, settingsFromWire(props), 'memory', caller);
         },
       },
       {
         name: 'Update2',
         in: [['settings', 'a{sa{sv}}'], ['flags', 'u'], ['args', 'a{sv}']],
         out: [['result', 'a{sv}']],
-        handler: async ([props, flags, args], caller) => {
+        handler: async ([props, flags, args], caller, p) => {
           // Flags and arguments first, as NetworkManager checks them before anything else.
           const persist = update2Persist(Number(flags));
           const plugin = pluginArgument(args);
           requirePrivileged(caller, `modify '${p.id}'`);
           // An empty settings dict means "keep the settings, change only where they are stored".
           const next = props && Object.keys(props).length ? settingsFromWire(props) : p.settings;
-          await update(next, persist, caller, plugin);
+          await update(p, next, persist, caller, plugin);
           return {};
         },
       },
@@ -106,7 +110,7 @@ export function connectionInterface(p: Profile, store: SettingsStore, agents?: S
         name: 'Save',
         in: [],
         out: [],
-        handler: async (_a, caller) => {
+        handler: async (_a, caller, p) => {
           requirePrivileged(caller, `save '${p.id}'`);
           await store.update(p, p.settings, 'disk');
         },
@@ -115,7 +119,7 @@ export function connectionInterface(p: Profile, store: SettingsStore, agents?: S
         name: 'Delete',
         in: [],
         out: [],
-        handler: async (_a, caller) => {
+        handler: async (_a, caller, p) => {
           requirePrivileged(caller, `delete '${p.id}'`);
           await store.delete(p);
         },
@@ -124,7 +128,7 @@ export function connectionInterface(p: Profile, store: SettingsStore, agents?: S
         name: 'ClearSecrets',
         in: [],
         out: [],
-        handler: (_a, caller) => {
+        handler: (_a, caller, p) => {
           requirePrivileged(caller, `clear the secrets of '${p.id}'`);
           throw new NmkError('INVALID_ARGUMENT', 'clearing secrets is not supported by this version of nmk');
         },

@@ -46,10 +46,10 @@ export function connectivityManagerRows(c: Connectivity): Pick<InterfaceDef, 'pr
   };
 }
 
-export function connectivityDeviceRows(c: Connectivity, d: DeviceView): Pick<InterfaceDef, 'properties'> {
-  return {
-    properties: [ro('Ip4Connectivity', 'u', () => c.deviceState(d, 4)), ro('Ip6Connectivity', 'u', () => c.deviceState(d, 6))],
-  };
+/** The device rows, shared by every device object (the device is the rows' target). */
+export function connectivityDeviceRows(c: Connectivity): Pick<InterfaceDef<DeviceView>, 'properties'> {
+  const row = (name: string, family: 4 | 6): PropertyRow<DeviceView> => ({ name, signature: 'u', access: 'read', get: (d) => c.deviceState(d, family) });
+  return { properties: [row('Ip4Connectivity', 4), row('Ip6Connectivity', 6)] };
 }
 
 /** What the object tree needs to announce changes. */

@@ -3,11 +3,12 @@
  * interface as rows, plus the type interfaces its kind contributes (rows from
  * the device plugin), which libnm uses to pick the device's class.
  */
-import { NMDeviceCap, NMDeviceStateReason, type ConnectionSettings, type DeviceLookup, type DeviceView } from '../../../sdk/index.js';
+import { NMDeviceCap, NMDeviceStateReason, type ConnectionSettings, type DeviceKind, type DeviceLookup } from '../../../sdk/index.js';
 import { settingsFromWire, settingsToWire } from '../../settings/dbus-form.js';
 import type { Device } from '../../devices/device.js';
 import { DBusError } from '../errors.js';
 import type { InterfaceDef, PropertyRow } from '../rows.js';
+import { mergeRows } from './activation-rows.js';
 import { requirePrivileged } from './auth.js';
 import { DEVICE_IFACE, NO_OBJECT } from './paths.js';
 
@@ -28,35 +29,56 @@ export interface DeviceControl {
   delete(device: Device): Promise<void>;
 }
 
-const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
+const ro = (name: string, signature: string, get: (d: Device) => unknown): PropertyRow<Device> => ({ name, signature, access: 'read', get });
 
-export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: DeviceControl): InterfaceDef[] {
-  const kind = d.kindRow;
-  const common: InterfaceDef = {
+/**
+ * The interfaces of a device object, shared by every device of a kind: the
+ * rows get the device as their target (ObjectTree.export's third argument),
+ * so a thousand devices hold no rows of their own. `extra` adds rows to the
+ * common interface (connectivity's Ip4Connectivity/Ip6Connectivity).
+ */
+export function deviceInterfaceTable(lookup: DeviceLookup, control: DeviceControl, extra?: Pick<InterfaceDef<Device>, 'properties'>): (kind: DeviceKind) => InterfaceDef<Device>[] {
+  const common = commonInterface(lookup, control, extra);
+  const byKind = new Map<DeviceKind, InterfaceDef<Device>[]>();
+  return (kind) => {
+    let defs = byKind.get(kind);
+    if (!defs) {
+      const typed = kind.dbus.map<InterfaceDef<Device>>((iface) => ({
+        name: iface.interface,
+        properties: iface.properties.map((p) => ro(p.name, p.signature, (d) => p.get(d, lookup))),
+      }));
+      byKind.set(kind, (defs = [common, ...typed]));
+    }
+    return defs;
+  };
+}
+
+function commonInterface(lookup: DeviceLookup, control: DeviceControl, extra?: Pick<InterfaceDef<Device>, 'properties'>): InterfaceDef<Device> {
+  const base: InterfaceDef<Device> = {
     name: DEVICE_IFACE,
     properties: [
-      ro('Udi', 's', () => (kind.software ? `/sys/devices/virtual/net/${d.name}` : `/sys/class/net/${d.name}`)),
+      ro('Udi', 's', (d) => (d.kindRow.software ? `/sys/devices/virtual/net/${d.name}` : `/sys/class/net/${d.name}`)),
       ro('Path', 's', () => ''),
-      ro('Interface', 's', () => d.name),
-      ro('IpInterface', 's', () => (d.link.up ? d.name : '')),
-      ro('Driver', 's', () => DRIVERS[d.link.kind] ?? (d.link.kind || 'unknown')),
+      ro('Interface', 's', (d) => d.name),
+      ro('IpInterface', 's', (d) => (d.link.up ? d.name : '')),
+      ro('Driver', 's', (d) => DRIVERS[d.link.kind] ?? (d.link.kind || 'unknown')),
       ro('DriverVersion', 's', () => ''),
       ro('FirmwareVersion', 's', () => ''),
-      ro('Capabilities', 'u', () => NMDeviceCap.NM_SUPPORTED | NMDeviceCap.CARRIER_DETECT | (kind.software ? NMDeviceCap.IS_SOFTWARE : 0)),
+      ro('Capabilities', 'u', (d) => NMDeviceCap.NM_SUPPORTED | NMDeviceCap.CARRIER_DETECT | (d.kindRow.software ? NMDeviceCap.IS_SOFTWARE : 0)),
       ro('Ip4Address', 'u', () => 0),
-      ro('State', 'u', () => d.state),
-      ro('StateReason', '(uu)', () => [d.state, d.stateReason]),
-      ro('ActiveConnection', 'o', () => d.active?.path ?? NO_OBJECT),
-      ro('Ip4Config', 'o', () => (d.active ? d.active.ip4Path : NO_OBJECT)),
-      ro('Dhcp4Config', 'o', () => (d.active?.dynamic.get(4)?.leases.has('dhcp4') ? d.active.dhcpPath(4) : NO_OBJECT)),
-      ro('Ip6Config', 'o', () => (d.active ? d.active.ip6Path : NO_OBJECT)),
-      ro('Dhcp6Config', 'o', () => (d.active?.dynamic.get(6)?.leases.has('dhcp6') ? d.active.dhcpPath(6) : NO_OBJECT)),
+      ro('State', 'u', (d) => d.state),
+      ro('StateReason', '(uu)', (d) => [d.state, d.stateReason]),
+      ro('ActiveConnection', 'o', (d) => d.active?.path ?? NO_OBJECT),
+      ro('Ip4Config', 'o', (d) => (d.active ? d.active.ip4Path : NO_OBJECT)),
+      ro('Dhcp4Config', 'o', (d) => (d.active?.dynamic.get(4)?.leases.has('dhcp4') ? d.active.dhcpPath(4) : NO_OBJECT)),
+      ro('Ip6Config', 'o', (d) => (d.active ? d.active.ip6Path : NO_OBJECT)),
+      ro('Dhcp6Config', 'o', (d) => (d.active?.dynamic.get(6)?.leases.has('dhcp6') ? d.active.dhcpPath(6) : NO_OBJECT)),
       {
         name: 'Managed',
         signature: 'b',
         access: 'readwrite',
-        get: () => d.managed,
-        set: (value, caller) => {
+        get: (d) => d.managed,
+        set: (value, caller, d) => {
           requirePrivileged(caller, `change whether ${d.name} is managed`);
           control.setManaged(d, Boolean(value));
         },
@@ -65,33 +87,33 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
         name: 'Autoconnect',
         signature: 'b',
         access: 'readwrite',
-        get: () => d.autoconnect,
-        set: (value, caller) => {
+        get: (d) => d.autoconnect,
+        set: (value, caller, d) => {
           requirePrivileged(caller, `change autoconnect of ${d.name}`);
           d.autoconnect = Boolean(value);
         },
       },
-      ro('FirmwareMissing', 'b', () => d.stateReason === NMDeviceStateReason.FIRMWARE_MISSING),
+      ro('FirmwareMissing', 'b', (d) => d.stateReason === NMDeviceStateReason.FIRMWARE_MISSING),
       ro('NmPluginMissing', 'b', () => false),
-      ro('DeviceType', 'u', () => d.deviceType),
+      ro('DeviceType', 'u', (d) => d.deviceType),
       ro('AvailableConnections', 'ao', () => []),
       ro('PhysicalPortId', 's', () => ''),
-      ro('Mtu', 'u', () => d.link.mtu),
+      ro('Mtu', 'u', (d) => d.link.mtu),
       ro('Metered', 'u', () => 0),
       ro('LldpNeighbors', 'aa{sv}', () => []),
       ro('Real', 'b', () => true),
       ro('Ip4Connectivity', 'u', () => 0),
       ro('Ip6Connectivity', 'u', () => 0),
-      ro('InterfaceFlags', 'u', () => (d.link.up ? IFACE_FLAG.UP : 0) | (d.link.carrier ? IFACE_FLAG.LOWER_UP | IFACE_FLAG.CARRIER : 0)),
-      ro('HwAddress', 's', () => d.link.mac.toUpperCase()),
-      ro('Ports', 'ao', () => lookup.portsOf(d.ifindex).map((p) => p.path)),
+      ro('InterfaceFlags', 'u', (d) => (d.link.up ? IFACE_FLAG.UP : 0) | (d.link.carrier ? IFACE_FLAG.LOWER_UP | IFACE_FLAG.CARRIER : 0)),
+      ro('HwAddress', 's', (d) => d.link.mac.toUpperCase()),
+      ro('Ports', 'ao', (d) => lookup.portsOf(d.ifindex).map((p) => p.path)),
     ],
     methods: [
       {
         name: 'Disconnect',
         in: [],
         out: [],
-        handler: async (_a, caller) => {
+        handler: async (_a, caller, d) => {
           requirePrivileged(caller, `disconnect ${d.name}`);
           if (!d.active) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
           // As in NetworkManager: a device the user disconnected does not autoconnect until told to.
@@ -103,7 +125,7 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
         name: 'Reapply',
         in: [['connection', 'a{sa{sv}}'], ['version_id', 't'], ['flags', 'u']],
         out: [],
-        handler: async ([connection, version, flags], caller) => {
+        handler: async ([connection, version, flags], caller, d) => {
           requirePrivileged(caller, `reapply settings to ${d.name}`);
           if (Number(flags) !== 0) throw new DBusError('org.freedesktop.NetworkManager.Device.InvalidArgument', `unknown Reapply flags 0x${Number(flags).toString(16)}`);
           if (!d.active) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
@@ -115,7 +137,7 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
         name: 'GetAppliedConnection',
         in: [['flags', 'u']],
         out: [['connection', 'a{sa{sv}}'], ['version_id', 't']],
-        handler: ([flags], caller) => {
+        handler: ([flags], caller, d) => {
           if (Number(flags) !== 0) throw new DBusError('org.freedesktop.NetworkManager.Device.InvalidArgument', `unknown GetAppliedConnection flags 0x${Number(flags).toString(16)}`);
           const ac = d.active;
           if (!ac) throw new DBusError('org.freedesktop.NetworkManager.Device.NotActive', `device ${d.name} is not active`);
@@ -128,20 +150,17 @@ export function deviceInterfaces(d: Device, lookup: DeviceLookup, control: Devic
         name: 'Delete',
         in: [],
         out: [],
-        handler: async (_a, caller) => {
+        handler: async (_a, caller, d) => {
           requirePrivileged(caller, `delete ${d.name}`);
-          if (!kind.software) throw new DBusError('org.freedesktop.NetworkManager.Device.NotSoftware', `${d.name} is not a software device; only those can be deleted`);
+          if (!d.kindRow.software) throw new DBusError('org.freedesktop.NetworkManager.Device.NotSoftware', `${d.name} is not a software device; only those can be deleted`);
           await control.delete(d);
         },
       },
     ],
     signals: [{ name: 'StateChanged', args: [['new_state', 'u'], ['old_state', 'u'], ['reason', 'u']] }],
   };
-  const typed = kind.dbus.map<InterfaceDef>((iface) => ({
-    name: iface.interface,
-    properties: iface.properties.map((p) => ro(p.name, p.signature, () => p.get(d, lookup))),
-  }));
-  return [common, ...typed];
+  // Rows of `extra` replace the placeholders of the same name.
+  return extra ? mergeRows(base, extra) : base;
 }
 
 /** Property names of the common interface that follow the kernel link. */

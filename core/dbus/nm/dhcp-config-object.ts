@@ -11,16 +11,21 @@ import { Variant } from '../values.js';
 export const DHCP4_CONFIG_IFACE = 'org.freedesktop.NetworkManager.DHCP4Config';
 export const DHCP6_CONFIG_IFACE = 'org.freedesktop.NetworkManager.DHCP6Config';
 
-export function dhcpConfigInterface(family: Family, options: () => Record<string, string>): InterfaceDef {
-  return {
+/** The lease's options, as the object's target. */
+export type DhcpOptionsSource = () => Record<string, string>;
+
+/** One interface per family, shared by every DHCP config object (each one's target reads its lease). */
+export function dhcpConfigInterface(family: Family): InterfaceDef<DhcpOptionsSource> {
+  return (SHARED[family] ??= {
     name: family === 4 ? DHCP4_CONFIG_IFACE : DHCP6_CONFIG_IFACE,
     properties: [
       {
         name: 'Options',
         signature: 'a{sv}',
         access: 'read',
-        get: () => Object.fromEntries(Object.entries(options()).map(([k, v]) => [k, new Variant('s', v)])),
+        get: (options) => Object.fromEntries(Object.entries(options()).map(([k, v]) => [k, new Variant('s', v)])),
       },
     ],
-  };
+  });
 }
+const SHARED: Partial<Record<Family, InterfaceDef<DhcpOptionsSource>>> = {};

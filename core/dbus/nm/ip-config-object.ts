@@ -31,7 +31,7 @@ export interface IpConfigDns {
 const NO_DNS: IpConfigDns = { nameservers: [], domains: [], searches: [], options: [], priority: 0 };
 
 const RTN_UNICAST = 1;
-const ro = (name: string, signature: string, get: () => unknown): PropertyRow => ({ name, signature, access: 'read', get });
+const ro = (name: string, signature: string, get: (t: IpConfigSource) => unknown): PropertyRow<IpConfigSource> => ({ name, signature, access: 'read', get });
 
 /** IPv4 in network byte order as a host uint32 on a little-endian machine (NetworkManager's in_addr_t on the wire). */
 function ip4ToU32(text: string): number {
@@ -50,13 +50,31 @@ function familyRoutes(model: NetworkModel, ifindex: number, family: Family): Rou
   return model.routes(ifindex).filter((r) => r.family === family && r.type === RTN_UNICAST);
 }
 
-export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: () => number, dns: () => IpConfigDns = () => NO_DNS): InterfaceDef {
+/** What one IP config object shows: the link it follows and its DNS (the rows' target). */
+export interface IpConfigSource {
+  ifindex(): number;
+  dns?(): IpConfigDns;
+}
+
+/**
+ * The IP4Config or IP6Config interface, built once and shared by every
+ * object of that family: each object's IpConfigSource is its target.
+ */
+export function ipConfigInterface(family: Family, model: NetworkModel): InterfaceDef<IpConfigSource> {
+  let byFamily = shared.get(model);
+  if (!byFamily) shared.set(model, (byFamily = {}));
+  return (byFamily[family] ??= buildIpConfigInterface(family, model));
+}
+const shared = new WeakMap<NetworkModel, Partial<Record<Family, InterfaceDef<IpConfigSource>>>>();
+
+function buildIpConfigInterface(family: Family, model: NetworkModel): InterfaceDef<IpConfigSource> {
   const v4 = family === 4;
-  const addresses = () => familyAddresses(model, ifindex(), family);
-  const routes = () => familyRoutes(model, ifindex(), family);
-  const gateway = () => bestDefaultRoute(routes())?.gateway ?? '';
-  const addressData = () =>
-    addresses().map((a) =>
+  const dns = (t: IpConfigSource) => t.dns?.() ?? NO_DNS;
+  const addresses = (t: IpConfigSource) => familyAddresses(model, t.ifindex(), family);
+  const routes = (t: IpConfigSource) => familyRoutes(model, t.ifindex(), family);
+  const gateway = (t: IpConfigSource) => bestDefaultRoute(routes(t))?.gateway ?? '';
+  const addressData = (t: IpConfigSource) =>
+    addresses(t).map((a) =>
       vardict([
         ['address', 's', a.address],
         ['prefix', 'u', a.prefixlen],
@@ -64,8 +82,8 @@ export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: 
         ['label', 's', v4 && a.label ? a.label : undefined],
       ]),
     );
-  const routeData = () =>
-    routes().map((r) =>
+  const routeData = (t: IpConfigSource) =>
+    routes(t).map((r) =>
       vardict([
         ['dest', 's', r.dst],
         ['prefix', 'u', r.dstLen],
@@ -75,31 +93,31 @@ export function ipConfigInterface(family: Family, model: NetworkModel, ifindex: 
       ]),
     );
   // Legacy forms: the first address carries the gateway; default routes and other tables are left out.
-  const legacyAddresses = () => {
-    const gw = gateway();
-    return addresses().map((a, i) =>
+  const legacyAddresses = (t: IpConfigSource) => {
+    const gw = gateway(t);
+    return addresses(t).map((a, i) =>
       v4 ? [ip4ToU32(a.address), a.prefixlen, i === 0 && gw ? ip4ToU32(gw) : 0] : [ip6Bytes(a.address), a.prefixlen, ip6Bytes(i === 0 && gw ? gw : '::')],
     );
   };
-  const legacyRoutes = () =>
-    routes()
+  const legacyRoutes = (t: IpConfigSource) =>
+    routes(t)
       .filter((r) => r.table === RouteTable.main && r.dstLen !== 0)
       .map((r) => (v4 ? [ip4ToU32(r.dst), r.dstLen, ip4ToU32(r.gateway ?? '0.0.0.0'), r.metric] : [ip6Bytes(r.dst), r.dstLen, ip6Bytes(r.gateway ?? '::'), r.metric]));
 
-  const common: PropertyRow[] = [
+  const common: PropertyRow<IpConfigSource>[] = [
     ro('Addresses', v4 ? 'aau' : 'a(ayuay)', legacyAddresses),
     ro('AddressData', 'aa{sv}', addressData),
     ro('Gateway', 's', gateway),
     ro('Routes', v4 ? 'aau' : 'a(ayuayu)', legacyRoutes),
     ro('RouteData', 'aa{sv}', routeData),
-    ro('Nameservers', v4 ? 'au' : 'aay', () => dns().nameservers.map((n) => (v4 ? ip4ToU32(n) : ip6Bytes(n.split('%')[0]!)))),
-    ro('Domains', 'as', () => dns().domains),
-    ro('Searches', 'as', () => dns().searches),
-    ro('DnsOptions', 'as', () => dns().options),
-    ro('DnsPriority', 'i', () => dns().priority),
+    ro('Nameservers', v4 ? 'au' : 'aay', (t) => dns(t).nameservers.map((n) => (v4 ? ip4ToU32(n) : ip6Bytes(n.split('%')[0]!)))),
+    ro('Domains', 'as', (t) => dns(t).domains),
+    ro('Searches', 'as', (t) => dns(t).searches),
+    ro('DnsOptions', 'as', (t) => dns(t).options),
+    ro('DnsPriority', 'i', (t) => dns(t).priority),
   ];
-  const only4: PropertyRow[] = [
-    ro('NameserverData', 'aa{sv}', () => dns().nameservers.map((n) => vardict([['address', 's', n]]))),
+  const only4: PropertyRow<IpConfigSource>[] = [
+    ro('NameserverData', 'aa{sv}', (t) => dns(t).nameservers.map((n) => vardict([['address', 's', n]]))),
     ro('WinsServers', 'au', () => []),
     ro('WinsServerData', 'as', () => []),
   ];

@@ -30,7 +30,7 @@ function shownVpnState(vac: VpnActiveConnection): number {
 
 export function vpnConnectionInterfaces(vac: VpnActiveConnection): InterfaceDef[] {
   const hasIp = () => vac.state >= NMActiveConnectionState.ACTIVATING && vac.state < NMActiveConnectionState.DEACTIVATED;
-  const active = mergeRows(activeConnectionInterface(vac, () => undefined), {
+  const active = mergeRows(activeConnectionInterface(() => undefined), {
     properties: [
       ro('SpecificObject', 'o', () => (vac.done ? NO_OBJECT : vac.base.path)),
       ro('Vpn', 'b', () => true),
@@ -62,9 +62,9 @@ export function exportVpnConnections(vpn: VpnManager, tree: ObjectTree, model: N
   const lastVpnState = new Map<string, number>();
   return vpn.onChange((vac, change) => {
     if (change === 'new') {
-      tree.export(vac.path, vpnConnectionInterfaces(vac));
-      tree.export(vac.ip4Path, [ipConfigInterface(4, model, () => vac.configIfindex, () => vpnDnsView(vac, 4))]);
-      tree.export(vac.ip6Path, [ipConfigInterface(6, model, () => vac.configIfindex, () => vpnDnsView(vac, 6))]);
+      tree.export(vac.path, vpnConnectionInterfaces(vac), vac);
+      tree.export(vac.ip4Path, [ipConfigInterface(4, model)], { ifindex: () => vac.configIfindex, dns: () => vpnDnsView(vac, 4) });
+      tree.export(vac.ip6Path, [ipConfigInterface(6, model)], { ifindex: () => vac.configIfindex, dns: () => vpnDnsView(vac, 6) });
       tree.changed(NM_PATH, NM_IFACE, ['ActiveConnections']);
       managerChanged();
       return;
