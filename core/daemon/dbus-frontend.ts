@@ -5,6 +5,7 @@
  * object per tick), then owns the name. The bus is required: failing to reach
  * it or to own the name stops start-up with a message naming the address.
  */
+import { ListThrottle } from '../dbus/list-throttle.js';
 import { NMActiveConnectionState, NMActiveConnectionStateReason, NMDeviceStateReason, NmkError, type ConfigView, type EventBus, type Logger, type NetworkModel } from '../../sdk/index.js';
 import { connectBus } from '../dbus/connection.js';
 import { ObjectTree } from '../dbus/object-tree.js';
@@ -70,6 +71,8 @@ export interface DBusFrontend {
 
 /** Signals that announce a change of a list property themselves: the list follows once per tick, not before each. */
 const LIST_SIGNAL = { flushFirst: false } as const;
+/** Devices/AllDevices announcements while links come and go by the thousand: at most 4 a second (core/dbus/list-throttle.ts). */
+const DEVICE_LIST_INTERVAL_MS = 250;
 
 export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFrontend> {
   const conn = await connectBus({ address: o.address, logger: o.logger });
@@ -189,18 +192,20 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     }
   };
   const activeDef = activeConnectionInterface((f) => activation.bestDefault(f));
+  // The whole path lists at most every DEVICE_LIST_INTERVAL_MS while links come and go by the thousand.
+  const deviceLists = new ListThrottle(() => tree.changed(NM_PATH, NM_IFACE, ['Devices', 'AllDevices']), DEVICE_LIST_INTERVAL_MS);
   /** DHCP4Config/DHCP6Config objects exported now (one per active connection holding a lease). */
   const dhcpExported = new Set<string>();
   const subs = [
     o.events.on('device.added', ({ device }) => {
       exportDevice(device as Device);
-      tree.changed(NM_PATH, NM_IFACE, ['Devices', 'AllDevices']);
+      deviceLists.changed();
       tree.emitSignal(NM_PATH, NM_IFACE, 'DeviceAdded', [device.path], LIST_SIGNAL);
       if (device.link.master) markPorts(device.link.master);
     }),
     o.events.on('device.removed', ({ device }) => {
       tree.unexport(device.path);
-      tree.changed(NM_PATH, NM_IFACE, ['Devices', 'AllDevices']);
+      deviceLists.changed();
       tree.emitSignal(NM_PATH, NM_IFACE, 'DeviceRemoved', [device.path], LIST_SIGNAL);
       if (device.link.master) markPorts(device.link.master);
       refreshManagerState();
@@ -295,6 +300,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   return {
     async stop() {
       for (const off of subs) off();
+      deviceLists.stop();
       offDns?.();
       offVpn?.();
       await stopAgents?.();
