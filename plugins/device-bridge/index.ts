@@ -1,5 +1,6 @@
 /** Linux bridges: Device.Bridge with its ports as Slaves. */
 import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, Tokens, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
+import { configureBridge, configurePort } from './configure.js';
 
 /**
  * bridge.* → the platform's bridge options. STP is always passed: NetworkManager
@@ -55,6 +56,9 @@ export const bridgeKind: DeviceKind = {
     const mac = settings.bridge?.['mac-address'];
     return { name: interfaceNameOf(settings), kind: 'bridge', info, ...(typeof mac === 'string' ? { mac } : {}) };
   },
+  // bridge.vlans and bridge-port.vlans (configure.ts).
+  configure: configureBridge,
+  configurePort,
 };
 
 export default definePlugin({
