@@ -5,6 +5,7 @@
  * unit tests. Everything here is plain data so that events can be queued,
  * coalesced and compared without touching the kernel again.
  */
+import type { BridgeVlan } from './settings/records/bridge-vlans.js';
 
 /** Address family as the kernel numbers it (AF_INET, AF_INET6). */
 export type Family = 4 | 6;
@@ -334,6 +335,44 @@ export interface Platform {
   /** Read a link's sysfs attribute, e.g. sysfs("bond0", "bonding/mode"). */
   readSysfs(ifname: string, attribute: string): Promise<string>;
   writeSysfs(ifname: string, attribute: string, value: string): Promise<void>;
+
+  /**
+   * The VLANs of a bridge itself (`bridge vlan ... self`) or of a bridge
+   * port, in VID order; a VID range comes back as one entry per VID. Empty
+   * for a link that is neither, or on a kernel without VLAN filtering.
+   */
+  bridgeVlans(ifindex: number): Promise<BridgeVlan[]>;
+  /**
+   * Make the VLANs of a bridge itself, or of a bridge port, exactly `vlans`
+   * (at most one pvid): VIDs not listed are removed, listed ones are added or
+   * get the listed flags, and VIDs already as listed are not touched, so a
+   * port keeps forwarding on them. A kernel without VLAN filtering refuses
+   * any addition with EOPNOTSUPP.
+   */
+  setBridgeVlans(ifindex: number, vlans: readonly BridgeVlan[]): Promise<void>;
+
+  /** A link's Wake-on-LAN modes and what its driver supports (ETHTOOL_MSG_WOL_GET); EOPNOTSUPP from a driver without Wake-on-LAN (veth). */
+  wakeOnLan(ifindex: number): Promise<WakeOnLan>;
+  /**
+   * Make a link's Wake-on-LAN modes exactly `modes` (none: off), as
+   * `ethtool -s DEV wol` does (ETHTOOL_MSG_WOL_SET); `password`, six bytes
+   * written as a MAC address, is the SecureOn password that goes with
+   * 'magicsecure'. EOPNOTSUPP from a driver without Wake-on-LAN, EINVAL for a
+   * mode (or a password) it does not support. Nothing is restored later.
+   */
+  setWakeOnLan(ifindex: number, modes: readonly WakeOnLanMode[], password?: string): Promise<void>;
+}
+
+/** Wake-on-LAN modes as ethtool names them (the WAKE_* bits of linux/ethtool.h, in bit order). */
+export const WAKE_ON_LAN_MODES = ['phy', 'ucast', 'mcast', 'bcast', 'arp', 'magic', 'magicsecure', 'filter'] as const;
+export type WakeOnLanMode = (typeof WAKE_ON_LAN_MODES)[number];
+
+/** A link's Wake-on-LAN state. */
+export interface WakeOnLan {
+  modes: WakeOnLanMode[];
+  supported: WakeOnLanMode[];
+  /** The SecureOn password ("01:02:03:04:05:06"), when the driver has 'magicsecure'. */
+  password?: string;
 }
 
 /** A kernel error, carrying errno and naming the operation and the link. */

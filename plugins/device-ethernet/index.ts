@@ -2,10 +2,14 @@
  * Ethernet: physical links the kernel reports without a kind and with
  * ARPHRD_ETHER. veth: both ends of a pair; NetworkManager exports a veth with
  * Device.Wired and Device.Veth, and libnm picks the veth class from that.
+ * Both apply 802-3-ethernet.wake-on-lan as NetworkManager does
+ * (wake-on-lan.ts): the ethernet kind sets it, the veth kind never does.
  */
-import { ArpType, definePlugin, interfaceNameOf, NmkError, NMDeviceType, Tokens, WIRED_INTERFACE, type DeviceKind } from '../../sdk/index.js';
+import { ArpType, definePlugin, interfaceNameOf, NmkError, NMDeviceType, Tokens, WIRED_INTERFACE, type ConfigView, type DeviceKind } from '../../sdk/index.js';
+import { applyWakeOnLan, skipWakeOnLanOnVeth } from './wake-on-lan.js';
 
-export const ethernetKind: DeviceKind = {
+/** The ethernet kind; `config` supplies `[connection] ethernet.wake-on-lan` (none: a profile's `default` leaves the device alone). */
+export const makeEthernetKind = (config?: ConfigView): DeviceKind => ({
   name: 'ethernet',
   deviceType: NMDeviceType.ETHERNET,
   linkKinds: [],
@@ -13,7 +17,10 @@ export const ethernetKind: DeviceKind = {
   software: false,
   dbus: [WIRED_INTERFACE],
   connectionTypes: ['802-3-ethernet'],
-};
+  configure: (ctx) => applyWakeOnLan(ctx, config),
+});
+
+export const ethernetKind: DeviceKind = makeEthernetKind();
 
 export const vethKind: DeviceKind = {
   name: 'veth',
@@ -35,11 +42,12 @@ export const vethKind: DeviceKind = {
     if (typeof peer !== 'string' || peer === '') throw new NmkError('INVALID_ARGUMENT', 'a veth profile needs veth.peer to create the pair', { key: 'veth.peer' });
     return { name: interfaceNameOf(settings), kind: 'veth', peer: { name: peer } };
   },
+  configure: skipWakeOnLanOnVeth,
 };
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, ethernetKind);
+    ctx.provide(Tokens.DeviceKind, makeEthernetKind(ctx.config));
     ctx.provide(Tokens.DeviceKind, vethKind);
   },
 });

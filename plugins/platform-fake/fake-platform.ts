@@ -13,11 +13,15 @@
  * - failNext(op, errno, times?): the next call(s) of that method reject with
  *   PlatformError(errno) and change nothing;
  * - calls: every Platform call made, in order, with its arguments.
+ *
+ * Bridge VLANs are a plain list per bridge or port (a port's go when it
+ * leaves its bridge); the kernel's own default-pvid entries are not made up.
  */
 import {
   Errno,
   type Address,
   type AddressSpec,
+  type BridgeVlan,
   type Family,
   type Link,
   type LinkChange,
@@ -30,11 +34,14 @@ import {
   type RouteSpec,
   type Rule,
   type RuleSpec,
+  type WakeOnLan,
+  type WakeOnLanMode,
   describeRule,
 } from '../../sdk/index.js';
 import { copyLink, FakeKernel, type ExternalLinkSpec } from './fake-kernel.js';
 import { FakeRules } from './fake-rules.js';
 import { fail } from './fake-values.js';
+import { FakeWol } from './fake-wol.js';
 
 export type { ExternalLinkSpec } from './fake-kernel.js';
 
@@ -73,6 +80,10 @@ export class FakePlatform implements Platform {
   private pending: PlatformEvent[] = [];
   private drainScheduled = false;
   private failures = new Map<FakeOperation, number[]>();
+  /** setBridgeVlans lists, with the bridge a port had then (0 for a bridge itself). */
+  private readonly vlanTable = new Map<number, { master: number; vlans: BridgeVlan[] }>();
+  /** Wake-on-LAN of physical NICs (fake-wol.ts). */
+  private readonly wol = new FakeWol();
 
   // ---- test helpers -------------------------------------------------------------
 
@@ -271,5 +282,51 @@ export class FakePlatform implements Platform {
     const op = `write sysfs ${ifname}/${attribute}=${value}`;
     this.enter('writeSysfs', [ifname, attribute, value], op);
     this.kernel.writeSysfs(ifname, attribute, value, op);
+  }
+
+  async bridgeVlans(ifindex: number): Promise<BridgeVlan[]> {
+    this.enter('bridgeVlans', [ifindex], `dump bridge VLANs (for ${this.describe(ifindex)})`);
+    return this.currentVlans(ifindex).map((v) => ({ ...v }));
+  }
+
+  async setBridgeVlans(ifindex: number, vlans: readonly BridgeVlan[]): Promise<void> {
+    const op = `set bridge VLANs of ${this.describe(ifindex)}`;
+    this.enter('setBridgeVlans', [ifindex, vlans], op);
+    const link = this.kernel.find(ifindex);
+    if (!link) throw fail(Errno.ENODEV, op);
+    const master = link.kind === 'bridge' ? 0 : link.master;
+    if (link.kind !== 'bridge' && (master === 0 || this.kernel.find(master)?.kind !== 'bridge')) throw fail(Errno.EOPNOTSUPP, op, `${link.name} is neither a bridge nor a bridge port`);
+    const seen = new Set<number>();
+    for (const v of vlans) {
+      if (!(v.vidStart >= 1 && v.vidEnd <= 4094 && v.vidStart <= v.vidEnd) || (v.pvid && v.vidStart !== v.vidEnd)) throw fail(Errno.EINVAL, op, `bad VLAN ${v.vidStart}-${v.vidEnd}`);
+      for (let vid = v.vidStart; vid <= v.vidEnd; vid++) {
+        if (seen.has(vid)) throw fail(Errno.EINVAL, op, `VLAN ${vid} listed twice`);
+        seen.add(vid);
+      }
+    }
+    if (vlans.filter((v) => v.pvid).length > 1) throw fail(Errno.EINVAL, op, 'more than one pvid');
+    // One entry per VID, in VID order, as the Linux platform reads them back.
+    const expanded = vlans.flatMap((v) => Array.from({ length: v.vidEnd - v.vidStart + 1 }, (_, i) => ({ vidStart: v.vidStart + i, vidEnd: v.vidStart + i, pvid: v.pvid, untagged: v.untagged })));
+    this.vlanTable.set(ifindex, { master, vlans: expanded.sort((a, b) => a.vidStart - b.vidStart) });
+  }
+
+  async wakeOnLan(ifindex: number): Promise<WakeOnLan> {
+    const op = `read wake-on-lan of ${this.describe(ifindex)}`;
+    this.enter('wakeOnLan', [ifindex], op);
+    return this.wol.get(this.kernel.find(ifindex), op);
+  }
+
+  async setWakeOnLan(ifindex: number, modes: readonly WakeOnLanMode[], password?: string): Promise<void> {
+    const op = `set wake-on-lan of ${this.describe(ifindex)} to ${modes.length ? modes.join(',') : 'off'}`;
+    this.enter('setWakeOnLan', [ifindex, modes, password], op);
+    this.wol.set(this.kernel.find(ifindex), modes, password, op);
+  }
+
+  /** The stored list while the link is still the bridge or the port it was. */
+  private currentVlans(ifindex: number): BridgeVlan[] {
+    const entry = this.vlanTable.get(ifindex);
+    const link = this.kernel.find(ifindex);
+    if (!entry || !link || (entry.master === 0 ? link.kind !== 'bridge' : link.master !== entry.master)) return [];
+    return entry.vlans;
   }
 }

@@ -13,6 +13,7 @@ import {
   PlatformError,
   type Address,
   type AddressSpec,
+  type BridgeVlan,
   type Family,
   type Link,
   type LinkChange,
@@ -25,8 +26,12 @@ import {
   type RouteSpec,
   type Rule,
   type RuleSpec,
+  type WakeOnLan,
+  type WakeOnLanMode,
   describeRule,
 } from '../../sdk/index.js';
+import { bridgeVlanRequests, decodeBridgeVlans, describeBridgeVlans, diffBridgeVlans, dumpBridgeVlansRequest } from './bridge-vlans.js';
+import { EthtoolWol } from './ethtool-wol.js';
 import { EventStream } from './event-stream.js';
 import { InvalidValue } from './ip-text.js';
 import { KIND_CODECS } from './link-info/kinds.js';
@@ -76,6 +81,8 @@ const STOP_GRACE_MS = 5000;
 
 export class LinuxPlatform implements Platform {
   private readonly requests: RtnlRequestSocket;
+  /** Wake-on-LAN over the ethtool generic-netlink family; its socket opens on first use. */
+  private readonly ethtool = new EthtoolWol();
   private readonly roots: ProcRoots;
 
   private readonly stream: EventStream;
@@ -118,6 +125,7 @@ export class LinuxPlatform implements Platform {
     await Promise.race([this.requests.idle(), new Promise<void>((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
     clearTimeout(timer);
     this.requests.close();
+    this.ethtool.close();
   }
 
   // ---- dumps and lookups ----------------------------------------------------
@@ -365,6 +373,57 @@ export class LinuxPlatform implements Platform {
     } catch (e) {
       throw asPlatformError(e, operation);
     }
+  }
+
+  // ---- bridge VLANs (bridge-vlans.ts) -------------------------------------------
+
+  async bridgeVlans(ifindex: number): Promise<BridgeVlan[]> {
+    // The kernel lists bridge VLANs only in a dump of every bridge and port; a port comes first from its bridge.
+    const all = await this.dumpList(dumpBridgeVlansRequest, `dump bridge VLANs (for ${this.describe(ifindex)})`, decodeBridgeVlans);
+    return all.find((m) => m.ifindex === ifindex)?.vlans ?? [];
+  }
+
+  async setBridgeVlans(ifindex: number, vlans: readonly BridgeVlan[]): Promise<void> {
+    let operation = `set bridge VLANs of ${this.describe(ifindex)} to ${describeBridgeVlans(vlans ?? [])}`;
+    try {
+      checkIfindex(ifindex);
+      const link = await this.link(ifindex);
+      if (!link) throw platformError(Errno.ENODEV, operation);
+      // A bridge's own VLANs are "self"; a port's are handled by its bridge ("master"), as `bridge vlan` does.
+      const target = link.kind === 'bridge' ? 'self' : 'master';
+      const { add, remove } = diffBridgeVlans(await this.bridgeVlans(ifindex), vlans);
+      // Additions first: a VID that stays never stops forwarding, and a new pvid is set before the old one goes.
+      for (const [op, list] of [['add', add], ['remove', remove]] as const) {
+        if (list.length === 0) continue;
+        operation = `${op} bridge VLANs ${describeBridgeVlans(list)} ${op === 'add' ? 'to' : 'from'} ${this.describe(ifindex)} (${target})`;
+        for (const msg of bridgeVlanRequests(op, ifindex, target, list)) await this.requests.request(msg, operation);
+      }
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  // ---- Wake-on-LAN (ethtool-wol.ts) ---------------------------------------------
+
+  async wakeOnLan(ifindex: number): Promise<WakeOnLan> {
+    const operation = `read wake-on-lan of ${this.describe(ifindex)}`;
+    try {
+      checkIfindex(ifindex);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+    return this.ethtool.get(ifindex, operation);
+  }
+
+  async setWakeOnLan(ifindex: number, modes: readonly WakeOnLanMode[], password?: string): Promise<void> {
+    // The password stays out of the text: operations end up in logs and D-Bus errors.
+    const operation = `set wake-on-lan of ${this.describe(ifindex)} to ${modes?.length ? modes.join(',') : 'off'}${password === undefined ? '' : ' with a SecureOn password'}`;
+    try {
+      checkIfindex(ifindex);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+    await this.ethtool.set(ifindex, modes ?? [], password, operation);
   }
 
   // ---- texts ------------------------------------------------------------------

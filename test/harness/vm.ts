@@ -48,6 +48,8 @@ export interface RunInVmOptions {
   memoryMb?: number;
   /** Also build nmkd for the guest (test/kernel/vm/build-daemon.ts); scenarios find its main.js in $NMK_DAEMON_MAIN. */
   daemon?: boolean;
+  /** More qemu arguments for this boot, e.g. NICs (`-netdev user,id=n0 -device e1000,netdev=n0`); the guest has none otherwise. */
+  qemuArgs?: string[];
 }
 
 export class VmRunError extends Error {
@@ -157,6 +159,7 @@ export async function runInVm(opts: RunInVmOptions): Promise<Record<string, Scen
     '-append', `console=ttyS0 quiet panic=-1 nmk_run=${runId}`,
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${CACHE_DIR},mount_tag=nmkvm,security_model=none,multidevs=remap`,
+    ...(opts.qemuArgs ?? []),
   ];
   const started = Date.now();
   let consoleText = '';

@@ -45,7 +45,8 @@ function canonicalValue(row: PropertyDefinition, values: SettingValues): void {
     values[row.name] = canonicalString(row, v);
   } else if (row.type === 'mac') {
     values[row.name] = normalizeMac(v as string, row.macLength ?? 6) ?? v;
-  } else if (row.name === 'cloned-mac-address' || row.name === 'wake-on-lan-password') {
+  } else if (row.name === 'cloned-mac-address') {
+    // Not wake-on-lan-password: NetworkManager keeps that string as given ("00:11:22:aa:bb:cc" stays lower-case).
     values[row.name] = normalizeMac(v as string, 6) ?? v;
   } else if (row.type === 'strings' && MAC_LISTS.has(row.name)) {
     values[row.name] = (v as string[]).map((m) => normalizeMac(m, 6) ?? m);
