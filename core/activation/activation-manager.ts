@@ -52,6 +52,7 @@ import { decideIp } from './ip-outcome.js';
 import { planReapply } from './reapply.js';
 import { LinkRealizer } from './link-realizer.js';
 import { clonedMacFor } from './cloned-mac.js';
+import { LinkTeardown } from './link-teardown.js';
 
 export interface ActivateOptions {
   /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
@@ -59,9 +60,11 @@ export interface ActivateOptions {
   /**
    * The profile was generated to describe what another tool configured
    * ("connected (externally)"): nothing is written and nothing is owned, so
-   * taking it down leaves the kernel as it is.
+   * taking it down leaves the kernel as it is (but for a link nmk created: `owned`).
    */
   external?: boolean;
+  /** nmk created this software link before a restart (the run directory says so): taking it down deletes it. */
+  owned?: boolean;
 }
 
 /**
@@ -101,6 +104,8 @@ export class ActivationManager {
   private nextId = 1;
   /** Creates the links of software profiles. */
   private links: LinkRealizer;
+  /** Deletes the links nmk created, puts back a port's controller and a cloned MAC's previous address. */
+  private teardown: LinkTeardown;
   /** Activations whose link was just created from the profile: its kind options are already set. */
   private freshLinks = new WeakSet<ActiveConnection>();
   /** Brings up a connection's connection.secondaries over it and resolves whether all came up (set by core/vpn). */
@@ -124,6 +129,7 @@ export class ActivationManager {
     private dns?: { set(key: string, configs: DnsConfig[]): void; remove(key: string): void },
   ) {
     this.links = new LinkRealizer(kinds, settings, platform, model, events, logger);
+    this.teardown = new LinkTeardown(platform, model, logger);
     // IPv6 sharing asks the connection with the best IPv6 default route for delegated prefixes.
     auto?.delegation?.attach(() => this.bestDefault(6), events);
     events.on('device.removed', ({ device }) => {
@@ -232,7 +238,7 @@ export class ActivationManager {
     for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
 
     const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
-    ac.createdLink = created || owned;
+    ac.createdLink = created || owned || options.owned === true;
     if (created) this.freshLinks.add(ac);
     ac.controller = controller;
     if (controller) {
@@ -340,8 +346,9 @@ export class ActivationManager {
     // A port has no IP configuration of its own; an external connection configures nothing.
     const plans: IpPlan[] = ac.controller || ac.external ? [] : [planIp(ac.applied, 4, d.deviceType, d.name, d.ifindex), planIp(ac.applied, 6, d.deviceType, d.name, d.ifindex)];
     // Both families at once: the connection is activated as soon as the may-fail rule allows, the other family goes on.
+    const statics: Promise<boolean>[] = [];
     const results = plans.map((plan) =>
-      this.configureFamily(ac, plan).then((done) => {
+      this.configureFamily(ac, plan, (applied) => statics.push(applied)).then((done) => {
         if (done && !plan.inert && !ac.cancelled) ac.stateFlags |= plan.family === 4 ? NMActivationStateFlags.IP4_READY : NMActivationStateFlags.IP6_READY;
         return done;
       }),
@@ -354,6 +361,10 @@ export class ActivationManager {
       const reason = plan && !plan.supported ? DSReason.IP_METHOD_UNSUPPORTED : dyn?.startFailed ? DSReason.DHCP_START_FAILED : DSReason.IP_CONFIG_UNAVAILABLE;
       return this.fail(ac, reason, new Error(`IPv${outcome.failedFamily} could not be configured${plan && !plan.supported ? ` (method '${plan.method}' is not supported by this version of nmk)` : ''}`));
     }
+    // The may-fail rule decides on the automatic parts; a family's static addresses and routes are all in the
+    // kernel before the device is activated, as NetworkManager commits them (its Default and primary follow them).
+    await Promise.all(statics);
+    if (ac.cancelled) return;
     if (!step(DS.IP_CHECK)) return;
     if (!step(DS.SECONDARIES)) return;
     this.updateDefaultMetrics(ac);
@@ -384,9 +395,9 @@ export class ActivationManager {
     const wired = ac.applied['802-3-ethernet'] ?? {};
     const change: { up: boolean; mtu?: number; mac?: string } = { up: true };
     if (typeof wired.mtu === 'number' && wired.mtu > 0 && wired.mtu !== d.link.mtu) change.mtu = wired.mtu;
-    // A literal address or NetworkManager's generated ones (stable, random; preserve and permanent leave it).
-    const mac = clonedMacFor(ac.applied, d, this.auto);
-    if (mac && mac !== d.link.mac) change.mac = mac;
+    // A literal address or NetworkManager's generated ones (stable, random; preserve and permanent leave it); deactivation puts the old one back.
+    const mac = await this.teardown.macs.prepare(ac, clonedMacFor(ac.applied, d, this.auto), this.platform());
+    if (mac) change.mac = mac;
     await this.platform().setLink(d.ifindex, change);
     await d.kindRow.configure?.({ device: d, settings: ac.applied, reapply: false, platform: this.platform(), logger: this.logger });
   }
@@ -541,8 +552,10 @@ export class ActivationManager {
   }
 
   /** The static part of a family, then its automatic part (DHCP, router discovery, sharing). Resolves false when the family failed. */
-  private async configureFamily(ac: ActiveConnection, plan: IpPlan): Promise<boolean> {
-    if (!(await this.configureIp(ac, plan))) return false;
+  private async configureFamily(ac: ActiveConnection, plan: IpPlan, staticPart?: (applied: Promise<boolean>) => void): Promise<boolean> {
+    const applied = this.configureIp(ac, plan);
+    staticPart?.(applied);
+    if (!(await applied)) return false;
     this.publishDns(ac);
     // A connection taken over after a restart runs its clients again (a DHCP client asks for the address the link has); an external one configures nothing.
     if (!plan.dynamic || ac.external || ac.cancelled) return true;
@@ -628,7 +641,8 @@ export class ActivationManager {
     }
     const platform = this.platform();
     try {
-      if (!ac.assumed) for (const [name, value] of plan.sysctls) await platform.writeSysctl(name, value);
+      // Independent files: written together, not one thread-pool round trip after another.
+      if (!ac.assumed) await Promise.all(plan.sysctls.map(([name, value]) => platform.writeSysctl(name, value)));
       const routesPresent = new Set(this.model.routes(d.ifindex).map(routeIdentity));
       const present = new Set(this.model.addresses(d.ifindex).map((a) => `${a.address}/${a.prefixlen}`));
       await Promise.all(
@@ -682,8 +696,8 @@ export class ActivationManager {
 
   /** Remove what the activation added, routes first; what is already gone is fine. */
   private async undo(ac: ActiveConnection): Promise<void> {
-    // An external connection only described what another tool did: nothing to undo.
-    if (ac.external) return;
+    // An external connection only described what another tool did: nothing to undo but a link nmk created (before a restart).
+    if (ac.external) return this.teardown.run(ac);
     // The automatic part first: its clients stop and what they added goes. No RELEASE: NetworkManager 1.42's clients send none.
     await Promise.all([...ac.dynamic.values()].map((dyn) => dyn.stop(false)));
     ac.dynamic.clear();
@@ -695,17 +709,7 @@ export class ActivationManager {
     for (const rule of ac.ownedRules.splice(0)) await platform.removeRule(rule).catch(quiet);
     await Promise.all(ac.ownedRoutes.splice(0).map((r) => platform.removeRoute(r).catch(quiet)));
     await Promise.all(ac.ownedAddresses.splice(0).map((a) => platform.removeAddress(a).catch(quiet)));
-    const link = this.model.link(ac.device.ifindex);
-    if (!link) return;
-    if (ac.createdLink) {
-      await platform.deleteLink(link.ifindex).catch(quiet);
-      return;
-    }
-    if (ac.controller && link.master === ac.controller.device.ifindex) {
-      await platform.setLink(link.ifindex, { master: 0 }).catch(quiet);
-      // A bond closes the port it releases; up again (as NetworkManager keeps a managed link), it shows carrier and can autoconnect.
-      if (link.up) await platform.setLink(link.ifindex, { up: true }).catch(quiet);
-    }
+    await this.teardown.run(ac);
   }
 
   /** DEACTIVATED: the connection is gone; the device goes back to its idle state. */

@@ -252,7 +252,10 @@ export class Daemon {
     });
 
     // Take over what the kernel has and autoconnect, once the API can show it.
-    this.policy = new AutoconnectPolicy(this.devices, this.kinds, this.settings, this.activation, this.model, events, this.logger.child({ component: 'policy' }), path.join(paths.runDir, 'active'));
+    this.policy = new AutoconnectPolicy(this.devices, this.kinds, this.settings, this.activation, this.model, events, this.logger.child({ component: 'policy' }), path.join(paths.runDir, 'active'), {
+      timestamps: this.timestamps,
+      createdLinksDir: path.join(paths.runDir, 'created-links'),
+    });
     this.policy.start();
     this.defaultWired = new DefaultWired(this.devices, this.settings, this.configHolder, events, this.logger.child({ component: 'policy' }), path.join(paths.stateDir, 'no-auto-default.state'), readMachineId(paths.root));
     this.defaultWired.start();

@@ -1,8 +1,9 @@
 /**
  * Autoconnect, NetworkManager's policy: an idle managed device gets the best
- * profile that may autoconnect on it (highest autoconnect-priority), and a
- * software profile that may autoconnect gets its link created. Passes are
- * coalesced: any number of triggers in one tick make one pass.
+ * profile that may autoconnect on it (highest autoconnect-priority, then the
+ * most recently used: autoconnect-order.ts), and a software profile that may
+ * autoconnect gets its link created. Passes are coalesced: any number of
+ * triggers in one tick make one pass.
  *
  * Blocking, as NetworkManager does it: a profile taken down by the user is
  * not brought back until the user activates it again; a device disconnected
@@ -14,6 +15,8 @@
  * whose link already carries what a profile describes is assumed (nothing is
  * written to the kernel), and the profile that was active on a device before
  * a restart (the run directory remembers it) is re-adopted the same way.
+ * The run directory also remembers which links nmk created, so that taking
+ * one down after a restart still deletes it (created-links.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,19 +28,29 @@ import {
   type Logger,
   type NetworkModel,
 } from '../../sdk/index.js';
-import type { ActivationManager } from '../activation/activation-manager.js';
+import type { ActivateOptions, ActivationManager } from '../activation/activation-manager.js';
 import { incompatibility } from '../activation/compatibility.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { KindRegistry } from '../devices/kind-registry.js';
 import type { Profile } from '../settings/profile.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { TimestampView } from '../settings/timestamps.js';
+import { byAutoconnectPriority, byTimestamp } from './autoconnect-order.js';
+import { CreatedLinks } from './created-links.js';
 import { configuredExternally, generateProfile } from './external.js';
 import { matchesKernel } from './take-over.js';
 
 /** NetworkManager's default for autoconnect-retries -1, and how long an exhausted profile rests. */
 const DEFAULT_RETRIES = 4;
 const RETRY_RESET_MS = 300_000;
+
+export interface AutoconnectOptions {
+  /** connection.timestamp of each profile: the most recently used wins a tie of priorities, as in NetworkManager. */
+  timestamps?: TimestampView;
+  /** Where the run directory keeps the links nmk created (deleted when taken down, also after a restart). */
+  createdLinksDir?: string;
+}
 
 interface Tries {
   left: number;
@@ -57,6 +70,7 @@ export class AutoconnectPolicy {
   private pendingState = new Map<string, string | undefined>();
   /** Generated (external) profiles: removed when their connection ends. */
   private generated = new Set<string>();
+  private created?: CreatedLinks;
 
   constructor(
     private devices: DeviceManager,
@@ -68,13 +82,17 @@ export class AutoconnectPolicy {
     private logger: Logger,
     /** Where the run directory keeps the profile active on each device (re-adopted after a restart). */
     private stateDir: string,
-  ) {}
+    private options: AutoconnectOptions = {},
+  ) {
+    if (options.createdLinksDir) this.created = new CreatedLinks(options.createdLinksDir, logger);
+  }
 
   /** Take over what the kernel has, then autoconnect; later changes trigger passes. */
   start(): void {
     if (this.started) return;
     this.started = true;
     fs.mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
+    this.created?.load(this.model.links());
     this.takeOver();
     const again = () => this.schedule();
     this.offs.push(
@@ -85,6 +103,7 @@ export class AutoconnectPolicy {
         if (state === DS.DISCONNECTED) again();
       }),
       this.events.on('activation.state-changed', (e) => this.onActivation(e)),
+      this.events.on('link.removed', ({ link }) => this.created?.remove(link.ifindex)),
     );
     this.schedule();
   }
@@ -138,8 +157,9 @@ export class AutoconnectPolicy {
     for (const ac of this.activation.all()) if (ac.state < AC.DEACTIVATING) active.add(ac.uuid);
     const profiles = [...this.settings.profiles()].filter((p) => !active.has(p.uuid) && this.mayAutoconnect(p));
     if (profiles.length === 0) return;
-    // Highest priority first; NetworkManager breaks ties by the most recent use, which nmk does not track yet.
-    profiles.sort((a, b) => priority(b) - priority(a));
+    // Highest priority first, then the most recently used, then the UUID (NetworkManager's order).
+    const order = byAutoconnectPriority(this.options.timestamps);
+    profiles.sort(order);
     const byIfname = new Map<string, Profile[]>();
     const anyInterface: Profile[] = [];
     for (const p of profiles) {
@@ -159,7 +179,7 @@ export class AutoconnectPolicy {
       if (d.state !== DS.DISCONNECTED && !waiting) continue;
       const named = byIfname.get(d.name)?.find((q) => fits(q, d));
       const general = anyInterface.find((q) => fits(q, d));
-      const p = named && general ? (priority(general) > priority(named) ? general : named) : (named ?? general);
+      const p = named && general ? (order(general, named) < 0 ? general : named) : (named ?? general);
       if (!p) continue;
       if (waiting) {
         // Up, then the carrier (a DISCONNECTED state change) brings the next pass.
@@ -167,7 +187,7 @@ export class AutoconnectPolicy {
         continue;
       }
       taken.add(p.uuid);
-      this.start1(p, d, false);
+      this.start1(p, d);
     }
     // Software profiles whose link does not exist yet: their kind creates it.
     for (const p of profiles) {
@@ -178,12 +198,12 @@ export class AutoconnectPolicy {
       // A VLAN or macvlan waits for its parent; the parent's device.added triggers the next pass.
       if (this.activation.missingParent(p)) continue;
       taken.add(p.uuid);
-      this.start1(p, undefined, false);
+      this.start1(p, undefined);
     }
   }
 
-  private start1(p: Profile, d: Device | undefined, assume: boolean): void {
-    this.activation.activate(p, d, { assume }).catch((err: Error) => {
+  private start1(p: Profile, d: Device | undefined, options: ActivateOptions = {}): void {
+    this.activation.activate(p, d, options).catch((err: Error) => {
       this.logger.warn(`autoconnect of '${p.id}' failed: ${err.message}`);
       this.countFailure(p.uuid);
     });
@@ -203,12 +223,13 @@ export class AutoconnectPolicy {
       if (!d.managed || d.active || !d.link.up) continue;
       const before = remembered.get(d.name);
       const prior = before ? this.settings.get(before) : undefined;
-      const candidates = prior ? [prior] : [...this.settings.profiles()].filter((p) => p.settings.connection?.autoconnect !== false).sort((a, b) => priority(b) - priority(a));
+      // Without a record, the most recently used profile that fits is taken first (NetworkManager's guess).
+      const candidates = prior ? [prior] : [...this.settings.profiles()].filter((p) => p.settings.connection?.autoconnect !== false).sort(byTimestamp(this.options.timestamps));
       const match = candidates.find((p) => incompatibility(p.settings, d) === undefined && matchesKernel(p.settings, d, this.model, p === prior));
       if (!match) continue;
       claimed.add(d);
       this.logger.info(prior ? 're-adopting the profile active before the restart' : 'assuming the matching profile', { device: d.name, connection: match.id });
-      this.start1(match, d, true);
+      this.start1(match, d, { assume: true, owned: this.created?.has(d.ifindex, d.name) });
     }
     for (const d of devices) {
       if (claimed.has(d) || !d.managed || d.active || !configuredExternally(d, this.model, this.devices)) continue;
@@ -223,11 +244,17 @@ export class AutoconnectPolicy {
       }
       this.generated.add(p.uuid);
       this.logger.info('connected externally', { device: d.name });
-      this.activation.activate(p, d, { external: true }).catch((err: Error) => this.logger.warn(`describing ${d.name} as external failed: ${err.message}`));
+      this.activation.activate(p, d, { external: true, owned: this.created?.has(d.ifindex, d.name) }).catch((err: Error) => this.logger.warn(`describing ${d.name} as external failed: ${err.message}`));
     }
   }
 
-  private onActivation(e: { uuid: string; device: { name: string }; state: number; reason: number; failed?: boolean }): void {
+  private onActivation(e: { path: string; uuid: string; device: { name: string }; state: number; reason: number; failed?: boolean }): void {
+    if (e.state === AC.ACTIVATING) {
+      // Recorded as soon as the activation starts: a daemon killed before it completes still deletes the link when taken down.
+      const ac = this.activation.get(e.path);
+      if (ac?.createdLink) this.created?.add(ac.device.ifindex, ac.device.name);
+      return;
+    }
     if (e.state === AC.ACTIVATED) {
       this.tries.delete(e.uuid);
       if (!this.generated.has(e.uuid)) this.writeState(e.device.name, e.uuid);
@@ -310,8 +337,4 @@ export class AutoconnectPolicy {
       this.logger.warn(`cannot record the active profile of ${ifname} in ${this.stateDir}: ${(err as Error).message}`);
     }
   }
-}
-
-function priority(p: Profile): number {
-  return Number(p.settings.connection?.['autoconnect-priority'] ?? 0);
 }

@@ -1,8 +1,8 @@
 /**
  * connection.timestamp kept in stateDir/timestamps: read at start (a bad line
- * is a warning naming file and key), set on ACTIVATED, refreshed every 5
- * minutes while activated, dropped with the profile, and written once per
- * burst of activations.
+ * is a warning naming file and key), set on ACTIVATED and on leaving it,
+ * refreshed every 5 minutes while activated, 0 after a failed first try,
+ * dropped with the profile, and written once per burst of activations.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,8 +33,8 @@ function setup() {
   const events = new LocalEventBus(logger);
   const file = path.join(dir, 'timestamps');
   const ts = new ConnectionTimestamps({ file, logger, events, now: () => clock });
-  const state = (uuid: string, acPath: string, s: number) =>
-    events.emit('activation.state-changed', { path: acPath, uuid, device: {} as DeviceView, state: s, oldState: 0, reason: 0 });
+  const state = (uuid: string, acPath: string, s: number, failed?: boolean) =>
+    events.emit('activation.state-changed', { path: acPath, uuid, device: {} as DeviceView, state: s, oldState: 0, reason: 0, ...(failed ? { failed } : {}) });
   return { logger, events, file, ts, state };
 }
 
@@ -100,6 +100,39 @@ describe('connection timestamps', () => {
     expect(ts.get(U1)).toBe(first + 300);
     expect(ts.get(U2)).toBe(first);
     expect(onDisk(file)).toEqual({ [U1]: first + 300, [U2]: first });
+    await ts.stop();
+  });
+
+  it('leaving ACTIVATED stamps the time it was last in use (NetworkManager\'s nm-active-connection.c)', async () => {
+    const { ts, state } = setup();
+    ts.start();
+    state(U1, '/ac/1', AC.ACTIVATED);
+    const activated = clock;
+    clock += 42;
+    state(U1, '/ac/1', AC.DEACTIVATING);
+    expect(ts.get(U1)).toBe(activated + 42);
+    // DEACTIVATED after DEACTIVATING is no second use.
+    clock += 5;
+    state(U1, '/ac/1', AC.DEACTIVATED);
+    expect(ts.get(U1)).toBe(activated + 42);
+    await ts.stop();
+  });
+
+  it('a failed activation of a profile never activated stamps 0; one activated before keeps its time', async () => {
+    const { ts, file, state } = setup();
+    ts.start();
+    state(U1, '/ac/1', AC.ACTIVATING);
+    state(U1, '/ac/1', AC.DEACTIVATED, true);
+    expect(ts.get(U1)).toBe(0);
+    state(U2, '/ac/2', AC.ACTIVATED);
+    state(U2, '/ac/2', AC.DEACTIVATED);
+    const used = ts.get(U2);
+    clock += 60;
+    state(U2, '/ac/3', AC.ACTIVATING);
+    state(U2, '/ac/3', AC.DEACTIVATED, true);
+    expect(ts.get(U2)).toBe(used);
+    await ts.flush();
+    expect(onDisk(file)).toEqual({ [U1]: 0, [U2]: used });
     await ts.stop();
   });
 

@@ -7,9 +7,12 @@
  *   [timestamps]
  *   UUID=SECONDS
  *
- * It is set when an active connection reaches ACTIVATED and refreshed every
- * 5 minutes while it stays so (NetworkManager's periodic update), and shown
- * in GetSettings in place of the profile's own value. Writes are coalesced:
+ * It is set when an active connection reaches ACTIVATED and when it leaves
+ * it (nm-active-connection.c: the time it was last used), refreshed every 5
+ * minutes in between (NetworkManager's periodic update), and shown in
+ * GetSettings in place of the profile's own value. A profile whose activation
+ * failed before it ever succeeded gets 0 (nm-device.c), which autoconnect
+ * still counts as having a timestamp. Writes are coalesced:
  * a thousand activations in one burst make one atomic write, not a thousand.
  */
 import {
@@ -95,7 +98,7 @@ export class ConnectionTimestamps implements TimestampView {
   /** Follows activations and starts the 5-minute refresh. */
   start(): void {
     this.offs.push(
-      this.o.events.on('activation.state-changed', ({ path, uuid, state }) => this.onState(path, uuid, state)),
+      this.o.events.on('activation.state-changed', ({ path, uuid, state, failed }) => this.onState(path, uuid, state, failed === true)),
       // As NetworkManager, a deleted profile's timestamp goes with it.
       this.o.events.on('connection.removed', ({ uuid }) => {
         if (this.times.delete(uuid)) this.scheduleWrite();
@@ -129,15 +132,20 @@ export class ConnectionTimestamps implements TimestampView {
     await this.writing;
   }
 
-  private onState(path: string, uuid: string, state: number): void {
+  private onState(path: string, uuid: string, state: number, failed: boolean): void {
     if (!uuid) return;
     const paths = this.activated.get(uuid);
     if (state === AC.ACTIVATED) {
       if (paths) paths.add(path);
       else this.activated.set(uuid, new Set([path]));
       this.set(uuid, this.now());
-    } else if (paths?.delete(path) && paths.size === 0) {
-      this.activated.delete(uuid);
+    } else if (paths?.delete(path)) {
+      // Leaving ACTIVATED stamps the time too: the profile was in use until now.
+      if (paths.size === 0) this.activated.delete(uuid);
+      this.set(uuid, this.now());
+    } else if (failed && !this.times.has(uuid)) {
+      // Tried and failed, never activated: 0 tells it from a profile never tried.
+      this.set(uuid, 0);
     }
   }
 
