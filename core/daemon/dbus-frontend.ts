@@ -71,7 +71,7 @@ export interface DBusFrontend {
 
 /** Signals that announce a change of a list property themselves: the list follows once per tick, not before each. */
 const LIST_SIGNAL = { flushFirst: false } as const;
-/** Devices/AllDevices announcements while links come and go by the thousand: at most 4 a second (core/dbus/list-throttle.ts). */
+/** Devices/AllDevices and ActiveConnections announcements while links or activations come and go by the thousand: at most 4 a second (core/dbus/list-throttle.ts). */
 const DEVICE_LIST_INTERVAL_MS = 250;
 
 export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFrontend> {
@@ -133,12 +133,17 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
 
   const stateNow = () => overallState(devices, activation, o.connectivity ? () => o.connectivity!.state : undefined);
   let lastState = stateNow();
+  // Once per tick: the state is a pass over every active connection, and a thousand activations change it a thousand times a tick.
+  let stateCheck: NodeJS.Immediate | undefined;
   const refreshManagerState = () => {
-    const s = stateNow();
-    if (s === lastState) return;
-    lastState = s;
-    tree.changed(NM_PATH, NM_IFACE, ['State']);
-    tree.emitSignal(NM_PATH, NM_IFACE, 'StateChanged', [s]);
+    stateCheck ??= setImmediate(() => {
+      stateCheck = undefined;
+      const s = stateNow();
+      if (s === lastState) return;
+      lastState = s;
+      tree.changed(NM_PATH, NM_IFACE, ['State']);
+      tree.emitSignal(NM_PATH, NM_IFACE, 'StateChanged', [s]);
+    });
   };
 
   const lastBest: Record<4 | 6, string | undefined> = { 4: undefined, 6: undefined };
@@ -194,6 +199,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
   const activeDef = activeConnectionInterface((f) => activation.bestDefault(f));
   // The whole path lists at most every DEVICE_LIST_INTERVAL_MS while links come and go by the thousand.
   const deviceLists = new ListThrottle(() => tree.changed(NM_PATH, NM_IFACE, ['Devices', 'AllDevices']), DEVICE_LIST_INTERVAL_MS);
+  const activeLists = new ListThrottle(() => tree.changed(NM_PATH, NM_IFACE, ['ActiveConnections']), DEVICE_LIST_INTERVAL_MS);
   /** DHCP4Config/DHCP6Config objects exported now (one per active connection holding a lease). */
   const dhcpExported = new Set<string>();
   const subs = [
@@ -246,6 +252,7 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
       tree.emitSignal(path, ACTIVE_IFACE, 'StateChanged', [state, reason]);
       tree.changed(device.path, DEVICE_IFACE, ACTIVATION_DRIVEN_PROPERTIES);
       tree.changed(NM_PATH, NM_IFACE, ACTIVATION_MANAGER_PROPERTIES);
+      if (oldState === NMActiveConnectionState.UNKNOWN || state === NMActiveConnectionState.DEACTIVATED) activeLists.changed();
       if (state === NMActiveConnectionState.DEACTIVATED) {
         for (const dhcpPath of [path.replace('/ActiveConnection/', '/DHCP4Config/'), path.replace('/ActiveConnection/', '/DHCP6Config/')]) {
           if (dhcpExported.delete(dhcpPath)) tree.unexport(dhcpPath);
@@ -301,6 +308,8 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     async stop() {
       for (const off of subs) off();
       deviceLists.stop();
+      activeLists.stop();
+      if (stateCheck) clearImmediate(stateCheck);
       offDns?.();
       offVpn?.();
       await stopAgents?.();

@@ -192,8 +192,8 @@ export function bestConnectionState(activation: ActivationManager, connectivity:
   return best;
 }
 
-/** Names of the manager properties activation changes. */
-export const ACTIVATION_MANAGER_PROPERTIES = ['ActiveConnections', 'PrimaryConnection', 'PrimaryConnectionType', 'ActivatingConnection', 'State', 'NetworkingEnabled'] as const;
+/** Names of the manager properties an activation's progress changes (the ActiveConnections list changes only when one starts or ends). */
+export const ACTIVATION_MANAGER_PROPERTIES = ['PrimaryConnection', 'PrimaryConnectionType', 'ActivatingConnection', 'State', 'NetworkingEnabled'] as const;
 
 /** AddAndActivate: fill what NetworkManager fills for a partial profile (type, interface name, id, uuid) from the device. */
 async function addFor(b: ActivationBackend, partial: ConnectionSettings, device: Device | undefined, persist: 'disk' | 'memory'): Promise<Profile> {
