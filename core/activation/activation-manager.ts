@@ -53,6 +53,7 @@ import { planReapply } from './reapply.js';
 import { LinkRealizer } from './link-realizer.js';
 import { clonedMacFor } from './cloned-mac.js';
 import { LinkTeardown } from './link-teardown.js';
+import { keepsOtherActivations, multiConnectOf, type MultiConnectMode } from './multi-connect.js';
 
 export interface ActivateOptions {
   /** Take over what the link already has: no link, sysctl or address writes; only missing routes are added. */
@@ -65,6 +66,8 @@ export interface ActivateOptions {
   external?: boolean;
   /** nmk created this software link before a restart (the run directory says so): taking it down deletes it. */
   owned?: boolean;
+  /** Started by autoconnect (not a user's request): a manual-multiple profile then stays on one device. */
+  autoconnect?: boolean;
 }
 
 /**
@@ -203,13 +206,20 @@ export class ActivationManager {
     // One request per profile at a time: autoconnect, or a port that needs its
     // controller, joins the one under way instead of starting a second one that
     // would deactivate it (a re-activation waits for the previous one to go down first).
-    const inFlight = this.pending.get(profile.uuid);
+    // A profile that may be active on several devices (connection.multi-connect) has one request per device.
+    const key = keepsOtherActivations(this.multiConnect(profile), options.autoconnect === true) && device ? `${profile.uuid}@${device.name}` : profile.uuid;
+    const inFlight = this.pending.get(key);
     if (inFlight) return inFlight;
     const request = this.activateNow(profile, device, options).finally(() => {
-      if (this.pending.get(profile.uuid) === request) this.pending.delete(profile.uuid);
+      if (this.pending.get(key) === request) this.pending.delete(key);
     });
-    this.pending.set(profile.uuid, request);
+    this.pending.set(key, request);
     return request;
+  }
+
+  /** The profile's connection.multi-connect, its `[connection]` default applied. */
+  multiConnect(profile: Profile): MultiConnectMode {
+    return multiConnectOf(profile.settings, this.auto?.config);
   }
 
   private async activateNow(profile: Profile, device: Device | undefined, options: ActivateOptions): Promise<ActiveConnection> {
@@ -218,7 +228,8 @@ export class ActivationManager {
     const controllerRef = portOf(settings);
     const controller = controllerRef ? await this.controllerFor(profile, controllerRef, options) : undefined;
     let created = false;
-    let target = device ?? this.existingDeviceFor(profile);
+    const keepOthers = keepsOtherActivations(this.multiConnect(profile), options.autoconnect === true);
+    let target = device ?? this.existingDeviceFor(profile, keepOthers);
     if (!target) {
       target = await this.links.realize(profile);
       created = true;
@@ -235,7 +246,7 @@ export class ActivationManager {
       await this.deactivate(previous, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
     }
     // One profile active on one device at a time (connection.multi-connect single, NetworkManager's default).
-    for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
+    if (!keepOthers) for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
 
     const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
     ac.createdLink = created || owned || options.owned === true;
@@ -275,12 +286,17 @@ export class ActivationManager {
   }
 
   /** The existing device a profile names by interface-name; undefined when its link does not exist (yet). */
-  private existingDeviceFor(profile: Profile): Device | undefined {
+  private existingDeviceFor(profile: Profile, keepOthers: boolean): Device | undefined {
     const ifname = profile.settings.connection?.['interface-name'];
-    if (typeof ifname !== 'string' || ifname === '') {
-      throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': it names no interface; give a device (nmcli connection up ID ifname DEV)`);
+    if (typeof ifname === 'string' && ifname !== '') return this.devices.byName(ifname);
+    // No interface named: as NetworkManager, a single profile goes back to the device it is active on; one that may be
+    // active on several takes a managed, compatible device that carries nothing yet.
+    const mine = [...this.byPath.values()].filter((ac) => ac.uuid === profile.uuid && !ac.done).map((ac) => ac.device);
+    if (!keepOthers && mine[0]) return mine[0];
+    for (const d of this.devices.all() as Iterable<Device>) {
+      if (d.managed && !d.active && !mine.includes(d) && incompatibility(profile.settings, d) === undefined) return d;
     }
-    return this.devices.byName(ifname);
+    throw new NmkError('UNKNOWN_DEVICE', `cannot activate '${profile.id}': it names no interface and no free device fits it; give a device (nmcli connection up ID ifname DEV)`);
   }
 
   /** The parent a software profile's link needs and that does not exist yet (autoconnect waits for it). */
@@ -300,7 +316,7 @@ export class ActivationManager {
     if (!profile) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${port.id}': its controller '${ref}' matches no profile`, { key: 'connection.master' });
     this.logger.info('activating the controller of a port', { port: port.id, controller: profile.id });
     // Taking over a port takes over its controller as it is, when the controller's link exists.
-    const existing = this.existingDeviceFor(profile);
+    const existing = this.existingDeviceFor(profile, false);
     const takeOver = existing !== undefined;
     return this.activate(profile, existing, { assume: options.assume === true && takeOver, external: options.external === true && takeOver });
   }

@@ -30,6 +30,7 @@ import {
 } from '../../sdk/index.js';
 import type { ActivateOptions, ActivationManager } from '../activation/activation-manager.js';
 import { incompatibility } from '../activation/compatibility.js';
+import { MultiConnect } from '../activation/multi-connect.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import type { KindRegistry } from '../devices/kind-registry.js';
@@ -155,7 +156,9 @@ export class AutoconnectPolicy {
     if (this.paused) return;
     const active = new Set<string>();
     for (const ac of this.activation.all()) if (ac.state < AC.DEACTIVATING) active.add(ac.uuid);
-    const profiles = [...this.settings.profiles()].filter((p) => !active.has(p.uuid) && this.mayAutoconnect(p));
+    // connection.multi-connect multiple: autoconnect on every idle device it fits, whatever it is active on already.
+    const multiple = (p: Profile) => this.activation.multiConnect(p) === MultiConnect.MULTIPLE;
+    const profiles = [...this.settings.profiles()].filter((p) => (!active.has(p.uuid) || multiple(p)) && this.mayAutoconnect(p));
     if (profiles.length === 0) return;
     // Highest priority first, then the most recently used, then the UUID (NetworkManager's order).
     const order = byAutoconnectPriority(this.options.timestamps);
@@ -186,8 +189,8 @@ export class AutoconnectPolicy {
         this.activation.bringUp(d).catch((err: Error) => this.logger.warn(`cannot bring ${d.name} up: ${err.message}`));
         continue;
       }
-      taken.add(p.uuid);
-      this.start1(p, d);
+      if (!multiple(p)) taken.add(p.uuid);
+      this.start1(p, d, { autoconnect: true });
     }
     // Software profiles whose link does not exist yet: their kind creates it.
     for (const p of profiles) {
@@ -198,7 +201,7 @@ export class AutoconnectPolicy {
       // A VLAN or macvlan waits for its parent; the parent's device.added triggers the next pass.
       if (this.activation.missingParent(p)) continue;
       taken.add(p.uuid);
-      this.start1(p, undefined);
+      this.start1(p, undefined, { autoconnect: true });
     }
   }
 
