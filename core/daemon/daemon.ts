@@ -295,7 +295,7 @@ export class Daemon {
     try {
       this.container?.resolve<LocalEventBus>(Tokens.Events).emit('daemon.stopping', { signal });
     } catch { /* not started far enough */ }
-    this.policy?.stop();
+    await this.policy?.stop().catch((err) => this.logger.warn('autoconnect state not saved', { err }));
     await this.timestamps?.stop().catch((err) => this.logger.warn('connection timestamps not saved', { err }));
     this.connectivity?.stop();
     this.defaultWired?.stop();

@@ -90,7 +90,7 @@ async function daemon(platform: FakePlatform, profiles: ConnectionSettings[], ti
     settings,
     active: (ifname: string) => [...am.all()].find((ac) => ac.device.name === ifname && ac.state === AC.ACTIVATED),
     stop: async () => {
-      policy.stop();
+      await policy.stop();
       await platform.stop();
     },
   };
@@ -155,6 +155,8 @@ describe('links nmk created, after a restart', () => {
     expect(first.active('br0')!.createdLink).toBe(true);
     expect(first.active('br1')!.createdLink).toBe(false);
     const br0 = (await platform.link('br0'))!.ifindex;
+    // Written after the tick, off the event loop.
+    await until(() => fs.existsSync(path.join(run, 'created-links', String(br0))), 'the record of br0 written');
     expect(fs.readFileSync(path.join(run, 'created-links', String(br0)), 'utf8')).toBe('br0\n');
     // The daemon goes away leaving the kernel as it is (as after SIGTERM or kill -9).
     await first.stop();

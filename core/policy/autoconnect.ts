@@ -18,8 +18,6 @@
  * The run directory also remembers which links nmk created, so that taking
  * one down after a restart still deletes it (created-links.ts).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   NMActiveConnectionState as AC,
   NMActiveConnectionStateReason as ACReason,
@@ -39,6 +37,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { TimestampView } from '../settings/timestamps.js';
 import { byAutoconnectPriority, byTimestamp } from './autoconnect-order.js';
 import { CreatedLinks } from './created-links.js';
+import { StateDir } from './state-dir.js';
 import { configuredExternally, generateProfile } from './external.js';
 import { matchesKernel } from './take-over.js';
 
@@ -67,8 +66,8 @@ export class AutoconnectPolicy {
   private blockedByUser = new Set<string>();
   private tries = new Map<string, Tries>();
   private offs: Array<() => void> = [];
-  /** State files to write after this tick (ifname → uuid, undefined to remove). */
-  private pendingState = new Map<string, string | undefined>();
+  /** What is active on each device (ifname → uuid), written after each tick. */
+  private state: StateDir;
   /** Generated (external) profiles: removed when their connection ends. */
   private generated = new Set<string>();
   private created?: CreatedLinks;
@@ -86,13 +85,13 @@ export class AutoconnectPolicy {
     private options: AutoconnectOptions = {},
   ) {
     if (options.createdLinksDir) this.created = new CreatedLinks(options.createdLinksDir, logger);
+    this.state = new StateDir(stateDir, logger, 'the active profile');
   }
 
   /** Take over what the kernel has, then autoconnect; later changes trigger passes. */
   start(): void {
     if (this.started) return;
     this.started = true;
-    fs.mkdirSync(this.stateDir, { recursive: true, mode: 0o755 });
     this.created?.load(this.model.links());
     this.takeOver();
     const again = () => this.schedule();
@@ -109,10 +108,11 @@ export class AutoconnectPolicy {
     this.schedule();
   }
 
-  stop(): void {
+  /** Stops the policy; resolves when its state files are written. */
+  async stop(): Promise<void> {
     for (const off of this.offs.splice(0)) off();
-    this.flushState();
     for (const t of this.tries.values()) clearTimeout(t.resetTimer);
+    await Promise.all([this.state.flush(), this.created?.flush()]);
   }
 
   /** Networking off or on again. */
@@ -218,7 +218,7 @@ export class AutoconnectPolicy {
    * profile ("connected (externally)"); write nothing to the kernel.
    */
   private takeOver(): void {
-    const remembered = this.readState();
+    const remembered = new Map([...this.state.readAll()].filter(([, uuid]) => uuid !== ''));
     const claimed = new Set<Device>();
     // Controllers before ports, so that a port finds its controller's connection.
     const devices = [...(this.devices.all() as Iterable<Device>)].sort((a, b) => Number(a.link.master !== 0) - Number(b.link.master !== 0));
@@ -260,11 +260,11 @@ export class AutoconnectPolicy {
     }
     if (e.state === AC.ACTIVATED) {
       this.tries.delete(e.uuid);
-      if (!this.generated.has(e.uuid)) this.writeState(e.device.name, e.uuid);
+      if (!this.generated.has(e.uuid)) this.state.set(e.device.name, e.uuid);
       return;
     }
     if (e.state !== AC.DEACTIVATED) return;
-    this.writeState(e.device.name, undefined);
+    this.state.set(e.device.name, undefined);
     if (this.generated.delete(e.uuid)) {
       const p = this.settings.get(e.uuid);
       if (p) this.settings.removeGenerated(p);
@@ -291,53 +291,6 @@ export class AutoconnectPolicy {
         this.schedule();
       }, RETRY_RESET_MS);
       t.resetTimer.unref();
-    }
-  }
-
-  // ---- what was active on each device, kept across a restart -------------------
-
-  private readState(): Map<string, string> {
-    const out = new Map<string, string>();
-    let names: string[] = [];
-    try {
-      names = fs.readdirSync(this.stateDir);
-    } catch {
-      return out;
-    }
-    for (const name of names) {
-      try {
-        const uuid = fs.readFileSync(path.join(this.stateDir, name), 'utf8').trim();
-        if (uuid) out.set(name, uuid);
-      } catch {
-        /* a file that went away or cannot be read: nothing to re-adopt */
-      }
-    }
-    return out;
-  }
-
-  /** Coalesced: a thousand activations in one tick write their files once, after it. */
-  private writeState(ifname: string, uuid: string | undefined): void {
-    const first = this.pendingState.size === 0;
-    this.pendingState.set(ifname, uuid);
-    if (first) setImmediate(() => this.flushState());
-  }
-
-  private flushState(): void {
-    const pending = [...this.pendingState];
-    this.pendingState.clear();
-    for (const [ifname, uuid] of pending) this.writeStateNow(ifname, uuid);
-  }
-
-  private writeStateNow(ifname: string, uuid: string | undefined): void {
-    const file = path.join(this.stateDir, ifname);
-    try {
-      if (uuid === undefined) fs.rmSync(file, { force: true });
-      else {
-        fs.writeFileSync(`${file}.tmp`, `${uuid}\n`, { mode: 0o644 });
-        fs.renameSync(`${file}.tmp`, file);
-      }
-    } catch (err) {
-      this.logger.warn(`cannot record the active profile of ${ifname} in ${this.stateDir}: ${(err as Error).message}`);
     }
   }
 }

@@ -10,42 +10,28 @@
  * deleted and made again by another tool while nmkd was down has a new
  * ifindex, and is not ours.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from '../../sdk/index.js';
+import { StateDir } from './state-dir.js';
 
 const IFINDEX_FILE = /^[1-9][0-9]{0,9}$/;
 
 export class CreatedLinks {
   private names = new Map<number, string>();
+  private files: StateDir;
 
-  constructor(
-    private dir: string,
-    private logger: Logger,
-  ) {}
+  constructor(dir: string, logger: Logger) {
+    this.files = new StateDir(dir, logger, 'that nmk created the link');
+  }
 
   /** Reads the records; those of links that no longer exist (or are another link now) are removed. */
   load(links: Iterable<{ ifindex: number; name: string }>): void {
     const present = new Map<number, string>();
     for (const l of links) present.set(l.ifindex, l.name);
-    let files: string[];
-    try {
-      files = fs.readdirSync(this.dir);
-    } catch {
-      return; // none yet
-    }
-    for (const file of files) {
+    for (const [file, name] of this.files.readAll()) {
       if (!IFINDEX_FILE.test(file)) continue;
       const ifindex = Number(file);
-      let name: string;
-      try {
-        name = fs.readFileSync(path.join(this.dir, file), 'utf8').trim();
-      } catch (err) {
-        this.logger.warn(`${path.join(this.dir, file)}: not read, the link is not taken for nmk's: ${(err as Error).message}`);
-        continue;
-      }
       if (name !== '' && present.get(ifindex) === name) this.names.set(ifindex, name);
-      else this.removeFile(ifindex);
+      else this.files.set(file, undefined);
     }
   }
 
@@ -57,26 +43,16 @@ export class CreatedLinks {
   add(ifindex: number, name: string): void {
     if (this.names.get(ifindex) === name) return;
     this.names.set(ifindex, name);
-    const file = path.join(this.dir, String(ifindex));
-    try {
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
-      fs.writeFileSync(`${file}.tmp`, `${name}\n`, { mode: 0o644 });
-      fs.renameSync(`${file}.tmp`, file);
-    } catch (err) {
-      this.logger.warn(`cannot record in ${this.dir} that nmk created ${name}; after a restart it will be kept when taken down: ${(err as Error).message}`);
-    }
+    this.files.set(String(ifindex), name);
   }
 
   /** The link is gone. */
   remove(ifindex: number): void {
-    if (this.names.delete(ifindex)) this.removeFile(ifindex);
+    if (this.names.delete(ifindex)) this.files.set(String(ifindex), undefined);
   }
 
-  private removeFile(ifindex: number): void {
-    try {
-      fs.rmSync(path.join(this.dir, String(ifindex)), { force: true });
-    } catch (err) {
-      this.logger.warn(`cannot remove ${path.join(this.dir, String(ifindex))}: ${(err as Error).message}`);
-    }
+  /** Resolves when every record is on disk (shutdown, tests). */
+  flush(): Promise<void> {
+    return this.files.flush();
   }
 }
