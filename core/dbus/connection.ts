@@ -178,11 +178,13 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
       this.log.error('cannot encode a D-Bus message', { member: msg.member, errorName: msg.errorName, error: describeError(e) });
       return false;
     }
-    // Batch a tick's messages into one socket write (an export storm is thousands of signals).
+    // Batch a loop turn's messages into one socket write (an export storm is thousands of signals): until
+    // setImmediate rather than the next tick, so the replies and signals of every I/O callback of the turn
+    // (a burst of netlink replies, each moving a device one state on) share one writev.
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
-      process.nextTick(() => {
+      setImmediate(() => {
         this.corked = false;
         this.stream.uncork();
       });
