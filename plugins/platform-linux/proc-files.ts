@@ -7,7 +7,7 @@
  * contains dots must be given slashed. Values are read without their
  * trailing newline and written in one write(2), as the kernel wants.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidValue } from './ip-text.js';
 import { checkLinkName } from './rtnl-requests.js';
@@ -50,11 +50,13 @@ export async function readValue(file: string): Promise<string> {
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
+/**
+ * One write(2), done at once: /proc/sys and sysfs files live in the kernel's
+ * memory, so a synchronous write costs microseconds, where the thread pool's
+ * open, write and close round trips cost a thousand activations half a
+ * second of the loop (bench/activation-w1.ts). NetworkManager writes them
+ * synchronously too.
+ */
 export async function writeValue(file: string, value: string): Promise<void> {
-  const handle = await fs.open(file, 'w');
-  try {
-    await handle.write(String(value));
-  } finally {
-    await handle.close();
-  }
+  writeFileSync(file, String(value));
 }
