@@ -73,6 +73,8 @@ export interface DBusFrontend {
 const LIST_SIGNAL = { flushFirst: false } as const;
 /** Devices/AllDevices and ActiveConnections announcements while links or activations come and go by the thousand: at most 4 a second (core/dbus/list-throttle.ts). */
 const DEVICE_LIST_INTERVAL_MS = 250;
+/** What a device state change can change (Disconnect clears Autoconnect; unmanaging is a state change too). */
+const STATE_DRIVEN_PROPERTIES = ['State', 'StateReason', 'Managed', 'Autoconnect'] as const;
 
 export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFrontend> {
   const conn = await connectBus({ address: o.address, logger: o.logger });
@@ -218,7 +220,9 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
     }),
     o.events.on('device.changed', ({ device }) => markDevice(device as Device)),
     o.events.on('device.state-changed', ({ device, state, oldState, reason }) => {
-      markDevice(device as Device);
+      // A state change moves the state and what a user's request changed with it; the link's own
+      // properties follow device.changed. As NetworkManager, only what changed is announced.
+      tree.changed(device.path, DEVICE_IFACE, STATE_DRIVEN_PROPERTIES);
       tree.emitSignal(device.path, DEVICE_IFACE, 'StateChanged', [state, oldState, reason]);
       refreshManagerState();
     }),
