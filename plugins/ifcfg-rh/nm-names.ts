@@ -16,6 +16,7 @@ export const Setting = {
   ipv4: 'ipv4',
   ipv6: 'ipv6',
   dot1x: '802-1x',
+  ethtool: 'ethtool',
 } as const;
 
 export const CONTROLLER_PROPERTY = 'master';

@@ -17,6 +17,7 @@ import { BOND_PORT_ROWS, readBond } from './bond-setting.js';
 import { readBridge, readBridgePort } from './bridge-setting.js';
 import { readConnection, type ControllerRef } from './connection-setting.js';
 import { readDot1x } from './dot1x-setting.js';
+import { readEthtool } from './ethtool-setting.js';
 import { readInfiniband } from './infiniband-setting.js';
 import { readDnsServers, readSearchDomains } from './ip-common.js';
 import { readIPv4 } from './ip4-setting.js';
@@ -83,6 +84,8 @@ export function readIfcfg(input: ReadInput): ReadResult {
       settings[Setting.infiniband] = readInfiniband(vars);
       break;
   }
+  // For every type, as NetworkManager's reader does: either variable adds an "802-3-ethernet" setting.
+  readEthtool(vars, settings);
   if (kind.kind !== 'infiniband') {
     const dot1x = readDot1x(vars, input.keys ? new Vars(input.keys, vars.warnings) : undefined);
     if (dot1x) settings[Setting.dot1x] = dot1x;

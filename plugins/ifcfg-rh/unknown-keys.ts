@@ -1,8 +1,9 @@
 /**
  * Variables nmk does not read: a warning each (file, line, key), so an
- * administrator learns that nmk ignores, say, ETHTOOL_OPTS. They stay in the
- * file as they are when nmk rewrites it (the writer removes only the
- * variables it manages).
+ * administrator learns that nmk ignores, say, USERCTL or ARPCHECK. They stay
+ * in the file as they are when nmk rewrites it (the writer removes only the
+ * variables it manages). ETHTOOL_OPTS is read (ethtool-setting.ts): what it
+ * holds that nmk skips is a warning of its own, naming the option.
  */
 import { matchesAny } from './file-writer.js';
 import type { Vars } from './vars.js';

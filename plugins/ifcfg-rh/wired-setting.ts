@@ -1,6 +1,9 @@
 /**
  * "802-3-ethernet": HWADDR, MACADDR, MTU. Bonds, bridges and VLANs carry the
- * same variables for their own link, so they read this setting too.
+ * same variables for their own link, so they read this setting too. The
+ * link properties in ETHTOOL_OPTS (wake-on-lan, auto-negotiate, speed,
+ * duplex) share that variable with the "ethtool" setting: ethtool-setting.ts
+ * reads and writes them for every type.
  */
 import type { ConnectionSettings } from '../../sdk/index.js';
 import type { FileWriter, KeyMatcher } from './file-writer.js';

@@ -9,6 +9,7 @@ import { BOND_KEYS, BOND_PORT_ROWS, writeBond } from './bond-setting.js';
 import { BRIDGE_KEYS, writeBridge, writeBridgePort } from './bridge-setting.js';
 import { CONNECTION_KEYS, writeConnection, type ConnectionWriteContext } from './connection-setting.js';
 import { DOT1X_KEYS, PASSWORD_KEY, writeDot1x } from './dot1x-setting.js';
+import { ETHTOOL_KEYS, writeEthtool } from './ethtool-setting.js';
 import { FileWriter, type KeyMatcher } from './file-writer.js';
 import { INFINIBAND_KEYS, writeInfiniband } from './infiniband-setting.js';
 import { DNS_KEYS, list, writeDnsServers } from './ip-common.js';
@@ -25,7 +26,7 @@ import { WIRED_KEYS, writeWired } from './wired-setting.js';
 /** Every ifcfg variable nmk reads: on a rewrite, those the new profile does not set are removed. */
 export const MANAGED_KEYS: readonly KeyMatcher[] = [
   ...CONNECTION_KEYS, ...WIRED_KEYS, ...BOND_KEYS, ...BRIDGE_KEYS, ...VLAN_KEYS, ...INFINIBAND_KEYS,
-  ...IP4_KEYS, ...IP6_KEYS, ...DNS_KEYS, ...DOT1X_KEYS,
+  ...IP4_KEYS, ...IP6_KEYS, ...DNS_KEYS, ...DOT1X_KEYS, ...ETHTOOL_KEYS,
 ];
 
 /** Settings this writer can store. */
@@ -78,6 +79,8 @@ export function writeIfcfg(input: WriteInput): WriteOutput {
   if (connection[PORT_TYPE_PROPERTY] === 'bridge' && kind.kind !== 'bridge') writeBridgePort(settings[Setting.bridgePort], out);
   if (connection[PORT_TYPE_PROPERTY] === 'bond') writeRows(settings[Setting.bondPort], BOND_PORT_ROWS, out);
   const secrets = kind.kind === 'infiniband' ? {} : writeDot1x(settings[Setting.dot1x], out);
+  // After the port and 802.1X variables and before IPv4, where NetworkManager's writer puts them.
+  writeEthtool(settings, out);
 
   const isPort = typeof connection[CONTROLLER_PROPERTY] === 'string';
   const routes4 = isPort ? [] : writeIPv4(settings[Setting.ipv4], out);

@@ -85,7 +85,9 @@ describe('distribution files through the daemon', () => {
       // What nmk ignores is a warning naming file, line and key; nothing is an error.
       const warnings = d.logs.filter((l) => l.level === 'warn').map((l) => l.msg);
       const eth0File = path.join(d.root, SCRIPTS, 'ifcfg-eth0');
-      expect(warnings).toContain(`${eth0File}:8: key 'ETHTOOL_OPTS': nmk does not read this variable; ignored, and kept in the file when nmk rewrites it`);
+      // ETHTOOL_OPTS is read now (the "ethtool" setting): no warning for it.
+      expect(warnings.filter((w) => w.startsWith(`${eth0File}:8: key 'ETHTOOL_OPTS'`))).toEqual([]);
+      expect((await d.nmcli(['-g', 'ethtool.feature-gro', 'connection', 'show', 'uplink'])).stdout.trim()).toBe('off');
       expect(warnings).toContain(`${path.join(d.root, SCRIPTS, 'ifcfg-bond0')}:5: key 'BONDING_OPTS': unknown bonding option 'new_driver_knob'; ignored`);
       expect(warnings).toContain(`${path.join(d.root, SCRIPTS, 'ifcfg-eth1')}:5: key 'BRIDGING_OPTS': unknown bridge option 'isolated'; ignored`);
       expect(d.logs.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([]);

@@ -16,7 +16,7 @@ import { MANAGED_KEYS } from '../writer.js';
 import { scratchDir } from './helpers.js';
 
 /** Variables initscripts and other tools use that nmk does not read. */
-const FOREIGN_KEYS = ['ETHTOOL_OPTS', 'USERCTL', 'ARPCHECK', 'ARPUPDATE', 'LINKDELAY', 'HOTPLUG', 'IPV6_PRIVACY', 'FOO_UNKNOWN'];
+const FOREIGN_KEYS = ['ARPING_WAIT', 'USERCTL', 'ARPCHECK', 'ARPUPDATE', 'LINKDELAY', 'HOTPLUG', 'IPV6_PRIVACY', 'FOO_UNKNOWN'];
 
 const foreignName = fc.oneof(
   fc.constantFrom(...FOREIGN_KEYS),
