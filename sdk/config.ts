@@ -3,6 +3,8 @@
  * syntax, merged from the profile, the main file and conf.d. Values are the
  * raw strings; the typed accessors parse them the way NetworkManager does.
  */
+import type { ConnectionDefaults } from './connection-defaults.js';
+
 export interface ConfigView {
   /** Raw value, or undefined when the key is not set. */
   get(section: string, key: string): string | undefined;
@@ -15,6 +17,12 @@ export interface ConfigView {
   sections(): string[];
   /** Where a key's value came from ("/etc/nmk/nmk.conf:12"), for messages. */
   origin(section: string, key: string): string | undefined;
+  /**
+   * `[connection*]` property defaults per device, the service Tokens.ConnectionDefaults
+   * names; here too for code that holds only the config (a kind's configure slot).
+   * Read it through connectionDefaultsOf(), which also serves configs without it.
+   */
+  readonly connectionDefaults?: ConnectionDefaults;
 }
 
 /** Where every file nmk reads or writes lives. All of it hangs from one root. */

@@ -11,6 +11,7 @@ export * from './model.js';
 export * from './device.js';
 export * from './logger.js';
 export * from './config.js';
+export * from './connection-defaults.js';
 export * from './errors.js';
 export * from './nm.js';
 export * from './device-props.js';

@@ -1,4 +1,5 @@
 import type { ConfigView, Paths } from './config.js';
+import type { ConnectionDefaults } from './connection-defaults.js';
 import type { DeviceKind, DeviceView } from './device.js';
 import type { DhcpClientFactory } from './dhcp.js';
 import type { DnsBackendFactory } from './dns.js';
@@ -37,6 +38,8 @@ export const Tokens = {
   Events: token<EventBus>('core.events'),
   /** The merged configuration. */
   Config: token<ConfigView>('core.config'),
+  /** `[connection*]` property defaults for a profile on a given device, in NetworkManager's section order. */
+  ConnectionDefaults: token<ConnectionDefaults>('core.connection-defaults'),
   /** Every path nmk reads or writes, under one root. */
   Paths: token<Paths>('core.paths'),
   Clock: token<Clock>('core.clock'),

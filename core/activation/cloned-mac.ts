@@ -9,7 +9,7 @@
  * to them). Pure apart from the randomness "random" asks for.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ConnectionSettings } from '../../sdk/index.js';
+import { connectionDefaultsOf, deviceMatchOf, type ConnectionSettings } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import { StableType } from '../ip/dhcp-identity.js';
 import type { AutoIpServices } from './dynamic/auto-ip.js';
@@ -21,11 +21,11 @@ const MAC = /^[0-9A-F]{2}(:[0-9A-F]{2}){5}$/i;
 export interface ClonedMacInput {
   /** 802-3-ethernet.cloned-mac-address; undefined or '' when unset. */
   setting?: string;
-  /** `[connection] ethernet.cloned-mac-address`. */
+  /** `[connection*] ethernet.cloned-mac-address` for the device. */
   globalDefault?: string;
   /** 802-3-ethernet.generate-mac-address-mask. */
   mask?: string;
-  /** `[connection] ethernet.generate-mac-address-mask`. */
+  /** `[connection*] ethernet.generate-mac-address-mask` for the device. */
   globalMask?: string;
   /** The device's permanent address; undefined when it has none (veths and most virtual links). */
   permanentMac?: string;
@@ -133,13 +133,14 @@ function str(v: unknown): string | undefined {
 
 /**
  * The address an activation of `settings` puts on `device` (undefined: leave
- * it), with the `[connection]` defaults and the host's identity from the
+ * it), with the device's `[connection*]` defaults and the host's identity from the
  * activation's services. Without them (a daemon without automatic IP) only
  * a literal address applies: "stable" has no host id to hash.
  */
 export function clonedMacFor(settings: ConnectionSettings, device: Device, auto: Pick<AutoIpServices, 'identities' | 'config'> | undefined): string | undefined {
   const wired = settings['802-3-ethernet'] ?? {};
-  const global = (key: string) => str(auto?.config.get('connection', key));
+  const defaults = connectionDefaultsOf(auto?.config);
+  const global = (key: string) => str(defaults.get(key, deviceMatchOf(device)));
   const setting = str(wired['cloned-mac-address']);
   if (!auto) return setting && MAC.test(setting) ? setting.toLowerCase() : undefined;
   return clonedMac({

@@ -3,9 +3,12 @@
  * so plugins that kept a reference read the new values without re-resolving.
  */
 import type { ConfigView } from '../../sdk/index.js';
+import { ConfigConnectionDefaults } from './connection-defaults.js';
 import type { MergedConfig } from './merged-config.js';
 
 export class ConfigHolder implements ConfigView {
+  /** Follows the swaps too: registered as Tokens.ConnectionDefaults. */
+  readonly connectionDefaults = new ConfigConnectionDefaults(() => this.current);
   constructor(public current: MergedConfig) {}
   get(s: string, k: string) { return this.current.get(s, k); }
   getString(s: string, k: string, f: string) { return this.current.getString(s, k, f); }

@@ -102,6 +102,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const config = new MergedConfig();
   for (const { file, text } of texts) {
     for (const group of readKeyFileGroups(text, file)) {
+      config.addGroup(group.name, file);
       for (const entry of group.entries) {
         const problem = checkEntry(group.name, entry.key, entry.value);
         if (problem) {

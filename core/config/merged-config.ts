@@ -3,7 +3,8 @@
  * where it came from. Later files override earlier ones; "key+=v" appends to a
  * list and "key-=v" removes from it, as NetworkManager's conf.d does.
  */
-import type { ConfigView } from '../../sdk/index.js';
+import type { ConfigView, ConnectionDefaults } from '../../sdk/index.js';
+import { ConfigConnectionDefaults } from './connection-defaults.js';
 
 interface Entry {
   value: string;
@@ -27,9 +28,38 @@ export function splitList(v: string): string[] {
 
 export class MergedConfig implements ConfigView {
   private data = new Map<string, Map<string, Entry>>();
+  /** Each section with the file it first appeared in, in order of first appearance: [connection*] lookups depend on it. */
+  private firstFile = new Map<string, string>();
+  private changes = 0;
+  private defaults?: ConnectionDefaults;
+
+  /** A section header met in a file (also one whose keys were all rejected): where it stands in NetworkManager's order. */
+  addGroup(section: string, file: string): void {
+    if (this.firstFile.has(section)) return;
+    this.firstFile.set(section, file);
+    this.changes++;
+  }
+
+  /** Bumped by every change, so views computed from the config know when to recompute. */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Sections with the file each first appeared in, in order of first appearance. */
+  groupFiles(): Array<{ section: string; file: string }> {
+    return [...this.firstFile].map(([section, file]) => ({ section, file }));
+  }
+
+  /** The [connection*] defaults of this config (NetworkManager's lookup). */
+  get connectionDefaults(): ConnectionDefaults {
+    return (this.defaults ??= new ConfigConnectionDefaults(() => this));
+  }
 
   /** Apply one assignment from a file, in file order. */
   set(section: string, key: string, value: string, origin: string): void {
+    // Callers that skip addGroup (tests) still place the section: origin is "file:line".
+    this.addGroup(section, origin.replace(/:\d+$/, ''));
+    this.changes++;
     let sec = this.data.get(section);
     if (!sec) this.data.set(section, (sec = new Map()));
     const op = key.endsWith('+') ? '+' : key.endsWith('-') ? '-' : '';

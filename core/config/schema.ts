@@ -84,10 +84,17 @@ export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
 ];
 
 /**
- * [connection*] sections hold per-property defaults ("ipv4.route-metric=100")
- * and the match keys; their keys are setting.property names, checked loosely.
+ * [connection*] sections (every section whose name starts with "connection",
+ * as in NetworkManager) hold per-property defaults ("ipv4.route-metric=100"),
+ * checked loosely as setting.property names, and the two keys that say where
+ * the section applies (core/config/connection-defaults.ts).
  */
 export const CONNECTION_SECTION_KEYS = /^(match-device|stop-match|[a-z0-9-]+\.[a-z0-9-]+)$/;
+
+const CONNECTION_MATCH_ROWS: readonly ConfigKeyRow[] = [
+  { section: 'connection*', key: 'match-device', type: 'list', help: 'which devices this section applies to (device specs; none: every device)' },
+  { section: 'connection*', key: 'stop-match', type: 'boolean', help: 'a matching section ends the search even without the property' },
+];
 
 /** The row for a key, or undefined; `sectionKnown` tells whether the section itself is known. */
 export function findKeyRow(section: string, key: string): { row?: ConfigKeyRow; sectionKnown: boolean } {
@@ -97,8 +104,9 @@ export function findKeyRow(section: string, key: string): { row?: ConfigKeyRow; 
     sectionKnown = true;
     if (row.key === key) return { row, sectionKnown };
   }
-  if (/^connection(-.+)?$/.test(section)) {
-    return { sectionKnown: true, row: CONNECTION_SECTION_KEYS.test(key) ? { section, key, type: 'string', help: 'per-property default' } : undefined };
+  if (section.startsWith('connection')) {
+    const row = CONNECTION_MATCH_ROWS.find((r) => r.key === key) ?? (CONNECTION_SECTION_KEYS.test(key) ? { section, key, type: 'string' as const, help: 'per-property default' } : undefined);
+    return { sectionKnown: true, row };
   }
   return { sectionKnown };
 }

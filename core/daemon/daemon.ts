@@ -137,6 +137,8 @@ export class Daemon {
     registerValue(this.container, Tokens.Logger, this.logger);
     registerValue(this.container, Tokens.Events, events);
     registerValue(this.container, Tokens.Config, this.configHolder);
+    // Follows the holder, so a reload's [connection*] sections answer at once.
+    registerValue(this.container, Tokens.ConnectionDefaults, this.configHolder.connectionDefaults);
     registerValue(this.container, Tokens.Paths, paths);
     registerValue(this.container, Tokens.Clock, { now: () => performance.now() });
 

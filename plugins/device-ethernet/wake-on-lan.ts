@@ -4,8 +4,9 @@
  * nm-platform-utils.c nmp_utils_ethtool_set_wake_on_lan):
  * - in the config stage of an activation, and again on every Reapply of an
  *   activated device; nothing is restored on deactivation;
- * - the profile's flags win unless they are `default` (1); then
- *   `[connection] ethernet.wake-on-lan` (an integer, C notation) decides, and
+ * - the profile's flags win unless they are `default` (1); then the
+ *   device's `[connection*] ethernet.wake-on-lan` (an integer, C notation;
+ *   the first section whose match-device fits, as NetworkManager searches) decides, and
  *   without a usable one the device is left alone, as with `ignore` (0x8000);
  * - 0 turns Wake-on-LAN off; the other flags are set exactly (modes not
  *   listed are cleared); a password adds SecureOn (magicsecure);
@@ -17,6 +18,8 @@
  *   stage returns before Wake-on-LAN there (it applies it on Reapply only).
  */
 import {
+  connectionDefaultsOf,
+  deviceMatchOf,
   normalizeMac,
   PlatformError,
   WAKE_ON_LAN,
@@ -111,12 +114,13 @@ export async function applyWakeOnLan(ctx: KindConfigureContext, config: ConfigVi
     logger.debug(`wake-on-lan of ${device.name} not set at activation: the profile has 802-1x (NetworkManager sets it only on reapply then)`, log);
     return;
   }
-  const plan = planWakeOnLan(settings, config?.get('connection', DEFAULT_KEY));
+  const hit = connectionDefaultsOf(config).lookup(DEFAULT_KEY, deviceMatchOf(device));
+  const plan = planWakeOnLan(settings, hit?.value);
   if (plan.ignore) {
     logger.debug(`wake-on-lan of ${device.name} left as it is: ${plan.why}`, log);
     return;
   }
-  const what = `802-3-ethernet.wake-on-lan=${describeFlags(plan.flags)}${plan.from === 'config' ? ` (from [connection] ${DEFAULT_KEY})` : ''}`;
+  const what = `802-3-ethernet.wake-on-lan=${describeFlags(plan.flags)}${plan.from === 'config' ? ` (from [${hit?.section ?? 'connection'}] ${DEFAULT_KEY})` : ''}`;
   let password: string | undefined;
   if (plan.password !== undefined) {
     password = normalizeMac(plan.password, 6);

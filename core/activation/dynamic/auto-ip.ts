@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import type { ConfigView, ConnectionSettings, DhcpClientFactory, DhcpRequest, Family, Logger, Ndisc, SharingProvider, SharingSession } from '../../../sdk/index.js';
+import { connectionDefaultsOf, deviceMatchOf, type ConfigView, type ConnectionSettings, type DhcpClientFactory, type DhcpRequest, type Family, type Logger, type Ndisc, type SharingProvider, type SharingSession } from '../../../sdk/index.js';
 import type { Device } from '../../devices/device.js';
 import type { ActiveConnection } from '../active-connection.js';
 import { defaultRouteMetric, type IpPlan } from '../ip-plan.js';
@@ -65,10 +65,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** The profile's value, else `[connection] ipv4.KEY` from the config, else the default. */
-function timeoutOf(settings: ConnectionSettings, family: Family, key: string, config: ConfigView, fallback: number): number {
+/** The profile's value, else the device's `[connection*] ipv4.KEY` from the config, else the default. */
+function timeoutOf(settings: ConnectionSettings, family: Family, key: string, config: ConfigView, device: Device, fallback: number): number {
   const own = num(settings[SETTING[family]]?.[key]) ?? 0;
-  const seconds = own > 0 ? own : config.getInteger('connection', `${SETTING[family]}.${key}`, 0) || fallback;
+  const seconds = own > 0 ? own : connectionDefaultsOf(config).getInteger(`${SETTING[family]}.${key}`, deviceMatchOf(device), 0) || fallback;
   return seconds >= FOREVER ? 0 : seconds;
 }
 
@@ -103,8 +103,8 @@ function hostnameToSend(settings: ConnectionSettings, family: Family): { hostnam
   return name.includes('.') ? { fqdn: name } : { hostname: name };
 }
 
-function acd(own: unknown, config: ConfigView): { acdTimeout?: number } {
-  const ms = typeof own === 'number' && own >= 0 ? own : config.getInteger('connection', 'ipv4.dad-timeout', 0);
+function acd(own: unknown, config: ConfigView, device: Device): { acdTimeout?: number } {
+  const ms = typeof own === 'number' && own >= 0 ? own : connectionDefaultsOf(config).getInteger('ipv4.dad-timeout', deviceMatchOf(device), 0);
   return ms > 0 ? { acdTimeout: ms } : {};
 }
 
@@ -125,10 +125,10 @@ export function dhcpRequest(ac: ActiveConnection, family: Family, services: Auto
     iaid: ids.iaid(family, settings, d),
     ...hostnameToSend(settings, family),
     ...(family === 4 && str(ip['dhcp-vendor-class-identifier']) ? { vendorClass: str(ip['dhcp-vendor-class-identifier']) } : {}),
-    timeout: timeoutOf(settings, family, 'dhcp-timeout', services.config, DHCP_TIMEOUT_DEFAULT),
+    timeout: timeoutOf(settings, family, 'dhcp-timeout', services.config, d, DHCP_TIMEOUT_DEFAULT),
     rejectServers: Array.isArray(reject) ? reject.map(String) : [],
-    // ipv4.dad-timeout: -1 takes `[connection] ipv4.dad-timeout`, whose default is 0 (no ARP probe) in NetworkManager 1.42.
-    ...(family === 4 ? acd(ip['dad-timeout'], services.config) : {}),
+    // ipv4.dad-timeout: -1 takes the device's `[connection*] ipv4.dad-timeout`, whose default is 0 (no ARP probe) in NetworkManager 1.42.
+    ...(family === 4 ? acd(ip['dad-timeout'], services.config, d) : {}),
     // NetworkManager's lease file names: internal-UUID-IFNAME.lease, dhclient6-UUID-IFNAME.lease...
     leaseFile: path.join(services.stateDir, `${client}${family === 6 ? '6' : ''}-${ac.uuid}-${d.name}.lease`),
     ...extra,
@@ -170,7 +170,7 @@ export function startAutoIp(ac: ActiveConnection, plan: IpPlan, services: AutoIp
         stableId: services.identities.stableId(ac.applied, ac.device),
         stableType: services.identities.stableType(ac.applied, ac.device),
         ...(str(ip.token) ? { token: str(ip.token) } : {}),
-        timeout: timeoutOf(ac.applied, 6, 'ra-timeout', services.config, RA_TIMEOUT_DEFAULT),
+        timeout: timeoutOf(ac.applied, 6, 'ra-timeout', services.config, ac.device, RA_TIMEOUT_DEFAULT),
         secretKey: services.identities.secretKey(),
       };
       return { dyn, ready: dyn.startNdisc(ndisc, request, dhcp) };

@@ -2,9 +2,9 @@
  * The DhcpIdentities the activation uses, from the host's identity (machine
  * id, boot id, NetworkManager's host id) and core/ip's NetworkManager-exact
  * rules: connection.stable-id, ipv4.dhcp-client-id, ipv4/ipv6.dhcp-iaid and
- * ipv6.dhcp-duid, each with its `[connection]` default from the config.
+ * ipv6.dhcp-duid, each with the device's `[connection*]` default from the config.
  */
-import type { ConfigView, ConnectionSettings, Family, Logger } from '../../../sdk/index.js';
+import { connectionDefaultsOf, deviceMatchOf, type ConfigView, type ConnectionSettings, type Family, type Logger } from '../../../sdk/index.js';
 import type { Device } from '../../devices/device.js';
 import { dhcpIaid, internalClientDefaultClientId, StableType, ipv4ClientId, ipv6Duid, resolveStableId, toHex, type HostKeys, type StableId } from '../../ip/dhcp-identity.js';
 import type { HostIdentity } from '../../ip/host-identity.js';
@@ -18,7 +18,9 @@ function str(v: unknown): string | undefined {
 
 export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: Logger): DhcpIdentities {
   const keys: HostKeys = { machineId: host.machineId, hostId: host.hostId, hostIdTimestamp: host.hostIdTimestamp };
-  const global = (key: string) => str(config.get('connection', key));
+  const defaults = connectionDefaultsOf(config);
+  // The device the profile activates on picks the [connection*] sections that apply.
+  const global = (key: string, d: Device) => str(defaults.get(key, deviceMatchOf(d)));
   const warn = (w: string | undefined) => w && logger.warn(w);
   // One stable id per activation (the applied settings object lives as long as it): ${RANDOM} must give the IAID and the DUID the same value.
   const stableIds = new WeakMap<ConnectionSettings, StableId>();
@@ -26,7 +28,7 @@ export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: L
     let id = stableIds.get(settings);
     if (!id) {
       id = resolveStableId({
-        stableId: str(settings.connection?.['stable-id']) ?? global('connection.stable-id'),
+        stableId: str(settings.connection?.['stable-id']) ?? global('connection.stable-id', d),
         uuid: String(settings.connection?.uuid ?? ''),
         ifname: d.name,
         // ${MAC} is the permanent address only, which nmk does not read (veths and most virtual links have none): NetworkManager leaves it empty then.
@@ -40,7 +42,7 @@ export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: L
   const iaidOf = (family: Family, settings: ConnectionSettings, d: Device) => {
     const r = dhcpIaid({
       iaid: str(settings[family === 4 ? 'ipv4' : 'ipv6']?.['dhcp-iaid']),
-      globalDefault: global(`ipv${family}.dhcp-iaid`),
+      globalDefault: global(`ipv${family}.dhcp-iaid`, d),
       ifname: d.name,
       hwaddr: d.link.mac || undefined,
       permHwaddr: d.link.mac || undefined,
@@ -52,7 +54,7 @@ export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: L
     return r;
   };
   const duidOf = (settings: ConnectionSettings, d: Device) => {
-    const r = ipv6Duid({ duid: str(settings.ipv6?.['dhcp-duid']) ?? global('ipv6.dhcp-duid'), hwaddr: d.link.mac || undefined, host: keys, stable: stable(settings, d) });
+    const r = ipv6Duid({ duid: str(settings.ipv6?.['dhcp-duid']) ?? global('ipv6.dhcp-duid', d), hwaddr: d.link.mac || undefined, host: keys, stable: stable(settings, d) });
     warn(r.warning);
     return r;
   };
@@ -64,7 +66,7 @@ export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: L
     clientId4: (settings, d, client = 'internal') => {
       const r = ipv4ClientId({
         clientId: str(settings.ipv4?.['dhcp-client-id']),
-        globalDefault: global('ipv4.dhcp-client-id'),
+        globalDefault: global('ipv4.dhcp-client-id', d),
         hwaddr: d.link.mac || undefined,
         permHwaddr: d.link.mac || undefined,
         host: keys,
