@@ -17,10 +17,18 @@
 import { NMConnectivity, NMDeviceState, NMDeviceType, type ConfigView, type DeviceView, type EventBus, type Family, type Logger, type NetworkModel } from '../../sdk/index.js';
 import { readConnectivityConfig, type ConnectivityConfig } from './config.js';
 import { FamilyCheck } from './family-check.js';
-import { httpCheck, type HttpCheckRequest } from './http-check.js';
+import type { HttpCheckRequest } from './http-check.js';
 import { bestDefaultOf, isMainDefault, precheck } from './precheck.js';
 import { betterOf, stateName, type CheckResult, type ConnectivityState } from './states.js';
 import { sourceAddress } from './source-address.js';
+
+/**
+ * The HTTP check, imported on the first check: it brings in node's http,
+ * https and tls, which a daemon with checking off (the server profile)
+ * never needs.
+ */
+let httpCheckModule: Promise<typeof import('./http-check.js')> | undefined;
+const lazyHttpCheck = async (req: HttpCheckRequest): Promise<CheckResult> => (await (httpCheckModule ??= import('./http-check.js'))).httpCheck(req);
 
 export type ConnectivityChange = { kind: 'device'; device: DeviceView; family: Family } | { kind: 'manager' } | { kind: 'config' };
 
@@ -73,7 +81,7 @@ export class Connectivity {
   private readonly now: () => number;
 
   constructor(private deps: ConnectivityDeps) {
-    this.check = deps.check ?? httpCheck;
+    this.check = deps.check ?? lazyHttpCheck;
     this.now = deps.now ?? (() => performance.now());
     this.cfg = this.readConfig();
   }

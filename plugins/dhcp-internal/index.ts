@@ -3,10 +3,17 @@
  * default): DHCPv4 from ./v4 over the platform's packet channels
  * (Tokens.PacketIo), DHCPv6 from ./v6. The packet I/O is looked up when a
  * client starts, so the platform plugin may be set up in any order.
+ *
+ * Each family's client is imported the first time a session of that family
+ * starts, not at load: an idle daemon, or one whose links never ask for
+ * DHCP, keeps neither in memory (each is a dozen modules).
  */
 import { definePlugin, Tokens, type DhcpClientFactory, type DhcpSession, type PluginContext } from '../../sdk/index.js';
-import { startDhcp4 } from './v4/client.js';
-import { startDhcp6 } from './v6/client.js';
+
+let v4: Promise<typeof import('./v4/client.js')> | undefined;
+let v6: Promise<typeof import('./v6/client.js')> | undefined;
+const loadV4 = () => (v4 ??= import('./v4/client.js'));
+const loadV6 = () => (v6 ??= import('./v6/client.js'));
 
 export function internalDhcpClient(ctx: Pick<PluginContext, 'logger' | 'resolveAll' | 'onStop'>): DhcpClientFactory {
   const sessions = new Set<DhcpSession>();
@@ -21,9 +28,9 @@ export function internalDhcpClient(ctx: Pick<PluginContext, 'logger' | 'resolveA
       let session: DhcpSession;
       if (request.family === 4) {
         if (!io) throw new Error(`DHCPv4 on ${request.ifname}: no packet I/O (the platform plugin provides none)`);
-        session = await startDhcp4(request, events, { io, logger });
+        session = await (await loadV4()).startDhcp4(request, events, { io, logger });
       } else {
-        session = await startDhcp6(request, events, { logger, io });
+        session = await (await loadV6()).startDhcp6(request, events, { logger, io });
       }
       sessions.add(session);
       return {

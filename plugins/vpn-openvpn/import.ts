@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { newUuid, type ConnectionSettings, type IpRoute, type VpnImportFile, type VpnImportOptions, type VpnImportResult } from '../../sdk/index.js';
 import { SERVICE_TYPE } from './names.js';
-import { netmaskToPrefix } from './up-env.js';
+import { netmaskToPrefix } from './ip4.js';
 import { splitWords } from './words.js';
 
 interface State {

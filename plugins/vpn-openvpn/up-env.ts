@@ -7,6 +7,7 @@
  * Pure; an Error names the variable that is missing or wrong.
  */
 import type { VpnConfigReport, VpnIpReport, VpnRouteReport } from '../../sdk/index.js';
+import { isIp4, netmaskToPrefix } from './ip4.js';
 
 /** `env -0` output: NUL-separated NAME=value. */
 export function parseEnv0(text: string): Record<string, string> {
@@ -16,21 +17,6 @@ export function parseEnv0(text: string): Record<string, string> {
     if (i > 0) out[item.slice(0, i)] = item.slice(i + 1);
   }
   return out;
-}
-
-const IP4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-function isIp4(s: string | undefined): s is string {
-  const m = s ? IP4.exec(s) : null;
-  return !!m && m.slice(1).every((x) => Number(x) <= 255);
-}
-
-/** 255.255.255.0 -> 24; undefined when not a contiguous netmask. */
-export function netmaskToPrefix(mask: string): number | undefined {
-  if (!isIp4(mask)) return undefined;
-  const n = mask.split('.').reduce((acc, x) => acc * 256 + Number(x), 0);
-  const bits = n.toString(2).padStart(32, '0');
-  return /^1*0*$/.test(bits) ? bits.indexOf('0') === -1 ? 32 : bits.indexOf('0') : undefined;
 }
 
 /** The numbered variables NAME_1, NAME_2... until the first gap. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { netmaskToPrefix, parseEnv0, reportFromEnv } from '../up-env.js';
+import { netmaskToPrefix } from '../ip4.js';
+import { parseEnv0, reportFromEnv } from '../up-env.js';
 
 describe('the tunnel config from the --up environment', () => {
   it('subnet topology with a pushed route, DNS and domain', () => {
