@@ -103,6 +103,8 @@ function allowing(errnos: ReadonlySet<number>): (err: unknown) => void {
 
 export class ActivationManager {
   private byPath = new Map<string, ActiveConnection>();
+  /** The live connections of each profile, so a lookup by profile does not walk every connection (1000s when many are up). */
+  private byUuid = new Map<string, Set<ActiveConnection>>();
   private byDevice = new Map<Device, ActiveConnection>();
   private nextId = 1;
   /** Creates the links of software profiles. */
@@ -143,7 +145,7 @@ export class ActivationManager {
       if (link.carrier !== previous.carrier) this.onCarrier(link.ifindex, link.carrier);
     });
     events.on('connection.removed', ({ uuid }) => {
-      for (const ac of [...this.byPath.values()]) if (ac.uuid === uuid) void this.deactivate(ac, ACReason.CONNECTION_REMOVED, DSReason.CONNECTION_REMOVED);
+      for (const ac of this.ofProfile(uuid)) void this.deactivate(ac, ACReason.CONNECTION_REMOVED, DSReason.CONNECTION_REMOVED);
     });
   }
 
@@ -191,6 +193,11 @@ export class ActivationManager {
   }
   get(path: string): ActiveConnection | undefined {
     return this.byPath.get(path);
+  }
+  /** The connections of one profile (a copy: callers deactivate while they walk it). */
+  private ofProfile(uuid: string): ActiveConnection[] {
+    const set = this.byUuid.get(uuid);
+    return set ? [...set] : [];
   }
   ofDevice(device: Device): ActiveConnection | undefined {
     return this.byDevice.get(device);
@@ -246,12 +253,13 @@ export class ActivationManager {
       await this.deactivate(previous, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
     }
     // One profile active on one device at a time (connection.multi-connect single, NetworkManager's default).
-    if (!keepOthers) for (const other of [...this.byPath.values()]) if (other.uuid === profile.uuid) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
+    if (!keepOthers) for (const other of this.ofProfile(profile.uuid)) await this.deactivate(other, ACReason.DEVICE_DISCONNECTED, DSReason.NEW_ACTIVATION);
 
     const ac = new ActiveConnection(this.nextId++, profile, structuredClone(settings), target);
     ac.createdLink = created || owned || options.owned === true;
     if (created) this.freshLinks.add(ac);
     ac.controller = controller;
+    controller?.ports.add(ac);
     if (controller) {
       ac.stateFlags |= NMActivationStateFlags.IS_PORT;
       controller.stateFlags |= NMActivationStateFlags.CONTROLLER_HAS_PORTS;
@@ -261,6 +269,9 @@ export class ActivationManager {
     ac.assumed = options.assume === true || options.external === true;
     if (options.external) ac.stateFlags |= NMActivationStateFlags.EXTERNAL;
     this.byPath.set(ac.path, ac);
+    let same = this.byUuid.get(ac.uuid);
+    if (!same) this.byUuid.set(ac.uuid, (same = new Set()));
+    same.add(ac);
     this.byDevice.set(target, ac);
     target.active = ac;
     this.logger.debug('activation requested', { device: target.name, connection: profile.id, uuid: profile.uuid });
@@ -280,7 +291,7 @@ export class ActivationManager {
     for (const p of this.settings.profiles()) {
       const ref = portOf(p.settings);
       if (!ref || !names.has(ref)) continue;
-      if ([...this.byPath.values()].some((a) => a.uuid === p.uuid && !a.done)) continue;
+      if (this.ofProfile(p.uuid).some((a) => !a.done)) continue;
       this.activate(p).catch((err: Error) => this.logger.warn(`port '${p.id}' of '${controller.profile.id}' did not come up: ${err.message}`));
     }
   }
@@ -291,7 +302,7 @@ export class ActivationManager {
     if (typeof ifname === 'string' && ifname !== '') return this.devices.byName(ifname);
     // No interface named: as NetworkManager, a single profile goes back to the device it is active on; one that may be
     // active on several takes a managed, compatible device that carries nothing yet.
-    const mine = [...this.byPath.values()].filter((ac) => ac.uuid === profile.uuid && !ac.done).map((ac) => ac.device);
+    const mine = this.ofProfile(profile.uuid).filter((ac) => !ac.done).map((ac) => ac.device);
     if (!keepOthers && mine[0]) return mine[0];
     for (const d of this.devices.all() as Iterable<Device>) {
       if (d.managed && !d.active && !mine.includes(d) && incompatibility(profile.settings, d) === undefined) return d;
@@ -309,8 +320,10 @@ export class ActivationManager {
    * when it is not active yet. `ref` is a profile UUID or an interface name.
    */
   private async controllerFor(port: Profile, ref: string, options: ActivateOptions): Promise<ActiveConnection> {
-    const byName = [...this.byPath.values()].find((ac) => ac.device.name === ref && !ac.done && ac.state !== AC.DEACTIVATING);
-    const active = [...this.byPath.values()].find((ac) => (ac.uuid === ref || ac.device.name === ref) && !ac.done && ac.state !== AC.DEACTIVATING) ?? byName;
+    const live = (ac: ActiveConnection | undefined) => ac !== undefined && !ac.done && ac.state !== AC.DEACTIVATING;
+    const named = this.devices.byName(ref);
+    const byName = named ? this.byDevice.get(named) : undefined;
+    const active = this.ofProfile(ref).find(live) ?? (live(byName) ? byName : undefined);
     if (active) return active;
     const profile = this.settings.get(ref) ?? [...this.settings.profiles()].find((p) => p.settings.connection?.['interface-name'] === ref && !portOf(p.settings));
     if (!profile) throw new NmkError('CONNECTION_NOT_AVAILABLE', `cannot activate '${port.id}': its controller '${ref}' matches no profile`, { key: 'connection.master' });
@@ -334,7 +347,7 @@ export class ActivationManager {
   }
 
   private portsOf(ac: ActiveConnection): ActiveConnection[] {
-    return [...this.byPath.values()].filter((p) => p.controller === ac && !p.done);
+    return [...ac.ports].filter((p) => !p.done);
   }
 
   // ---- the activation chain -------------------------------------------------
@@ -734,6 +747,9 @@ export class ActivationManager {
     ac.cancelled = true;
     clearTimeout(ac.carrierTimer);
     this.byPath.delete(ac.path);
+    const same = this.byUuid.get(ac.uuid);
+    if (same?.delete(ac) && same.size === 0) this.byUuid.delete(ac.uuid);
+    ac.controller?.ports.delete(ac);
     if (this.byDevice.get(ac.device) === ac) this.byDevice.delete(ac.device);
     if (ac.device.active === ac) ac.device.active = undefined;
     ac.defaultMetric4 = ac.defaultMetric6 = undefined;

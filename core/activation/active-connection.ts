@@ -47,6 +47,8 @@ export class ActiveConnection {
   assumed = false;
   /** The controller's active connection, for a port (connection.master). */
   controller?: ActiveConnection;
+  /** A controller's live ports (kept by the activation manager), so taking it down does not walk every connection. */
+  readonly ports = new Set<ActiveConnection>();
 
   constructor(
     readonly id: number,

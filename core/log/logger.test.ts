@@ -9,7 +9,9 @@ function capture(format: LogFormat, fn: (log: ReturnType<typeof createLogger>) =
   const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-log-')), 'out');
   const fd = fs.openSync(f, 'w');
   try {
-    fn(createLogger(new LogSink({ format, level: 'info', fd }), { component: 'test' }));
+    const sink = new LogSink({ format, level: 'info', fd });
+    fn(createLogger(sink, { component: 'test' }));
+    sink.flush();
   } finally {
     fs.closeSync(fd);
   }
@@ -17,6 +19,24 @@ function capture(format: LogFormat, fn: (log: ReturnType<typeof createLogger>) =
 }
 
 describe('logger', () => {
+  it('writes a turn\'s lines together when the turn ends, and an error at once with what came before it', async () => {
+    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-log-')), 'out');
+    const fd = fs.openSync(f, 'w');
+    try {
+      const log = createLogger(new LogSink({ format: 'journal', level: 'info', fd }));
+      log.info('one');
+      log.warn('two');
+      expect(fs.readFileSync(f, 'utf8')).toBe('');
+      await new Promise((r) => setImmediate(r));
+      expect(fs.readFileSync(f, 'utf8')).toBe('<6>one\n<4>two\n');
+      log.info('three');
+      log.error('four');
+      expect(fs.readFileSync(f, 'utf8')).toBe('<6>one\n<4>two\n<6>three\n<3>four\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
   it('journal lines carry sd-daemon priorities journald understands', () => {
     const lines = capture('journal', (log) => {
       log.info('ready', { devices: 3 });
