@@ -31,16 +31,18 @@ interface SectionRule {
 }
 
 /**
- * Connection sections in lookup order, from the config's sections with the
- * file each first appeared in (in order of first appearance).
+ * NetworkManager's match sections of one prefix ("connection", "device") in
+ * lookup order, from the config's sections with the file each first appeared
+ * in (in order of first appearance): later files first, top to bottom within
+ * a file, the plain [prefix] last (_match_section_infos_construct serves both).
  */
-export function connectionSectionOrder(groups: ReadonlyArray<{ section: string; file: string }>): string[] {
+export function matchSectionOrder(groups: ReadonlyArray<{ section: string; file: string }>, prefix: string): string[] {
   const blocks: string[][] = [];
   let file: string | undefined;
   let plain = false;
   for (const g of groups) {
-    if (!isConnectionSection(g.section)) continue;
-    if (g.section === CONNECTION_PREFIX) {
+    if (!g.section.startsWith(prefix)) continue;
+    if (g.section === prefix) {
       plain = true;
       continue;
     }
@@ -49,8 +51,11 @@ export function connectionSectionOrder(groups: ReadonlyArray<{ section: string; 
     file = g.file;
     blocks[blocks.length - 1]!.push(g.section);
   }
-  return [...blocks.reverse().flat(), ...(plain ? [CONNECTION_PREFIX] : [])];
+  return [...blocks.reverse().flat(), ...(plain ? [prefix] : [])];
 }
+
+/** Connection sections in lookup order. */
+export const connectionSectionOrder = (groups: ReadonlyArray<{ section: string; file: string }>): string[] => matchSectionOrder(groups, CONNECTION_PREFIX);
 
 const INTEGER = /^\s*-?\d+\s*$/;
 

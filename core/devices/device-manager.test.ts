@@ -20,9 +20,9 @@ const logger = createLogger(new LogSink({ format: 'json', level: 'error', record
 // The fake delivers events a step after the change, and the model flushes once per tick: give both a turn.
 const tick = async () => { for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r)); };
 
-async function setup(configLines: Array<[string, string, string]> = []) {
+async function setup(configLines: Array<[string, string, string, string?]> = []) {
   const config = new MergedConfig();
-  for (const [s, k, v] of configLines) config.set(s, k, v, 'test.conf:1');
+  for (const [s, k, v, origin] of configLines) config.set(s, k, v, origin ?? 'test.conf:1');
   const events = new LocalEventBus(logger);
   const seen: Array<[EventName, DeviceView, number?]> = [];
   events.on('device.added', ({ device }) => seen.push(['device.added', device]));
@@ -57,6 +57,29 @@ describe('DeviceManager on the fake platform', () => {
     expect(byName('eth0').deviceType).toBe(NMDeviceType.ETHERNET);
     expect(byName('ifb0').deviceType).toBe(NMDeviceType.GENERIC);
     expect(new Set([...devices.all()].map((d) => d.path)).size).toBe(devices.size);
+  });
+
+  it('searches [device*] sections as NetworkManager does: later files first, [device] last; type: by NetworkManager\'s type names', async () => {
+    const { platform, devices } = await setup([
+      ['device', 'managed', 'false', 'a.conf:1'],
+      ['device-all', 'match-device', 'interface-name:*', 'a.conf:3'],
+      ['device-all', 'managed', 'true', 'a.conf:4'],
+      ['device-eth', 'match-device', 'interface-name:eth*', 'b.conf:1'],
+      ['device-eth', 'managed', 'false', 'b.conf:2'],
+      // A veth is "ethernet" to NetworkManager 1.42: type:veth matches nothing.
+      ['device-veth', 'match-device', 'type:veth', 'b.conf:4'],
+      ['device-veth', 'managed', 'false', 'b.conf:5'],
+      ['device-ether', 'match-device', 'type:ethernet,except:interface-name:v0', 'b.conf:7'],
+      ['device-ether', 'managed', 'false', 'b.conf:8'],
+    ]);
+    await platform.createLink({ name: 'v0', kind: 'veth', peer: { name: 'v1' } });
+    platform.injectExternal({ type: 'add-link', link: { name: 'eth0' } });
+    await tick();
+    // b.conf's [device-eth] comes before a.conf's [device-all].
+    expect(devices.byName('eth0')!.managed).toBe(false);
+    // v1 is ethernet to [device-ether]; v0 is excepted there and falls to a.conf's [device-all], before [device].
+    expect(devices.byName('v1')!.managed).toBe(false);
+    expect(devices.byName('v0')!.managed).toBe(true);
   });
 
   it('leaves unmanaged what [keyfile] unmanaged-devices or a [device-*] section names, and loopback', async () => {

@@ -12,6 +12,7 @@ import {
   ArpType,
   NMDeviceState,
   NMDeviceStateReason,
+  nmTypeDescription,
   type ConfigView,
   type DeviceRegistry,
   type DeviceView,
@@ -21,6 +22,8 @@ import {
 } from '../../sdk/index.js';
 import { Device } from './device.js';
 import { DeviceSpec } from './device-spec.js';
+import { matchSectionOrder } from '../config/connection-defaults.js';
+import type { MergedConfig } from '../config/merged-config.js';
 import type { KindRegistry } from './kind-registry.js';
 
 export const DEVICE_PATH_PREFIX = '/org/freedesktop/NetworkManager/Devices/';
@@ -62,9 +65,10 @@ export class DeviceManager implements DeviceRegistry {
     this.unmanagedSpec = new DeviceSpec([...config.getList('keyfile', 'unmanaged-devices'), ...this.extraUnmanaged()]);
     this.ignoreCarrierSpec = new DeviceSpec(config.getList('main', 'ignore-carrier'));
     const optionalBoolean = (s: string, key: string) => (config.get(s, key) === undefined ? undefined : config.getBoolean(s, key, false));
-    this.sections = config
-      .sections()
-      .filter((s) => s === 'device' || s.startsWith('device-'))
+    // NetworkManager's order (later files first, [device] last) when the config knows its files; a plain view keeps its own.
+    const groups = (config as Partial<MergedConfig>).groupFiles?.();
+    const names = groups ? matchSectionOrder(groups, 'device') : config.sections().filter((s) => s.startsWith('device'));
+    this.sections = names
       .map((s) => ({
         name: s,
         match: new DeviceSpec(config.getList(s, 'match-device')),
@@ -95,7 +99,7 @@ export class DeviceManager implements DeviceRegistry {
     if (forced !== undefined) {
       return forced ? { managed: true, reason: NMDeviceStateReason.NOW_MANAGED } : { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_EXPLICIT };
     }
-    const subject = { name: link.name, mac: link.mac, type: kind };
+    const subject = { name: link.name, mac: link.mac, type: nmTypeDescription(kind, link.kind) };
     if (this.unmanagedSpec.matches(subject)) return { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_CONF };
     for (const s of this.sections) {
       if (!s.match.empty && !s.match.matches(subject)) continue;
@@ -120,7 +124,7 @@ export class DeviceManager implements DeviceRegistry {
    * and sets ignore-carrier, else [main] ignore-carrier.
    */
   ignoresCarrier(d: { link: Link; kind: string }): boolean {
-    const subject = { name: d.link.name, mac: d.link.mac, type: d.kind };
+    const subject = { name: d.link.name, mac: d.link.mac, type: nmTypeDescription(d.kind, d.link.kind) };
     for (const s of this.sections) {
       if (!s.match.empty && !s.match.matches(subject)) continue;
       if (s.ignoreCarrier !== undefined) return s.ignoreCarrier;
