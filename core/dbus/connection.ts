@@ -15,7 +15,7 @@ import { methodCall, type Message, type OutgoingMessage } from './messages.js';
 import { isBusName } from './names.js';
 import { parseSignature } from './signature.js';
 import { toWireList } from './values.js';
-import { encodeMessage } from './wire.js';
+import { OutgoingBytes } from './wire.js';
 
 export const DEFAULT_SYSTEM_BUS_ADDRESS = 'unix:path=/run/dbus/system_bus_socket';
 
@@ -64,6 +64,10 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
   private state: 'connecting' | 'open' | 'closed' = 'connecting';
   private closing = false;
   private corked = false;
+  /** Our replies and signals of this loop turn, encoded but not yet written (see send()). */
+  private readonly outgoing = new OutgoingBytes();
+  /** The socket's own write, bypassing the wrapper that writes our pending bytes first. */
+  private readonly writeRaw: (bytes: Buffer) => void;
   /** What broke the connection, when something did. */
   private fault: Error | null = null;
   private readonly pendingCalls = new Set<(err: Error) => void>();
@@ -80,6 +84,7 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
     super();
     this.log = logger.child({ dbus: address });
     this.containSocketGarbage();
+    this.writeRaw = this.keepWritesInOrder();
     bus.on('error', (err: unknown) => this.onBusError(err));
     stream.on('close', () => this.onClosed());
   }
@@ -171,32 +176,56 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
    */
   send(msg: OutgoingMessage): boolean {
     if (this.state !== 'open') return false;
-    let bytes: Buffer;
+    let earlier: Buffer | undefined;
     try {
-      bytes = encodeMessage(msg, this.bus.newSerial());
+      earlier = this.outgoing.append(msg, this.bus.newSerial());
     } catch (e) {
       this.log.error('cannot encode a D-Bus message', { member: msg.member, errorName: msg.errorName, error: describeError(e) });
       return false;
     }
+    if (earlier) this.writeRaw(earlier);
     // Batch a loop turn's messages into one socket write (an export storm is thousands of signals): until
     // setImmediate rather than the next tick, so the replies and signals of every I/O callback of the turn
-    // (a burst of netlink replies, each moving a device one state on) share one writev.
+    // (a burst of netlink replies, each moving a device one state on) share one writev. Our own messages
+    // wait in `outgoing` (usually one span of the encoder's chunk); dbus-next's writes go to the corked socket.
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
       setImmediate(() => {
         this.corked = false;
+        this.writePending();
         this.stream.uncork();
       });
     }
-    this.stream.write(bytes);
     return true;
+  }
+
+  private writePending(): void {
+    const pending = this.outgoing.take();
+    if (pending && !this.stream.destroyed) this.writeRaw(pending);
+  }
+
+  /**
+   * dbus-next writes its own messages (method calls, the handshake) straight
+   * to the socket: our pending bytes go first, so everything leaves in the
+   * order it was sent. Returns the unwrapped write.
+   */
+  private keepWritesInOrder(): (bytes: Buffer) => void {
+    const stream = this.stream;
+    const write = stream.write;
+    const flushFirst = () => this.writePending();
+    stream.write = function orderedWrite(this: Duplex, ...args: unknown[]): boolean {
+      flushFirst();
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as Duplex['write'];
+    return (bytes) => void (write as (b: Buffer) => boolean).call(stream, bytes);
   }
 
   /** Close the connection (releasing our names with it). Resolves once the socket is closed. */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.closing = true;
+    this.writePending();
     const closed = new Promise<void>((resolve) => this.stream.once('close', () => resolve()));
     this.bus.disconnect();
     const force = setTimeout(() => this.stream.destroy(), 2_000);

@@ -12,7 +12,7 @@ import { CallerCache, type Caller } from './caller.js';
 import { ChangeBatch, type PendingChanges } from './change-batch.js';
 import type { BusConnection } from './connection.js';
 import { DBusError, errorReplyFor, isPermissionDenied, StandardErrors } from './errors.js';
-import { ExportedObject, readProperties, type CompiledInterface, type CompiledProperty, type PropertyFault } from './exported-object.js';
+import { ExportedObject, readVardict, type CompiledInterface, type CompiledProperty, type PropertyFault } from './exported-object.js';
 import { nodeXml } from './introspect.js';
 import {
   errorReturn,
@@ -39,6 +39,7 @@ import {
   PROPERTIES,
 } from './standard-interfaces.js';
 import { toWireList, ValueError } from './values.js';
+import type { Vardict } from './wire.js';
 
 export interface ObjectTreeOptions {
   logger: Logger;
@@ -380,8 +381,8 @@ export class ObjectTree {
   }
 
   /** Every object below the root with all its properties, in one synchronous pass. */
-  private managedObjects(): Record<string, Record<string, Record<string, Variant>>> {
-    const out: Record<string, Record<string, Record<string, Variant>>> = {};
+  private managedObjects(): Record<string, Record<string, Vardict>> {
+    const out: Record<string, Record<string, Vardict>> = {};
     for (const [path, object] of this.objects) {
       if (isBelow(path, this.managerPath!)) out[path] = object.allProperties(this.onFault);
     }
@@ -404,9 +405,9 @@ export class ObjectTree {
 
   private sendChanges(object: ExportedObject, changes: PendingChanges): void {
     if (this.objects.get(object.path) !== object) return; // unexported (or replaced) meanwhile
-    for (const [iface, names] of changes) {
-      const dict = readProperties(object, iface, names, this.onFault);
-      if (Object.keys(dict).length > 0) this.sendSignal(object.path, PROPERTIES, 'PropertiesChanged', 'sa{sv}as', [iface.name, dict, []]);
+    for (const { iface, rows } of changes) {
+      const dict = readVardict(object, iface, rows, this.onFault);
+      if (dict.size > 0) this.sendSignal(object.path, PROPERTIES, 'PropertiesChanged', 'sa{sv}as', [iface.name, dict, []]);
     }
   }
 

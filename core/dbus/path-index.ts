@@ -1,12 +1,15 @@
 /**
  * Which child names lie under each path, so Introspect can list <node>
  * children (and answer for paths that only lead to objects) without scanning
- * every exported object. Counts, because two objects can share a parent.
+ * every exported object. A node exists while it is indexed itself or has a
+ * child; its count is how many of those reasons it has, so adding the
+ * thousandth device under an existing parent touches one level, not every
+ * ancestor up to the root.
  */
 import { parentPath } from './names.js';
 
 export class PathIndex {
-  /** parent path -> child element -> how many indexed paths lie through it. */
+  /** parent path -> child element -> the child node's count (times indexed itself + its own children). */
   private readonly children = new Map<string, Map<string, number>>();
 
   add(path: string): void {
@@ -14,7 +17,9 @@ export class PathIndex {
       let names = this.children.get(parent);
       if (!names) this.children.set(parent, (names = new Map()));
       const name = lastElement(parent, child);
-      names.set(name, (names.get(name) ?? 0) + 1);
+      const count = names.get(name) ?? 0;
+      names.set(name, count + 1);
+      if (count > 0) return; // the child existed: its parent already counts it
     }
   }
 
@@ -25,8 +30,11 @@ export class PathIndex {
       if (!names) return;
       const name = lastElement(parent, child);
       const count = (names.get(name) ?? 1) - 1;
-      if (count > 0) names.set(name, count);
-      else names.delete(name);
+      if (count > 0) {
+        names.set(name, count);
+        return; // the child still exists
+      }
+      names.delete(name);
       if (names.size === 0) this.children.delete(parent);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSingle } from './signature.js';
-import { toWire, toWireList, vardict, Variant, variant, ValueError } from './values.js';
+import { checkValue, toWire, toWireList, vardict, Variant, variant, ValueError } from './values.js';
 
 const wire = (sig: string, value: unknown) => toWire(parseSingle(sig), value);
 
@@ -63,13 +63,36 @@ describe('plain values to wire form', () => {
     ['(uu)', [1], 'expected an array of 2 members ((uu))'],
     ['a{us}', {}, "dicts with 'u' keys cannot be sent"],
     ['h', 0, 'cannot be sent'],
+    ['ay', [1, 256], '[1]: number 256 is not a byte'],
+    ['ay', 'x', 'expected a Buffer, Uint8Array or byte array (ay)'],
+    ['a{sv}', new Map([['k', 5]]), '["k"]: expected a Variant (v)'],
+    ['a{sv}', [], 'expected a Map or plain object (a{sv})'],
+    ['v', { signature: 'uu', value: 1 }, "a variant's signature 'uu' is not a single complete type"],
+    ['v', { signature: 'at', value: [1, 0.5] }, '<at>[1]: expected a bigint or safe integer'],
+    ['(sv)', ['a', variant('(ub)', [1, 0])], '.1<(ub)>.1: expected a boolean (b)'],
   ])('refuses %s %s: %s', (sig, value, message) => {
     expect(() => wire(sig, value)).toThrow(ValueError);
     expect(() => wire(sig, value)).toThrow(message);
+    // checkValue (values the encoder writes as they are) refuses the same, with the same message.
+    expect(() => checkValue(parseSingle(sig), value)).toThrow(ValueError);
+    expect(() => checkValue(parseSingle(sig), value)).toThrow(message);
+  });
+
+  it('checkValue accepts every plain form toWire accepts', () => {
+    const samples: [string, unknown][] = [
+      ['t', 5], ['x', -(2n ** 63n)], ['ay', [1, 2, 255]], ['ay', new Uint8Array([7])], ['ay', Buffer.from('x')],
+      ['a{ss}', new Map([['a', 'b']])], ['a{sv}', { mtu: variant('u', 1500), addr: { signature: 'ay', value: [10, 0, 0, 1] } }],
+      ['aa{sv}', [{}, new Map()]], ['(uu)', [100, 0]], ['ao', ['/', '/a/b']], ['g', 'a{sv}s'], ['d', -0],
+    ];
+    for (const [sig, value] of samples) {
+      expect(() => wire(sig, value)).not.toThrow();
+      expect(() => checkValue(parseSingle(sig), value)).not.toThrow();
+    }
   });
 
   it('says where inside a value the bad part is', () => {
     expect(() => wire('a{sv}', { ok: variant('u', 1), bad: variant('ao', ['/a', 'nope']) })).toThrow('["bad"]<ao>[1]: expected an object path');
+    expect(() => checkValue(parseSingle('a{sv}'), { ok: variant('u', 1), bad: variant('ao', ['/a', 'nope']) })).toThrow('["bad"]<ao>[1]: expected an object path');
     expect(() => toWireList(parseSingle('(su)').children, ['a', 'b'])).toThrow('argument 1: expected an integer');
     expect(() => toWireList([parseSingle('s')], [])).toThrow("expected 1 value(s) for 's', got 0");
   });

@@ -111,6 +111,25 @@ export function toWire(type: SigType, value: unknown): unknown {
   }
 }
 
+/**
+ * Check a value exactly as toWire does (the same ValueError for the same
+ * value), building nothing: for values the encoder writes in their plain
+ * form (property values on their way into PropertiesChanged and
+ * GetManagedObjects), so no copy, Buffer or Variant is made per value.
+ */
+export function checkValue(type: SigType, value: unknown): void {
+  switch (type.code) {
+    case 'a':
+      return checkArray(type.children[0]!, value);
+    case '(':
+      return checkStruct(type, value);
+    case 'v':
+      return checkVariant(value);
+    default:
+      toWire(type, value); // a basic value: returned as it is (or a bigint), nothing to build
+  }
+}
+
 /** Convert a list of values for a list of types (a message body). */
 export function toWireList(types: readonly SigType[], values: readonly unknown[]): unknown[] {
   if (values.length !== types.length) {
@@ -217,6 +236,67 @@ function structToWire(type: SigType, value: unknown): unknown[] {
     }
   }
   return out;
+}
+
+function checkVariant(value: unknown): void {
+  const v = value as { signature?: unknown; value?: unknown } | null;
+  if (v === null || typeof v !== 'object' || typeof v.signature !== 'string' || !('value' in v)) {
+    throw mismatch('a Variant (v)', value);
+  }
+  if (!isSingleType(v.signature)) throw new ValueError(`a variant's signature '${v.signature}' is not a single complete type`);
+  try {
+    checkValue(parseSingle(v.signature), v.value);
+  } catch (e) {
+    throw e instanceof ValueError ? e.within(`<${v.signature}>`) : e;
+  }
+}
+
+function checkArray(element: SigType, value: unknown): void {
+  if (element.code === 'y') {
+    if (Buffer.isBuffer(value) || value instanceof Uint8Array) return;
+    if (!Array.isArray(value)) throw mismatch('a Buffer, Uint8Array or byte array (ay)', value);
+    bytes(value);
+    return;
+  }
+  if (element.code === '{') return checkDict(element, value);
+  if (!Array.isArray(value)) throw mismatch(`an array (a${element.text})`, value);
+  for (let i = 0; i < value.length; i++) {
+    try {
+      checkValue(element, value[i]);
+    } catch (e) {
+      throw e instanceof ValueError ? e.within(`[${i}]`) : e;
+    }
+  }
+}
+
+function checkDict(entry: SigType, value: unknown): void {
+  const [keyType, valueType] = entry.children as [SigType, SigType];
+  if (keyType.code !== 's' && keyType.code !== 'o' && keyType.code !== 'g') {
+    throw new ValueError(`dicts with '${keyType.code}' keys cannot be sent: dbus-next 0.10.2 marshals only string keys`);
+  }
+  const entries = value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : undefined;
+  if (!entries) throw mismatch(`a Map or plain object (a${entry.text})`, value);
+  for (const [key, item] of entries) {
+    try {
+      toWire(keyType, key);
+      checkValue(valueType, item);
+    } catch (e) {
+      throw e instanceof ValueError ? e.within(`[${JSON.stringify(key)}]`) : e;
+    }
+  }
+}
+
+function checkStruct(type: SigType, value: unknown): void {
+  if (!Array.isArray(value) || value.length !== type.children.length) {
+    throw mismatch(`an array of ${type.children.length} members (${type.text})`, value);
+  }
+  for (let i = 0; i < value.length; i++) {
+    try {
+      checkValue(type.children[i]!, value[i]);
+    } catch (e) {
+      throw e instanceof ValueError ? e.within(`.${i}`) : e;
+    }
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
