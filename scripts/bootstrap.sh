@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   dbus              # dbus-daemon: the private buses of tests and the sandbox
   iproute2          # ip: namespaces, veths, and what tests assert on
+  ethtool           # ethtool -k: the ethtool-features test reads offload features with it, apart from nmk's own code
   network-manager   # nmcli, the client the integration tests drive nmk with
   dnsmasq-base      # DHCP and router advertisements on the far side of a veth; the sharing plugin's server
   nftables          # nft: the sharing plugin's NAT rules

@@ -104,6 +104,15 @@ export interface DeviceKind {
    */
   configure?(ctx: KindConfigureContext): Promise<void>;
   /**
+   * Undo what configure changed that NetworkManager puts back at
+   * deactivation (the ethtool options' earlier values): called when the
+   * connection goes down or fails, once its addresses and routes are gone and
+   * the link has left its controller; not when the link is gone or about
+   * to be deleted, nor for an external connection. Must not throw: it logs
+   * what the kernel refuses.
+   */
+  deconfigure?(ctx: KindDeconfigureContext): Promise<void>;
+  /**
    * On a controller's kind: what a port takes from its own profile that
    * sysfs rows cannot say (a bridge port's VLANs), called once the port is
    * attached, and on the port's Reapply.
@@ -119,6 +128,15 @@ export interface KindConfigureContext {
   /** On reapply: the settings applied before, to change only what differs. */
   previous?: ConnectionSettings;
   reapply: boolean;
+  platform: Platform;
+  logger: Logger;
+}
+
+/** What a kind's deconfigure slot gets. */
+export interface KindDeconfigureContext {
+  device: DeviceView;
+  /** The settings that were applied. */
+  settings: ConnectionSettings;
   platform: Platform;
   logger: Logger;
 }

@@ -9,6 +9,8 @@ export * from './platform.js';
 export * from './events.js';
 export * from './model.js';
 export * from './device.js';
+export * from './ethtool.js';
+export * from './ethtool-apply.js';
 export * from './logger.js';
 export * from './config.js';
 export * from './connection-defaults.js';

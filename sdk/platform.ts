@@ -361,7 +361,59 @@ export interface Platform {
    * mode (or a password) it does not support. Nothing is restored later.
    */
   setWakeOnLan(ifindex: number, modes: readonly WakeOnLanMode[], password?: string): Promise<void>;
+
+  /**
+   * A link's offload features as `ethtool -k` lists them
+   * (ETHTOOL_MSG_FEATURES_GET), keyed by the kernel's name
+   * ("tx-tcp-segmentation", "rx-gro"): every feature the kernel names.
+   */
+  ethtoolFeatures(ifindex: number): Promise<EthtoolFeatureStates>;
+  /**
+   * Ask for features on or off by kernel name, as `ethtool -K` does
+   * (ETHTOOL_MSG_FEATURES_SET); features not named keep what was asked of
+   * them before. The kernel keeps a feature the driver cannot change (not
+   * available, or never changed) without an error, and turns off one whose
+   * dependency is off: read the features back to see what took. EOPNOTSUPP
+   * for a name the kernel does not know (Linux's answer).
+   */
+  setEthtoolFeatures(ifindex: number, wanted: Readonly<Record<string, boolean>>): Promise<void>;
+  /**
+   * A link's interrupt coalescing, ring sizes or pause frames
+   * (ETHTOOL_MSG_COALESCE_GET, _RINGS_GET, _PAUSE_GET; `ethtool -c/-g/-a`),
+   * keyed by the ethtool setting's names without their group prefix
+   * ("rx-usecs", "rx-jumbo", "autoneg"): only what the driver reports.
+   * EOPNOTSUPP from a driver without the operation (a veth has none).
+   */
+  ethtoolParams(ifindex: number, group: EthtoolParamGroup): Promise<EthtoolParams>;
+  /**
+   * Change only the values given (ETHTOOL_MSG_*_SET; `ethtool -C/-G/-A`),
+   * all or none: EOPNOTSUPP from a driver without the operation or for a
+   * value it does not support, EINVAL for one it refuses (a ring above its
+   * maximum).
+   */
+  setEthtoolParams(ifindex: number, group: EthtoolParamGroup, values: Readonly<EthtoolParams>): Promise<void>;
 }
+
+/** One offload feature of a link, with the names NetworkManager's platform gives its ETHTOOL_GFEATURES bits. */
+export interface EthtoolFeatureState {
+  /** On now. */
+  active: boolean;
+  /** What was last asked (the kernel's wanted_features); on but not active when a dependency keeps it off. */
+  requested: boolean;
+  /** The driver lets it change (hw_features); `ethtool -k` shows the others as [fixed]. */
+  available: boolean;
+  /** The kernel never lets it change (NETIF_F_NEVER_CHANGE: netns-local, vlan-challenged...). */
+  neverChanged: boolean;
+}
+
+/** Offload features by kernel name. */
+export type EthtoolFeatureStates = Record<string, EthtoolFeatureState>;
+
+/** The ethtool groups read and set as values, named as the ethtool setting's property prefixes. */
+export type EthtoolParamGroup = 'coalesce' | 'ring' | 'pause';
+
+/** Values of one group: coalesce and ring values are numbers (uint32), pause values booleans. */
+export type EthtoolParams = Record<string, number | boolean>;
 
 /** Wake-on-LAN modes as ethtool names them (the WAKE_* bits of linux/ethtool.h, in bit order). */
 export const WAKE_ON_LAN_MODES = ['phy', 'ucast', 'mcast', 'bcast', 'arp', 'magic', 'magicsecure', 'filter'] as const;

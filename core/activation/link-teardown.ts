@@ -47,5 +47,7 @@ export class LinkTeardown {
     }
     // After the release: a bond gives a port back the address it had when attached, the cloned one.
     await this.macs.restore(ac, platform).catch(quiet);
+    // What the kind changed and NetworkManager puts back (ethtool options); the slot logs its own failures.
+    await ac.device.kindRow.deconfigure?.({ device: ac.device, settings: ac.applied, platform, logger: this.logger }).catch(quiet);
   }
 }

@@ -1,5 +1,5 @@
 /** Bonding: Device.Bond with its ports as Slaves. */
-import { BOND_OPTIONS, bondModeFromString, bondOptionSupported, definePlugin, DeviceProps, interfaceNameOf, NMDeviceType, Tokens, type DeviceKind, type LinkInfoData } from '../../sdk/index.js';
+import { BOND_OPTIONS, bondModeFromString, bondOptionSupported, definePlugin, DeviceProps, interfaceNameOf, NMDeviceType, Tokens, withEthtool, type DeviceKind, type LinkInfoData } from '../../sdk/index.js';
 
 /**
  * Options a profile leaves out are set to their defaults, as NetworkManager
@@ -44,6 +44,6 @@ export const bondKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, bondKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(bondKind));
   },
 });

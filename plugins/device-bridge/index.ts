@@ -1,5 +1,5 @@
 /** Linux bridges: Device.Bridge with its ports as Slaves. */
-import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, Tokens, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, Tokens, withEthtool, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
 import { configureBridge, configurePort } from './configure.js';
 
 /**
@@ -63,6 +63,6 @@ export const bridgeKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, bridgeKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(bridgeKind));
   },
 });

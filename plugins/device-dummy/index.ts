@@ -1,5 +1,5 @@
 /** dummy links: Device.Dummy. */
-import { definePlugin, DeviceProps, interfaceNameOf, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, NMDeviceType, Tokens, withEthtool, type DeviceKind } from '../../sdk/index.js';
 
 export const dummyKind: DeviceKind = {
   name: 'dummy',
@@ -14,6 +14,6 @@ export const dummyKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, dummyKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(dummyKind));
   },
 });

@@ -4,8 +4,10 @@
  * Device.Wired and Device.Veth, and libnm picks the veth class from that.
  * Both apply 802-3-ethernet.wake-on-lan as NetworkManager does
  * (wake-on-lan.ts): the ethernet kind sets it, the veth kind never does.
+ * Both take the ethtool setting (features, coalescing, rings, pause) and
+ * put it back at deactivation (withEthtool, sdk/ethtool-apply.ts).
  */
-import { ArpType, definePlugin, interfaceNameOf, NmkError, NMDeviceType, Tokens, WIRED_INTERFACE, type ConfigView, type DeviceKind } from '../../sdk/index.js';
+import { ArpType, definePlugin, interfaceNameOf, NmkError, NMDeviceType, Tokens, WIRED_INTERFACE, withEthtool, type ConfigView, type DeviceKind } from '../../sdk/index.js';
 import { applyWakeOnLan, skipWakeOnLanOnVeth } from './wake-on-lan.js';
 
 /** The ethernet kind; `config` supplies `[connection] ethernet.wake-on-lan` (none: a profile's `default` leaves the device alone). */
@@ -47,7 +49,7 @@ export const vethKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, makeEthernetKind(ctx.config));
-    ctx.provide(Tokens.DeviceKind, vethKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(makeEthernetKind(ctx.config)));
+    ctx.provide(Tokens.DeviceKind, withEthtool(vethKind));
   },
 });

@@ -1,5 +1,5 @@
 /** Loopback: Device.Loopback (NetworkManager 1.42 and later), no properties of its own. */
-import { ArpType, definePlugin, NMDeviceType, Tokens, type DeviceKind } from '../../sdk/index.js';
+import { ArpType, definePlugin, NMDeviceType, Tokens, withEthtool, type DeviceKind } from '../../sdk/index.js';
 
 export const loopbackKind: DeviceKind = {
   name: 'loopback',
@@ -13,6 +13,6 @@ export const loopbackKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, loopbackKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(loopbackKind));
   },
 });

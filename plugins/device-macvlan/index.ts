@@ -1,5 +1,5 @@
 /** macvlan and macvtap: Device.Macvlan with parent, mode and whether it is a tap. */
-import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NmkError, NMDeviceType, parentName, Tokens, type DeviceDBusInterface, type DeviceKind, type LinkSpec, type RealizeContext } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NmkError, NMDeviceType, parentName, Tokens, withEthtool, type DeviceDBusInterface, type DeviceKind, type LinkSpec, type RealizeContext } from '../../sdk/index.js';
 import type { ConnectionSettings } from '../../sdk/index.js';
 
 /** NMSettingMacvlanMode numbers → the platform's mode names. */
@@ -40,7 +40,7 @@ export const macvtapKind: DeviceKind = { ...macvlanKind, name: 'macvtap', linkKi
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, macvlanKind);
-    ctx.provide(Tokens.DeviceKind, macvtapKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(macvlanKind));
+    ctx.provide(Tokens.DeviceKind, withEthtool(macvtapKind));
   },
 });

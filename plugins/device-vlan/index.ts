@@ -1,5 +1,5 @@
 /** 802.1Q VLANs: Device.Vlan with its parent and id. */
-import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NmkError, NMDeviceType, parentName, Tokens, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NmkError, NMDeviceType, parentName, Tokens, withEthtool, type DeviceKind, type LinkOptionRow } from '../../sdk/index.js';
 
 const joinMap = (v: unknown) => (Array.isArray(v) && v.length ? v.join(',') : undefined);
 /** vlan.* → the platform's VLAN options; the flags always (NetworkManager's default reorders headers). */
@@ -38,6 +38,6 @@ export const vlanKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, vlanKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(vlanKind));
   },
 });

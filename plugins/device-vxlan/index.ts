@@ -1,5 +1,5 @@
 /** VXLAN: Device.Vxlan, its values read from the link's decoded info. */
-import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, parentName, Tokens, type DeviceKind, type DeviceView, type LinkOptionRow } from '../../sdk/index.js';
+import { definePlugin, DeviceProps, interfaceNameOf, linkOptions, NMDeviceType, parentName, Tokens, withEthtool, type DeviceKind, type DeviceView, type LinkOptionRow } from '../../sdk/index.js';
 
 /** vxlan.* → the platform's VXLAN options; the id and the destination port always (NetworkManager's 8472, not the kernel's 0). */
 const VXLAN_OPTIONS: readonly LinkOptionRow[] = [
@@ -61,6 +61,6 @@ export const vxlanKind: DeviceKind = {
 
 export default definePlugin({
   setup(ctx) {
-    ctx.provide(Tokens.DeviceKind, vxlanKind);
+    ctx.provide(Tokens.DeviceKind, withEthtool(vxlanKind));
   },
 });

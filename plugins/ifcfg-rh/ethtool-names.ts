@@ -6,6 +6,7 @@
  * NetworkManager's NMEthtoolID order, which is the order its writer lists
  * them in within one command.
  */
+import { ETHTOOL_COALESCE_NAMES, ETHTOOL_FEATURE_NAMES, ETHTOOL_PAUSE_NAMES, ETHTOOL_RING_NAMES } from '../../sdk/index.js';
 
 /** The four ethtool commands NetworkManager reads into the "ethtool" setting. */
 export type EthtoolGroup = 'feature' | 'coalesce' | 'ring' | 'pause';
@@ -47,37 +48,13 @@ export interface EthtoolOptionRow {
   property: string;
 }
 
-const COALESCE = [
-  'adaptive-rx', 'adaptive-tx', 'pkt-rate-high', 'pkt-rate-low', 'rx-frames', 'rx-frames-high',
-  'rx-frames-irq', 'rx-frames-low', 'rx-usecs', 'rx-usecs-high', 'rx-usecs-irq', 'rx-usecs-low',
-  'sample-interval', 'stats-block-usecs', 'tx-frames', 'tx-frames-high', 'tx-frames-irq',
-  'tx-frames-low', 'tx-usecs', 'tx-usecs-high', 'tx-usecs-irq', 'tx-usecs-low',
-];
-
-const FEATURES = [
-  'esp-hw-offload', 'esp-tx-csum-hw-offload', 'fcoe-mtu', 'gro', 'gso', 'highdma', 'hw-tc-offload',
-  'l2-fwd-offload', 'loopback', 'lro', 'macsec-hw-offload', 'ntuple', 'rx', 'rxhash', 'rxvlan',
-  'rx-all', 'rx-fcs', 'rx-gro-hw', 'rx-gro-list', 'rx-udp-gro-forwarding', 'rx-udp_tunnel-port-offload',
-  'rx-vlan-filter', 'rx-vlan-stag-filter', 'rx-vlan-stag-hw-parse', 'sg', 'tls-hw-record',
-  'tls-hw-rx-offload', 'tls-hw-tx-offload', 'tso', 'tx', 'txvlan', 'tx-checksum-fcoe-crc',
-  'tx-checksum-ipv4', 'tx-checksum-ipv6', 'tx-checksum-ip-generic', 'tx-checksum-sctp',
-  'tx-esp-segmentation', 'tx-fcoe-segmentation', 'tx-gre-csum-segmentation', 'tx-gre-segmentation',
-  'tx-gso-list', 'tx-gso-partial', 'tx-gso-robust', 'tx-ipxip4-segmentation', 'tx-ipxip6-segmentation',
-  'tx-nocache-copy', 'tx-scatter-gather', 'tx-scatter-gather-fraglist', 'tx-sctp-segmentation',
-  'tx-tcp6-segmentation', 'tx-tcp-ecn-segmentation', 'tx-tcp-mangleid-segmentation',
-  'tx-tcp-segmentation', 'tx-tunnel-remcsum-segmentation', 'tx-udp-segmentation',
-  'tx-udp_tnl-csum-segmentation', 'tx-udp_tnl-segmentation', 'tx-vlan-stag-hw-insert',
-];
-
-/** NetworkManager's pause words carry the "pause-" prefix in the file (not ethtool's own autoneg/rx/tx). */
-const PAUSE = ['pause-autoneg', 'pause-rx', 'pause-tx'];
-const RING = ['rx', 'rx-jumbo', 'rx-mini', 'tx'];
+const PAUSE = ETHTOOL_PAUSE_NAMES.map((n) => `pause-${n}`);
 
 export const ETHTOOL_OPTION_ROWS: readonly EthtoolOptionRow[] = [
-  ...COALESCE.map((n): EthtoolOptionRow => ({ group: 'coalesce', name: n, property: `coalesce-${n}` })),
-  ...FEATURES.map((n): EthtoolOptionRow => ({ group: 'feature', name: n, property: `feature-${n}` })),
+  ...ETHTOOL_COALESCE_NAMES.map((n): EthtoolOptionRow => ({ group: 'coalesce', name: n, property: `coalesce-${n}` })),
+  ...ETHTOOL_FEATURE_NAMES.map((n): EthtoolOptionRow => ({ group: 'feature', name: n, property: `feature-${n}` })),
   ...PAUSE.map((n): EthtoolOptionRow => ({ group: 'pause', name: n, property: n })),
-  ...RING.map((n): EthtoolOptionRow => ({ group: 'ring', name: n, property: `ring-${n}` })),
+  ...ETHTOOL_RING_NAMES.map((n): EthtoolOptionRow => ({ group: 'ring', name: n, property: `ring-${n}` })),
 ];
 
 /**

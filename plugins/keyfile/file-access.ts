@@ -24,14 +24,15 @@ export const KEYFILE_WRITE: AtomicWriteOptions = { mode: 0o600 };
 
 const PLUGIN = 'keyfile';
 
-/** Uids whose files are trusted: root and the user the daemon runs as (NetworkManager's "nm_uid"). */
-function trustedOwners(): Set<number> {
-  return new Set([0, process.getuid?.() ?? 0]);
+/** Whether files of `uid` are trusted: root and the user the daemon runs as (NetworkManager's "nm_uid"). */
+function trustedOwner(uid: number): boolean {
+  // Root first: the usual owner, and no system call to ask who we are.
+  return uid === 0 || uid === (process.getuid?.() ?? 0);
 }
 
 /** NetworkManager's ownership and permission rules, on the open file's status. */
 function ownerAndModeProblem(st: Stats): string | undefined {
-  if (!trustedOwners().has(st.uid)) return `file owner (${st.uid}) is insecure; keyfiles must be owned by root`;
+  if (!trustedOwner(st.uid)) return `file owner (${st.uid}) is insecure; keyfiles must be owned by root`;
   if ((st.mode & 0o077) !== 0) {
     return `file permissions (${(st.mode & 0o7777).toString(8).padStart(4, '0')}) are insecure; keyfiles must not be accessible by group or others (chmod 600)`;
   }

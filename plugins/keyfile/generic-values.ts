@@ -43,9 +43,11 @@ export function integerRange(def: PropertyDefinition): IntegerRange {
   };
 }
 
+const GENERIC_TYPES: ReadonlySet<string> = new Set(['string', 'boolean', 'int32', 'uint32', 'int64', 'uint64', 'bytes', 'mac', 'strings', 'uint32s']);
+
 /** Whether a type has a generic keyfile form. */
 export function hasGenericForm(def: PropertyDefinition): boolean {
-  return ['string', 'boolean', 'int32', 'uint32', 'int64', 'uint64', 'bytes', 'mac', 'strings', 'uint32s'].includes(def.type);
+  return GENERIC_TYPES.has(def.type);
 }
 
 /** Reads `[group] key` as `def`'s type; the key must exist. */

@@ -40,18 +40,24 @@ function keyIndex(key: string, base: string): number | undefined {
   return n <= 0x7fffffff ? n : undefined;
 }
 
+const ADDRESS_BASES = ['address', 'addresses'] as const;
+const ROUTE_BASES = ['route', 'routes'] as const;
+
 /** The numbered keys of a list in the order NetworkManager reads them. */
 function indexedKeys(keys: readonly string[], bases: readonly [string, string]): IndexedKey[] {
   const found: IndexedKey[] = [];
   for (const key of keys) {
-    for (const [kind, base] of bases.entries()) {
-      const index = keyIndex(key, base);
+    // Both bases share their first letters: most keys of a group are ruled out here at once.
+    if (!key.startsWith(bases[0])) continue;
+    for (let kind = 0; kind < bases.length; kind++) {
+      const index = keyIndex(key, bases[kind]!);
       if (index !== undefined) {
         found.push({ key, index, kind });
         break;
       }
     }
   }
+  if (found.length < 2) return found;
   return found.sort((a, b) => a.index - b.index || a.kind - b.kind || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
@@ -119,7 +125,7 @@ function parseAddress(ctx: ReadContext, group: string, key: string, text: string
 export function readAddresses(ctx: ReadContext, group: string, family: Family): { addresses: IpAddress[]; gateway?: string } {
   const addresses: IpAddress[] = [];
   let gateway: string | undefined;
-  for (const { key } of indexedKeys(ctx.doc.keys(group), ['address', 'addresses'])) {
+  for (const { key } of indexedKeys(ctx.keys(group), ADDRESS_BASES)) {
     const value = readString(ctx, group, key);
     const fields = splitFields(value, false);
     if (typeof fields === 'string') throw ctx.error(group, key, fields);
@@ -137,8 +143,7 @@ export function readAddresses(ctx: ReadContext, group: string, family: Family): 
 /** route*, routes* (with their *_options) → routes. */
 export function readRoutes(ctx: ReadContext, group: string, family: Family): IpRoute[] {
   const routes: IpRoute[] = [];
-  const keys = ctx.doc.keys(group);
-  for (const { key } of indexedKeys(keys, ['route', 'routes'])) {
+  for (const { key } of indexedKeys(ctx.keys(group), ROUTE_BASES)) {
     const value = readString(ctx, group, key);
     const fields = splitFields(value, true);
     if (typeof fields === 'string') throw ctx.error(group, key, fields);

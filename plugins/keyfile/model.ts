@@ -8,10 +8,9 @@ import {
   bondOption,
   bondOptionSupported,
   keyfileAlias,
-  normalizeConnection,
+  normalizeAndVerifyConnection,
   resolveSettingAlias,
   settingDefinition,
-  verifyConnection,
   type ConnectionSettings,
   type PropertyDefinition,
   type SettingDefinition,
@@ -48,7 +47,8 @@ export type VerifyProblem = VerifyIssue;
 
 /** Normalises, then verifies; the problems that make the profile invalid are returned, not thrown. */
 export function normalizeAndVerify(settings: ConnectionSettings): { settings: ConnectionSettings; problems: VerifyIssue[] } {
-  const normalized = normalizeConnection(settings);
+  // One call: a profile NetworkManager wrote is already normal, and is then verified once, not twice.
+  const { settings: normalized, issues } = normalizeAndVerifyConnection(settings);
   // 'normalizable' issues leave the profile valid (NetworkManager's verify succeeds); the rest make it invalid.
-  return { settings: normalized, problems: verifyConnection(normalized).filter((i) => i.severity !== 'normalizable') };
+  return { settings: normalized, problems: issues.filter((i) => i.severity !== 'normalizable') };
 }

@@ -28,9 +28,9 @@ export interface ParsedProfile {
 /**
  * Reads a profile from the text or bytes of `file`. `uuidSeed` is the path
  * NetworkManager would see for the file (the state root removed): it seeds
- * the UUID of a file that names none.
+ * the UUID of a file that names none. It may be a function, asked only then.
  */
-export function parseProfile(input: string | Uint8Array, file: string, uuidSeed: string = file): ParsedProfile {
+export function parseProfile(input: string | Uint8Array, file: string, uuidSeed: string | (() => string) = file): ParsedProfile {
   let doc: KeyFileDocument;
   try {
     doc = parse(input, file);
@@ -41,7 +41,7 @@ export function parseProfile(input: string | Uint8Array, file: string, uuidSeed:
     throw err;
   }
   const ctx = new ReadContext(doc, file);
-  const raw = keyfileToSettings(ctx, { id: () => idFromFileName(path.basename(file)), uuid: () => uuidFromPath(uuidSeed) });
+  const raw = keyfileToSettings(ctx, { id: () => idFromFileName(path.basename(file)), uuid: () => uuidFromPath(typeof uuidSeed === 'string' ? uuidSeed : uuidSeed()) });
   const { settings, problems } = normalizeAndVerify(raw);
   if (problems.length > 0) {
     const where = locate(ctx, problems[0]!);

@@ -12,12 +12,21 @@ export class ReadContext {
   readonly warnings: string[] = [];
   /** The groups and keys the reader skips, kept for a rewrite (preserved.ts). */
   readonly kept = new PreservedCollector();
+  /** keys() by group: several rows look at the same group's keys, and the reader never changes the document. */
+  readonly #keys = new Map<string, readonly string[]>();
 
   constructor(
     readonly doc: KeyFileDocument,
     /** The file name used in messages. */
     readonly file: string,
   ) {}
+
+  /** The keys of a group in file order ([] when there is no such group), listed once per group. */
+  keys(group: string): readonly string[] {
+    let keys = this.#keys.get(group);
+    if (!keys) this.#keys.set(group, (keys = this.doc.keys(group)));
+    return keys;
+  }
 
   /** The 1-based line of `[group] key`, or of the group header when the key is absent. */
   lineOf(group: string, key?: string): number | undefined {

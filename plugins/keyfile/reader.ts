@@ -108,7 +108,7 @@ function readSetting(ctx: ReadContext, group: string, setting: string): SettingV
   const plan = planFor(setting);
   const values: SettingValues = {};
   // Keys in file order: only what the file holds is looked at.
-  for (const key of ctx.doc.keys(group)) {
+  for (const key of ctx.keys(group)) {
     const prop = plan.generic.get(key);
     if (prop) {
       if (hasGenericForm(prop)) values[prop.name] = readGeneric(ctx, group, key, prop);

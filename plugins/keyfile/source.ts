@@ -205,7 +205,8 @@ export class KeyfileSource implements SettingsSource {
   #loadOne(file: string, role: DirectoryRole): SourceProfile | NmkError {
     try {
       const bytes = readKeyfileBytes(file);
-      const { settings, warnings, preserved } = parseProfile(bytes, file, this.#seedOf(file));
+      // The seed only matters for a file without a UUID: worked out only then.
+      const { settings, warnings, preserved } = parseProfile(bytes, file, () => this.#seedOf(file));
       for (const w of warnings) this.#logger?.warn(w);
       const profile: SourceProfile = { settings, file };
       if (preserved) profile.preserved = preserved;

@@ -43,7 +43,7 @@ export const VPN_SECRETS_GROUP = 'vpn-secrets';
 
 const ipAddresses: SpecialRow = {
   sortName: 'addresses',
-  ownsKey: (key) => isIpListKey(key) && key.startsWith('address'),
+  ownsKey: (key) => key.startsWith('address') && isIpListKey(key),
   read(ctx, group, def, values) {
     const { addresses, gateway } = readAddresses(ctx, group, familyOfSetting(def.setting));
     if (addresses.length > 0) values[def.name] = addresses;
@@ -78,7 +78,7 @@ const ipGateway: SpecialRow = {
 
 const ipRoutes: SpecialRow = {
   sortName: 'routes',
-  ownsKey: (key) => isIpListKey(key) && key.startsWith('route'),
+  ownsKey: (key) => key.startsWith('route') && isIpListKey(key),
   read(ctx, group, def, values) {
     const routes = readRoutes(ctx, group, familyOfSetting(def.setting));
     if (routes.length > 0) values[def.name] = routes;
@@ -127,13 +127,15 @@ const ipDnsOptions: SpecialRow = {
   },
 };
 
+const ROUTING_RULE_KEY = /^routing-rule(0|[1-9][0-9]*)?$/;
+
 /** routing-rule1=priority 5 from 10.0.0.0/8 table 100 (the model holds the same text). */
 const ipRoutingRules: SpecialRow = {
-  ownsKey: (key) => /^routing-rule(0|[1-9][0-9]*)?$/.test(key),
+  ownsKey: (key) => ROUTING_RULE_KEY.test(key),
   read(ctx, group, def, values) {
-    const keys = ctx.doc
+    const keys = ctx
       .keys(group)
-      .filter((k) => /^routing-rule(0|[1-9][0-9]*)?$/.test(k))
+      .filter((k) => ROUTING_RULE_KEY.test(k))
       .map((k) => ({ k, n: k === 'routing-rule' ? -1 : Number(k.slice('routing-rule'.length)) }))
       .sort((a, b) => a.n - b.n);
     const rules = keys.map(({ k }) => readString(ctx, group, k).trim()).filter((r) => r !== '');
@@ -283,9 +285,11 @@ const bondOptions: SpecialRow = {
   },
 };
 
-/** [vpn]: keys that are not properties of the vpn setting are its data items. */
-function vpnPropertyNames(): Set<string> {
-  return new Set(settingForGroup('vpn')?.properties.map((p) => p.name) ?? []);
+let vpnProperties: ReadonlySet<string> | undefined;
+
+/** [vpn]: keys that are not properties of the vpn setting are its data items (the table's names, gathered once). */
+function vpnPropertyNames(): ReadonlySet<string> {
+  return (vpnProperties ??= new Set(settingForGroup('vpn')?.properties.map((p) => p.name) ?? []));
 }
 
 const vpnData: SpecialRow = {

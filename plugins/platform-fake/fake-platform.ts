@@ -34,6 +34,9 @@ import {
   type RouteSpec,
   type Rule,
   type RuleSpec,
+  type EthtoolFeatureStates,
+  type EthtoolParamGroup,
+  type EthtoolParams,
   type WakeOnLan,
   type WakeOnLanMode,
   describeRule,
@@ -41,6 +44,7 @@ import {
 import { copyLink, FakeKernel, type ExternalLinkSpec } from './fake-kernel.js';
 import { FakeRules } from './fake-rules.js';
 import { fail } from './fake-values.js';
+import { FakeEthtool } from './fake-ethtool.js';
 import { FakeWol } from './fake-wol.js';
 
 export type { ExternalLinkSpec } from './fake-kernel.js';
@@ -84,6 +88,8 @@ export class FakePlatform implements Platform {
   private readonly vlanTable = new Map<number, { master: number; vlans: BridgeVlan[] }>();
   /** Wake-on-LAN of physical NICs (fake-wol.ts). */
   private readonly wol = new FakeWol();
+  /** Offload features of every link, coalescing/rings/pause of physical NICs (fake-ethtool.ts). */
+  private readonly ethtool = new FakeEthtool();
 
   // ---- test helpers -------------------------------------------------------------
 
@@ -320,6 +326,30 @@ export class FakePlatform implements Platform {
     const op = `set wake-on-lan of ${this.describe(ifindex)} to ${modes.length ? modes.join(',') : 'off'}`;
     this.enter('setWakeOnLan', [ifindex, modes, password], op);
     this.wol.set(this.kernel.find(ifindex), modes, password, op);
+  }
+
+  async ethtoolFeatures(ifindex: number): Promise<EthtoolFeatureStates> {
+    const op = `read offload features of ${this.describe(ifindex)}`;
+    this.enter('ethtoolFeatures', [ifindex], op);
+    return this.ethtool.features(this.kernel.find(ifindex), op);
+  }
+
+  async setEthtoolFeatures(ifindex: number, wanted: Readonly<Record<string, boolean>>): Promise<void> {
+    const op = `set offload features of ${this.describe(ifindex)}: ${Object.entries(wanted).map(([k, v]) => `${k} ${v ? 'on' : 'off'}`).join(', ') || 'none'}`;
+    this.enter('setEthtoolFeatures', [ifindex, { ...wanted }], op);
+    this.ethtool.setFeatures(this.kernel.find(ifindex), wanted, op);
+  }
+
+  async ethtoolParams(ifindex: number, group: EthtoolParamGroup): Promise<EthtoolParams> {
+    const op = `read ${group} of ${this.describe(ifindex)}`;
+    this.enter('ethtoolParams', [ifindex, group], op);
+    return this.ethtool.params(this.kernel.find(ifindex), group, op);
+  }
+
+  async setEthtoolParams(ifindex: number, group: EthtoolParamGroup, values: Readonly<EthtoolParams>): Promise<void> {
+    const op = `set ${group} of ${this.describe(ifindex)}: ${Object.entries(values).map(([k, v]) => `${k} ${String(v)}`).join(', ') || 'none'}`;
+    this.enter('setEthtoolParams', [ifindex, group, { ...values }], op);
+    this.ethtool.setParams(this.kernel.find(ifindex), group, values, op);
   }
 
   /** The stored list while the link is still the bridge or the port it was. */

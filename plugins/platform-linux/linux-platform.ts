@@ -26,11 +26,17 @@ import {
   type RouteSpec,
   type Rule,
   type RuleSpec,
+  type EthtoolFeatureStates,
+  type EthtoolParamGroup,
+  type EthtoolParams,
   type WakeOnLan,
   type WakeOnLanMode,
   describeRule,
 } from '../../sdk/index.js';
 import { bridgeVlanRequests, decodeBridgeVlans, describeBridgeVlans, diffBridgeVlans, dumpBridgeVlansRequest } from './bridge-vlans.js';
+import { EthtoolFeatures } from './ethtool-features.js';
+import { EthtoolGenl } from './ethtool-genl.js';
+import { describeGroup, EthtoolParamsIo } from './ethtool-params.js';
 import { EthtoolWol } from './ethtool-wol.js';
 import { EventStream } from './event-stream.js';
 import { InvalidValue } from './ip-text.js';
@@ -81,8 +87,11 @@ const STOP_GRACE_MS = 5000;
 
 export class LinuxPlatform implements Platform {
   private readonly requests: RtnlRequestSocket;
-  /** Wake-on-LAN over the ethtool generic-netlink family; its socket opens on first use. */
-  private readonly ethtool = new EthtoolWol();
+  /** The ethtool generic-netlink family (Wake-on-LAN, features, coalescing, rings, pause); its socket opens on first use. */
+  private readonly genl = new EthtoolGenl();
+  private readonly wol = new EthtoolWol(this.genl);
+  private readonly features = new EthtoolFeatures(this.genl);
+  private readonly params = new EthtoolParamsIo(this.genl);
   private readonly roots: ProcRoots;
 
   private readonly stream: EventStream;
@@ -125,7 +134,7 @@ export class LinuxPlatform implements Platform {
     await Promise.race([this.requests.idle(), new Promise<void>((r) => (timer = setTimeout(r, STOP_GRACE_MS)))]);
     clearTimeout(timer);
     this.requests.close();
-    this.ethtool.close();
+    this.genl.close();
   }
 
   // ---- dumps and lookups ----------------------------------------------------
@@ -412,7 +421,7 @@ export class LinuxPlatform implements Platform {
     } catch (e) {
       throw asPlatformError(e, operation);
     }
-    return this.ethtool.get(ifindex, operation);
+    return this.wol.get(ifindex, operation);
   }
 
   async setWakeOnLan(ifindex: number, modes: readonly WakeOnLanMode[], password?: string): Promise<void> {
@@ -423,7 +432,51 @@ export class LinuxPlatform implements Platform {
     } catch (e) {
       throw asPlatformError(e, operation);
     }
-    await this.ethtool.set(ifindex, modes ?? [], password, operation);
+    await this.wol.set(ifindex, modes ?? [], password, operation);
+  }
+
+  // ---- other ethtool options (ethtool-features.ts, ethtool-params.ts) ------------
+
+  async ethtoolFeatures(ifindex: number): Promise<EthtoolFeatureStates> {
+    const operation = `read offload features of ${this.describe(ifindex)}`;
+    try {
+      checkIfindex(ifindex);
+      return await this.features.get(ifindex, operation);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async setEthtoolFeatures(ifindex: number, wanted: Readonly<Record<string, boolean>>): Promise<void> {
+    const list = Object.entries(wanted ?? {}).map(([k, v]) => `${k} ${v === true ? 'on' : v === false ? 'off' : String(v)}`);
+    const operation = `set offload features of ${this.describe(ifindex)}: ${list.length ? list.join(', ') : 'none'}`;
+    try {
+      checkIfindex(ifindex);
+      if (list.length > 0) await this.features.set(ifindex, wanted, operation);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async ethtoolParams(ifindex: number, group: EthtoolParamGroup): Promise<EthtoolParams> {
+    const operation = `read ${describeGroup(group)} of ${this.describe(ifindex)}`;
+    try {
+      checkIfindex(ifindex);
+      return await this.params.get(ifindex, group, operation);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
+  }
+
+  async setEthtoolParams(ifindex: number, group: EthtoolParamGroup, values: Readonly<EthtoolParams>): Promise<void> {
+    const list = Object.entries(values ?? {}).map(([k, v]) => `${k} ${v === true ? 'on' : v === false ? 'off' : String(v)}`);
+    const operation = `set ${describeGroup(group)} of ${this.describe(ifindex)}: ${list.length ? list.join(', ') : 'none'}`;
+    try {
+      checkIfindex(ifindex);
+      if (list.length > 0) await this.params.set(ifindex, group, values, operation);
+    } catch (e) {
+      throw asPlatformError(e, operation);
+    }
   }
 
   // ---- texts ------------------------------------------------------------------

@@ -53,6 +53,8 @@ export interface GroupRecord {
 export interface DocumentState {
   groups: GroupRecord[];
   trailingComments: string[];
+  /** Each group's entries by key, parallel to `groups`, when the parser built them already (else built here). */
+  keyMaps?: Map<string, EntryRecord>[];
 }
 
 /** The default list separator, as in GLib. */
@@ -74,9 +76,11 @@ export class KeyFileDocument {
   ) {
     this.#groups = state.groups;
     this.#trailingComments = state.trailingComments;
-    for (const group of this.#groups) {
+    const keyMaps = state.keyMaps;
+    for (let i = 0; i < this.#groups.length; i++) {
+      const group = this.#groups[i]!;
       this.#byName.set(group.name, group);
-      this.#byKey.set(group, new Map(group.entries.map((e) => [e.key, e])));
+      this.#byKey.set(group, keyMaps?.[i] ?? new Map(group.entries.map((e) => [e.key, e])));
     }
   }
 
@@ -325,9 +329,11 @@ function checkedComments(lines: readonly string[]): string[] {
   return [...lines];
 }
 
+const SEPARATOR = /^[!-\/:-@\[\]-`{-~]$/;
+
 /** A list separator must be one ASCII punctuation character other than '\' (GLib takes one byte). */
 function checkSeparator(separator: string): void {
-  if (!/^[!-\/:-@\[\]-`{-~]$/.test(separator)) {
+  if (separator !== DEFAULT_SEPARATOR && !SEPARATOR.test(separator)) {
     throw new TypeError(`list separator must be one ASCII punctuation character other than '\\', not '${printable(separator)}'`);
   }
 }

@@ -51,6 +51,12 @@ export function unescapeString(raw: string): ValueResult<string> {
  * ['a'], `a;;` is ['a', ''], `;` is [''] and the empty value is [].
  */
 export function unescapeList(raw: string, separator: string): ValueResult<string[]> {
+  if (separator.length === 1 && !raw.includes('\\')) {
+    // Nothing escaped (the usual list): the pieces between separators, without an empty last one.
+    const pieces = raw.split(separator);
+    if (pieces[pieces.length - 1] === '') pieces.pop();
+    return { ok: true, value: pieces };
+  }
   const items: string[] = [];
   const current = new TextBuilder();
   let from = 0;

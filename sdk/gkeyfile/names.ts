@@ -42,7 +42,21 @@ export function hasLoneSurrogate(text: string): boolean {
 const GROUP_NAME = /^[^\[\]\u0000-\u001f\u007f]+$/;
 
 export function isGroupName(name: string): boolean {
+  // Printable ASCII without brackets: the usual name, and valid without the two regular expressions.
+  if (name.length > 0 && isPlainAscii(name, 0x20)) return true;
   return GROUP_NAME.test(name) && !hasLoneSurrogate(name);
+}
+
+/**
+ * Whether every character is printable ASCII from `lowest` up (no DEL) and
+ * none is '[', ']' or '=': names made of these need no further check.
+ */
+function isPlainAscii(text: string, lowest: number): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < lowest || c > 0x7e || c === 0x5b || c === 0x5d || c === 0x3d) return false;
+  }
+  return true;
 }
 
 /**
@@ -53,6 +67,8 @@ export function isGroupName(name: string): boolean {
 const KEY_NAME = /^(?! )[^=\[\]\u0000]+(?<! )(?:\[[\p{L}\p{N}\-_.@]*\])?$/u;
 
 export function isKeyName(key: string): boolean {
+  // Printable ASCII without space, '=', '[' or ']': valid (the base alone, no locale) without the Unicode expression.
+  if (key.length > 0 && isPlainAscii(key, 0x21)) return true;
   return KEY_NAME.test(key);
 }
 

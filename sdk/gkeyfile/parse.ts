@@ -46,6 +46,8 @@ export function parse(input: string | Uint8Array, fileName: string = DEFAULT_FIL
 /** Builds the document one line at a time. */
 class LineReader {
   readonly #groups: GroupRecord[] = [];
+  /** Each group's entries by key, in the order of #groups: the document takes them over. */
+  readonly #keyMaps: Map<string, EntryRecord>[] = [];
   readonly #byName = new Map<string, { group: GroupRecord; byKey: Map<string, EntryRecord> }>();
   #current: { group: GroupRecord; byKey: Map<string, EntryRecord> } | undefined;
   #pendingComments: string[] = [];
@@ -66,7 +68,7 @@ class LineReader {
   }
 
   finish(): KeyFileDocument {
-    return new KeyFileDocument(this.fileName, { groups: this.#groups, trailingComments: this.#pendingComments });
+    return new KeyFileDocument(this.fileName, { groups: this.#groups, trailingComments: this.#pendingComments, keyMaps: this.#keyMaps });
   }
 
   #readGroup(name: string, lineNumber: number): void {
@@ -81,6 +83,7 @@ class LineReader {
     this.#pendingComments = [];
     this.#current = { group, byKey: new Map() };
     this.#groups.push(group);
+    this.#keyMaps.push(this.#current.byKey);
     this.#byName.set(name, this.#current);
   }
 

@@ -29,6 +29,8 @@
  *   isNormalizable(issues): boolean      no 'error' (normalizeConnection makes it valid)
  *   normalizeConnection(settings, options?: NormalizeOptions): ConnectionSettings
  *     a normalised copy; idempotent; keeps valid values; NormalizeOptions { ipv4Method?, ipv6Method? }
+ *   normalizeAndVerifyConnection(settings, options?): { settings, issues }
+ *     both calls in one, verifying once when normalisation changes nothing (loaders of many profiles)
  *   connectionsEqual(a, b): boolean, connectionDifferences(a, b): string[]   absent = default
  *
  * D-Bus form (dbus/*.ts)
@@ -82,6 +84,7 @@ export * from './ip-address.js';
 export * from './ifname.js';
 export * from './uuid.js';
 export * from './tables/bond-options.js';
+export { ETHTOOL_COALESCE_NAMES, ETHTOOL_FEATURE_NAMES, ETHTOOL_PAUSE_NAMES, ETHTOOL_RING_NAMES } from './tables/ethtool.js';
 export * from './uuid-from-string.js';
 export * from './text-values.js';
 export * from './bond-option-text.js';
@@ -150,7 +153,7 @@ export { OVS_INTERFACE_TYPES, OVS_VLAN_MODES } from './tables/ovs.js';
 export { DCB_FLAGS } from './tables/link-extras.js';
 export { verifyConnection } from './verify/verify.js';
 export { bondOptionProblem } from './verify/bond.js';
-export { normalizeConnection, type NormalizeOptions } from './normalize/normalize.js';
+export { normalizeAndVerifyConnection, normalizeConnection, type NormalizeOptions } from './normalize/normalize.js';
 export { toDBus, type ToDBusOptions } from './dbus/encode.js';
 export { fromDBus, type FromDBusOptions, type FromDBusResult } from './dbus/decode.js';
 export { dbusValue, unwrapDBusValue, type DBusValue, type DBusSettings } from './dbus/value.js';

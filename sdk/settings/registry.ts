@@ -95,6 +95,8 @@ export const UNMODELLED_BASE_TYPES: readonly string[] = Object.freeze([
 const BY_NAME = new Map(SETTINGS.map((s) => [s.name, s]));
 const BY_ALIAS = new Map(SETTINGS.filter((s) => s.keyfileAlias).map((s) => [s.keyfileAlias!, s.name]));
 const PROPERTIES = new Map(SETTINGS.map((s) => [s.name, new Map(s.properties.map((p) => [p.name, p]))]));
+/** PROPERTIES under each setting name and each keyfile alias: one lookup instead of resolving the alias first. */
+const PROPERTIES_BY_ANY_NAME = new Map([...BY_NAME.keys(), ...BY_ALIAS.keys()].map((n) => [n, PROPERTIES.get(resolveSettingAlias(n))]));
 
 /** The canonical (D-Bus) setting name for a name or keyfile alias ("ethernet" → "802-3-ethernet"); other names unchanged. */
 export function resolveSettingAlias(name: string): string {
@@ -113,7 +115,7 @@ export function settingDefinition(name: string): SettingDefinition | undefined {
 
 /** One property's row; undefined for an unknown setting or property. */
 export function propertyDefinition(setting: string, property: string): PropertyDefinition | undefined {
-  return PROPERTIES.get(resolveSettingAlias(setting))?.get(property);
+  return PROPERTIES_BY_ANY_NAME.get(setting)?.get(property);
 }
 
 /** Whether a setting name may be a connection.type (after alias resolution). */

@@ -83,14 +83,49 @@ export function valueOrDefault(
 
 /** A deep copy of a value (arrays, dicts, bytes, address and route objects). */
 export function cloneValue<T>(value: T): T {
+  // Strings, numbers and booleans first: most values of a profile are.
+  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Uint8Array) return new Uint8Array(value) as T;
   if (Array.isArray(value)) return value.map(cloneValue) as T;
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cloneValue(v);
-    return out as T;
+  if (ArrayBuffer.isView(value)) return value;
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(source)) out[k] = cloneValue(source[k]);
+  return out as T;
+}
+
+/**
+ * Whether two values are the same in everything a reader of them can see:
+ * the same types and prototypes, values, and keys in the same order (unlike
+ * valuesEqual, which ignores key order and undefined entries). False when unsure.
+ */
+export function sameStructure(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  if (a instanceof Uint8Array) {
+    const other = b as Uint8Array;
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== other[i]) return false;
+    return true;
   }
-  return value;
+  if (ArrayBuffer.isView(a)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    if (a.length !== other.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if ((i in a) !== (i in other) || !sameStructure(a[i], other[i])) return false;
+    }
+    return true;
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameStructure((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 export function cloneSettings(settings: ConnectionSettings): ConnectionSettings {

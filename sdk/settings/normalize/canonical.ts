@@ -10,7 +10,7 @@ import { isUnspecifiedIp, normalizeIp, type IpFamily } from '../ip-address.js';
 import { normalizeMac } from '../mac.js';
 import { recordCodec } from '../records/index.js';
 import { settingDefinition } from '../registry.js';
-import type { PropertyDefinition } from '../schema.js';
+import type { PropertyDefinition, SettingDefinition } from '../schema.js';
 import type { ConnectionSettings, IpAddress, IpRoute, SettingValues } from '../types.js';
 import { isPlainObject, isValueOfType } from '../values.js';
 import { parseDnsServer } from '../verify/ip.js';
@@ -72,11 +72,34 @@ function canonicalValue(row: PropertyDefinition, values: SettingValues): void {
   }
 }
 
+/** Whether canonicalValue can change the row's value at all (one of its branches applies to the row). */
+function hasCanonicalForm(row: PropertyDefinition): boolean {
+  const family = familyOf(row.setting);
+  return (
+    !!row.canonical ||
+    row.type === 'mac' ||
+    row.name === 'cloned-mac-address' ||
+    (row.type === 'strings' && MAC_LISTS.has(row.name)) ||
+    (family !== undefined && (row.type === 'addresses' || row.type === 'routes' || row.type === 'dns' || row.name === 'gateway')) ||
+    row.type === 'records'
+  );
+}
+
+/** Each setting's rows with a canonical form, in table order, worked out once: most rows have none. */
+const CANONICAL_ROWS = new WeakMap<SettingDefinition, readonly PropertyDefinition[]>();
+
+function canonicalRows(def: SettingDefinition): readonly PropertyDefinition[] {
+  let rows = CANONICAL_ROWS.get(def);
+  if (!rows) CANONICAL_ROWS.set(def, (rows = def.properties.filter(hasCanonicalForm)));
+  return rows;
+}
+
 /** Canonicalise every known property in place. */
 export function canonicalizeValues(settings: ConnectionSettings): void {
-  for (const [name, values] of Object.entries(settings)) {
+  for (const name of Object.keys(settings)) {
+    const values = settings[name];
     const def = settingDefinition(name);
     if (!def || def.name !== name || !isPlainObject(values)) continue;
-    for (const row of def.properties) canonicalValue(row, values);
+    for (const row of canonicalRows(def)) canonicalValue(row, values);
   }
 }

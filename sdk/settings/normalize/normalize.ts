@@ -15,9 +15,10 @@ import { PORT_TYPES } from '../tables/connection.js';
 import { MAC_RANDOMIZATION } from '../tables/wifi.js';
 import { INFINIBAND_MAX_MTU } from '../tables/virtual.js';
 import { defaultIpMethod, detectBaseType, detectPortType, supportsIp } from '../topology.js';
+import type { VerifyIssue } from '../issues.js';
 import type { ConnectionSettings, IpAddress, SettingValues } from '../types.js';
 import { isAcceptedUuid, newUuid, normalizeUuid } from '../uuid.js';
-import { cloneSettings, isPlainObject } from '../values.js';
+import { cloneSettings, isPlainObject, sameStructure } from '../values.js';
 import { EMPTY_STRING_PROPERTIES } from '../verify/ieee8021x.js';
 import { verifyConnection } from '../verify/verify.js';
 import { detectBluetoothType } from '../verify/mobile.js';
@@ -100,18 +101,23 @@ const requiredSettings: Step = (s) => {
   if ((s['vlan'] !== undefined || s['bridge'] !== undefined) && s['802-3-ethernet'] === undefined) s['802-3-ethernet'] = {};
 };
 
+/** Port settings and the slave-type each belongs to (a table, not rebuilt for every profile). */
+const PORT_SETTING_CONTROLLERS = [['bridge-port', 'bridge'], ['bond-port', 'bond'], ['team-port', 'team']] as const;
+
 const invalidPortSettings: Step = (s) => {
   const type = str(get(s, 'connection'), 'slave-type');
-  for (const [portSetting, controller] of [['bridge-port', 'bridge'], ['bond-port', 'bond'], ['team-port', 'team']] as const) {
+  for (const [portSetting, controller] of PORT_SETTING_CONTROLLERS) {
     if (type !== controller) delete s[portSetting];
   }
 };
 
+/** The methods with which may-fail must be true, by family. */
+const MAY_FAIL_METHODS: Record<4 | 6, readonly string[]> = { 4: ['disabled'], 6: ['ignore', 'disabled'] };
+
 function normalizeIpSetting(values: SettingValues, family: 4 | 6): void {
   if (values['gateway'] !== undefined && values['never-default'] === true) delete values['gateway'];
   const method = str(values, 'method');
-  const mayFailMethods = family === 4 ? ['disabled'] : ['ignore', 'disabled'];
-  if (method && mayFailMethods.includes(method) && values['may-fail'] === false) values['may-fail'] = true;
+  if (method && MAY_FAIL_METHODS[family].includes(method) && values['may-fail'] === false) values['may-fail'] = true;
   const addresses = values['address-data'];
   if (family === 4 && method === 'shared' && Array.isArray(addresses) && addresses.length > 1) {
     values['address-data'] = [(addresses as IpAddress[])[0]!];
@@ -124,9 +130,13 @@ function normalizeIpSetting(values: SettingValues, family: 4 | 6): void {
   }
 }
 
+/** The IP settings, their family and the option that gives an added one its method. */
+const IP_SETTINGS = [['ipv4', 4, 'ipv4Method'], ['ipv6', 6, 'ipv6Method']] as const;
+
 const ipConfig: Step = (s, options) => {
   const type = str(get(s, 'connection'), 'type');
-  for (const [name, family, method] of [['ipv4', 4, options.ipv4Method], ['ipv6', 6, options.ipv6Method]] as const) {
+  for (const [name, family, option] of IP_SETTINGS) {
+    const method = options[option];
     const values = get(s, name);
     if (!supportsIp(s, family)) delete s[name];
     else if (s[name] === undefined) s[name] = { method: method ?? defaultIpMethod(type) };
@@ -245,8 +255,29 @@ const STEPS: readonly (readonly [name: string, step: Step])[] = [
  */
 export function normalizeConnection(settings: ConnectionSettings, options: NormalizeOptions = {}): ConnectionSettings {
   if (!isPlainObject(settings)) return settings;
+  return normalizeVerified(settings, options, verifyConnection(settings));
+}
+
+/**
+ * normalizeConnection, then verifyConnection of the result, as one call:
+ * what a settings plugin does with every profile it loads. The same result
+ * as the two calls, for less: when normalisation changes nothing (a profile
+ * NetworkManager wrote is already normal) or cannot run (an error), the
+ * result verifies exactly as the input did, so verification runs once.
+ * `issues` are then the input's, whose values (equal in every respect) are
+ * the input's objects rather than copies.
+ */
+export function normalizeAndVerifyConnection(settings: ConnectionSettings, options: NormalizeOptions = {}): { settings: ConnectionSettings; issues: VerifyIssue[] } {
+  if (!isPlainObject(settings)) return { settings, issues: verifyConnection(settings) };
+  const before = verifyConnection(settings);
+  const normalized = normalizeVerified(settings, options, before);
+  return { settings: normalized, issues: sameStructure(settings, normalized) ? before : verifyConnection(normalized) };
+}
+
+/** The normalised copy, given what verifyConnection reports for `settings`. */
+function normalizeVerified(settings: ConnectionSettings, options: NormalizeOptions, issues: readonly VerifyIssue[]): ConnectionSettings {
   const s = cloneSettings(settings);
-  if (verifyConnection(settings).some((i) => i.severity === 'error')) return s;
+  if (issues.some((i) => i.severity === 'error')) return s;
   for (const [, step] of STEPS) {
     try {
       step(s, options);

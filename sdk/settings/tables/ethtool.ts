@@ -5,7 +5,8 @@
  */
 import { defineSetting, UINT32_MAX, type PropertyRow } from '../schema.js';
 
-const FEATURES = [
+/** NetworkManager's option names per group, in its NMEthtoolID order (the ifcfg-rh reader and the kernel plan use these too). */
+export const ETHTOOL_FEATURE_NAMES: readonly string[] = [
   'esp-hw-offload', 'esp-tx-csum-hw-offload', 'fcoe-mtu', 'gro', 'gso', 'highdma', 'hw-tc-offload',
   'l2-fwd-offload', 'loopback', 'lro', 'macsec-hw-offload', 'ntuple', 'rx', 'rxhash', 'rxvlan', 'rx-all',
   'rx-fcs', 'rx-gro-hw', 'rx-gro-list', 'rx-udp-gro-forwarding', 'rx-udp_tunnel-port-offload',
@@ -20,21 +21,21 @@ const FEATURES = [
   'tx-udp_tnl-csum-segmentation', 'tx-udp_tnl-segmentation', 'tx-vlan-stag-hw-insert',
 ];
 
-const COALESCE = [
+export const ETHTOOL_COALESCE_NAMES: readonly string[] = [
   'adaptive-rx', 'adaptive-tx', 'pkt-rate-high', 'pkt-rate-low', 'rx-frames', 'rx-frames-high',
   'rx-frames-irq', 'rx-frames-low', 'rx-usecs', 'rx-usecs-high', 'rx-usecs-irq', 'rx-usecs-low',
   'sample-interval', 'stats-block-usecs', 'tx-frames', 'tx-frames-high', 'tx-frames-irq', 'tx-frames-low',
   'tx-usecs', 'tx-usecs-high', 'tx-usecs-irq', 'tx-usecs-low',
 ];
 
-const PAUSE = ['autoneg', 'rx', 'tx'];
-const RING = ['rx', 'rx-jumbo', 'rx-mini', 'tx'];
+export const ETHTOOL_PAUSE_NAMES: readonly string[] = ['autoneg', 'rx', 'tx'];
+export const ETHTOOL_RING_NAMES: readonly string[] = ['rx', 'rx-jumbo', 'rx-mini', 'tx'];
 
 const rows: PropertyRow[] = [
-  ...COALESCE.map((n): PropertyRow => ({ name: `coalesce-${n}`, type: 'uint32', min: 0, max: UINT32_MAX, description: `Interrupt coalescing ${n} (ethtool -C).` })),
-  ...FEATURES.map((n): PropertyRow => ({ name: `feature-${n}`, type: 'boolean', description: `Offload feature ${n} on or off (ethtool -K).` })),
-  ...PAUSE.map((n): PropertyRow => ({ name: `pause-${n}`, type: 'boolean', description: `Pause frame ${n} (ethtool -A).` })),
-  ...RING.map((n): PropertyRow => ({ name: `ring-${n}`, type: 'uint32', min: 0, max: UINT32_MAX, description: `Ring size ${n} (ethtool -G).` })),
+  ...ETHTOOL_COALESCE_NAMES.map((n): PropertyRow => ({ name: `coalesce-${n}`, type: 'uint32', min: 0, max: UINT32_MAX, description: `Interrupt coalescing ${n} (ethtool -C).` })),
+  ...ETHTOOL_FEATURE_NAMES.map((n): PropertyRow => ({ name: `feature-${n}`, type: 'boolean', description: `Offload feature ${n} on or off (ethtool -K).` })),
+  ...ETHTOOL_PAUSE_NAMES.map((n): PropertyRow => ({ name: `pause-${n}`, type: 'boolean', description: `Pause frame ${n} (ethtool -A).` })),
+  ...ETHTOOL_RING_NAMES.map((n): PropertyRow => ({ name: `ring-${n}`, type: 'uint32', min: 0, max: UINT32_MAX, description: `Ring size ${n} (ethtool -G).` })),
 ];
 
 export const ethtoolSetting = defineSetting({

@@ -56,6 +56,9 @@ function verifyType(ctx: VerifyContext): void {
   ctx.error(C, 'type', `connection type '${type}' is not valid`, type);
 }
 
+/** Port settings and the slave-type each belongs to, in the order their issues are reported. */
+const PORT_SETTING_CONTROLLERS = [['bridge-port', 'bridge'], ['team-port', 'team'], ['bond-port', 'bond']] as const;
+
 function verifyPort(ctx: VerifyContext): void {
   const master = ctx.raw(C, 'master') as string | undefined;
   const slaveType = ctx.raw(C, 'slave-type') as string | undefined;
@@ -88,7 +91,7 @@ function verifyPort(ctx: VerifyContext): void {
   // Port settings that do not match the slave-type: bridge-port and team-port
   // are errors until normalised away; a stray bond-port NetworkManager drops silently.
   const effective = slaveType ?? (master !== undefined ? detectPortType(ctx.settings)?.portType : undefined);
-  for (const [portSetting, controller] of [['bridge-port', 'bridge'], ['team-port', 'team'], ['bond-port', 'bond']] as const) {
+  for (const [portSetting, controller] of PORT_SETTING_CONTROLLERS) {
     if (!ctx.has(portSetting) || effective === controller) continue;
     if (slaveType !== undefined) continue; // the port setting's own rule reports a mismatching slave-type
     ctx.report(

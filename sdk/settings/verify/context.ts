@@ -20,9 +20,13 @@ export class VerifyContext {
 
   /** The value as set (undefined when absent or of the wrong type). */
   raw(setting: string, property: string): SettingValue | undefined {
+    // Most properties a rule asks about are absent: no row lookup for those.
+    const values = this.settings[setting];
+    if (values === undefined || values === null || typeof values !== 'object') return undefined;
+    const v = values[property];
+    if (v === undefined) return undefined;
     const row = propertyDefinition(setting, property);
-    const v = this.has(setting) ? this.settings[setting]![property] : undefined;
-    return row && v !== undefined && isValueOfType(v, row.type) ? v : undefined;
+    return row && isValueOfType(v, row.type) ? v : undefined;
   }
 
   /** The value as set, else the row's default. */

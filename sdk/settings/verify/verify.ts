@@ -109,8 +109,11 @@ function verifyBaseSetting(ctx: VerifyContext): void {
 }
 
 /** ipv4, ipv6 and proxy: required for profiles that are not ports, refused on ports (except VRF ports). */
+/** The settings only profiles with IP configuration have, and their family. */
+const IP_SETTINGS = [['ipv4', 4], ['ipv6', 6], ['proxy', undefined]] as const;
+
 function verifyIpSettings(ctx: VerifyContext): void {
-  for (const [setting, family] of [['ipv4', 4], ['ipv6', 6], ['proxy', undefined]] as const) {
+  for (const [setting, family] of IP_SETTINGS) {
     const allowed = supportsIp(ctx.settings, family);
     if (allowed && !ctx.has(setting)) {
       const extra = setting === 'proxy' ? '' : ` (normalisation adds method=${defaultIpMethod(ctx.raw('connection', 'type') as string | undefined)})`;
@@ -140,6 +143,7 @@ export function verifyConnection(settings: ConnectionSettings): VerifyIssue[] {
     // A rule that throws is a bug in nmk; report it instead of failing the caller.
     ctx.error('connection', undefined, `internal error while verifying: ${e instanceof Error ? e.message : String(e)}`);
   }
+  if (ctx.issues.length < 2) return ctx.issues;
   const seen = new Set<string>();
   return ctx.issues.filter((i) => !seen.has(i.message) && !!seen.add(i.message));
 }
