@@ -34,9 +34,15 @@ function peakMB(pid: number): number {
   return kb / 1024;
 }
 
+/**
+ * RSS once the daemon is quiet and settled: 10 s after it went quiet, so the
+ * idle collection (core/daemon/idle-gc.ts) and V8's memory reducer have run,
+ * as they do on a server between bursts; 1 s after quiet the number depends on
+ * whether a collection happened to come first (+10 MB in one pass of three).
+ */
 async function settledRss(pid: number): Promise<number> {
   await waitQuiet(pid, 1000, 0.02, 300_000);
-  await sleep(1000);
+  await sleep(10_000);
   return treeRssMB(pid);
 }
 
