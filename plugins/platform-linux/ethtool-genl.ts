@@ -15,7 +15,7 @@
  */
 import { RawNetlinkSocket } from 'netlink/dist/raw.js';
 import { Errno } from '../../sdk/index.js';
-import { forEachAttr, NlMessage } from './nl-message.js';
+import { forEachAttr, forEachNlMessage, nlErrno, NlMessage } from './nl-message.js';
 import { asPlatformError, platformError } from './platform-errors.js';
 import { NLM_F_ACK, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } from './rtnl-constants.js';
 
@@ -182,18 +182,12 @@ export class EthtoolGenl {
   }
 
   private onDatagram(buf: Buffer): void {
-    let off = 0;
-    while (off + NLMSG_HDRLEN <= buf.length) {
-      const len = buf.readUInt32LE(off);
-      if (len < NLMSG_HDRLEN || off + len > buf.length) break;
-      const type = buf.readUInt16LE(off + 4);
+    forEachNlMessage(buf, (type, _flags, seq, payload, payloadLen) => {
       const w = this.waiting;
-      if (w && buf.readUInt32LE(off + 8) === w.seq) {
-        if (type === NLMSG_ERROR || type === NLMSG_DONE) this.settle(len >= NLMSG_HDRLEN + 4 ? buf.readInt32LE(off + NLMSG_HDRLEN) : -Errno.EIO);
-        else w.onReply?.(type, buf, off + NLMSG_HDRLEN, len - NLMSG_HDRLEN);
-      }
-      off += (len + 3) & ~3;
-    }
+      if (!w || seq !== w.seq) return;
+      if (type === NLMSG_ERROR || type === NLMSG_DONE) this.settle(nlErrno(buf, payload, payloadLen, -Errno.EIO));
+      else w.onReply?.(type, buf, payload, payloadLen);
+    });
   }
 
   /** errno is the kernel's negative value (0: done). */

@@ -36,11 +36,12 @@
 // nl80211 and rtnetlink struct table at load (about 1.3 MB of heap we never use).
 import { RawNetlinkSocket } from 'netlink/dist/raw.js';
 import { Errno, type Logger } from '../../sdk/index.js';
+import { forEachNlMessage, nlErrno } from './nl-message.js';
 import { platformError } from './platform-errors.js';
 import * as C from './rtnl-constants.js';
 
 // Local copies: under jiti every use of an imported binding is a Proxy read (see rtnl-decode.ts).
-const { NETLINK_ROUTE, NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN } = C;
+const { NETLINK_ROUTE, NLM_F_DUMP_INTR, NLMSG_DONE, NLMSG_ERROR } = C;
 
 type RawSocket = RawNetlinkSocket;
 
@@ -216,27 +217,19 @@ export class RtnlRequestSocket {
   }
 
   private onDatagram(buf: Buffer): void {
-    let off = 0;
-    while (off + NLMSG_HDRLEN <= buf.length) {
-      const len = buf.readUInt32LE(off);
-      if (len < NLMSG_HDRLEN || off + len > buf.length) break;
-      const type = buf.readUInt16LE(off + 4);
-      const flags = buf.readUInt16LE(off + 6);
-      const seq = buf.readUInt32LE(off + 8);
+    forEachNlMessage(buf, (type, flags, seq, payload, payloadLen) => {
       const p = this.inFlight.get(seq);
-      if (p) {
-        if (type === NLMSG_ERROR) {
-          this.finish(seq, p, len >= NLMSG_HDRLEN + 4 ? buf.readInt32LE(off + NLMSG_HDRLEN) : -Errno.EIO);
-        } else if (type === NLMSG_DONE) {
-          // DONE carries the dump's own error, if any.
-          this.finish(seq, p, len >= NLMSG_HDRLEN + 4 ? buf.readInt32LE(off + NLMSG_HDRLEN) : 0);
-        } else {
-          if (flags & NLM_F_DUMP_INTR) p.interrupted = true;
-          p.onReply?.(type, buf, off + NLMSG_HDRLEN, len - NLMSG_HDRLEN);
-        }
+      if (!p) return;
+      if (type === NLMSG_ERROR) {
+        this.finish(seq, p, nlErrno(buf, payload, payloadLen, -Errno.EIO));
+      } else if (type === NLMSG_DONE) {
+        // DONE carries the dump's own error, if any.
+        this.finish(seq, p, nlErrno(buf, payload, payloadLen, 0));
+      } else {
+        if (flags & NLM_F_DUMP_INTR) p.interrupted = true;
+        p.onReply?.(type, buf, payload, payloadLen);
       }
-      off += (len + 3) & ~3;
-    }
+    });
     // Room freed: send more once this poll phase has read everything ready,
     // so that the freed room goes out as one batch rather than one by one.
     if (this.queueHead < this.queue.length && !this.flushScheduled && this.canSendNext()) {

@@ -121,6 +121,27 @@ export class NlMessage {
  * Walk the attributes in buf[start, end), calling visit(type, payloadOffset,
  * payloadLength) for each. No allocation; a truncated attribute ends the walk.
  */
+/**
+ * Each netlink message of a datagram, in order: its header's type, flags and
+ * sequence number, and where its payload lies in `buf`. A message whose
+ * length is short or runs past the datagram ends the walk (the kernel never
+ * sends one; a truncated read could).
+ */
+export function forEachNlMessage(buf: Buffer, visit: (type: number, flags: number, seq: number, payload: number, payloadLen: number) => void): void {
+  let off = 0;
+  while (off + NLMSG_HDRLEN <= buf.length) {
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > buf.length) return;
+    visit(buf.readUInt16LE(off + 4), buf.readUInt16LE(off + 6), buf.readUInt32LE(off + 8), off + NLMSG_HDRLEN, len - NLMSG_HDRLEN);
+    off += (len + 3) & ~3;
+  }
+}
+
+/** The errno an NLMSG_ERROR or NLMSG_DONE payload carries (negative; 0 is success), or `short` when it is too short to hold one. */
+export function nlErrno(buf: Buffer, payload: number, payloadLen: number, short: number): number {
+  return payloadLen >= 4 ? buf.readInt32LE(payload) : short;
+}
+
 export function forEachAttr(buf: Buffer, start: number, end: number, visit: (type: number, at: number, len: number) => void): void {
   let p = start;
   while (p + NLA_HDRLEN <= end) {
