@@ -28,6 +28,15 @@ function content(doc: KeyFileDocument): unknown {
   return doc.groups.map((g) => [g.name, g.entries.map((e) => [e.key, e.value])]);
 }
 
+/**
+ * What a document holds once written and read again, as GLib has it: a raw
+ * value ending in '\r' (read from "v\r\r\n": the reader strips one '\r'
+ * before the '\n') is written "v\r\n", and the reader strips that '\r' too.
+ */
+function contentWrittenOnce(doc: KeyFileDocument): unknown {
+  return doc.groups.map((g) => [g.name, g.entries.map((e) => [e.key, e.value.endsWith('\r') ? e.value.slice(0, -1) : e.value])]);
+}
+
 describe('properties', () => {
   it('any document of strings survives serialize → parse', () => {
     const entries = fc.array(fc.tuple(groupName, key, value), { maxLength: 30 });
@@ -75,6 +84,13 @@ describe('properties', () => {
     );
   });
 
+  it('a raw value ending in \\r loses that \\r once written, as in GLib (the case fast-check found)', () => {
+    const doc = parse('[g]\n\u000e=.\r\r\n');
+    expect(content(doc)).toEqual([['g', [['\u000e', '.\r']]]]);
+    expect(serialize(doc)).toBe('[g]\n\u000e=.\r\n');
+    expect(content(parse(serialize(doc)))).toEqual([['g', [['\u000e', '.']]]]);
+  });
+
   it('parsing random text throws only KeyFileParseError, and what loads writes back the same', () => {
     const lines = fc.array(
       fc.oneof(text(20), text(8).map((n) => `[${n}]`), fc.tuple(text(8), text(12)).map(([k, v]) => `${k}=${v}`)),
@@ -98,7 +114,7 @@ describe('properties', () => {
           // is dropped once written with '\n' (GLib does the same): compare
           // against the input with its line ended.
           const ended = input.endsWith('\n') ? input : `${input}\n`;
-          expect(content(parse(serialize(parse(ended))))).toEqual(content(parse(ended)));
+          expect(content(parse(serialize(parse(ended))))).toEqual(contentWrittenOnce(parse(ended)));
           loaded++;
         });
       }),
