@@ -163,12 +163,18 @@ function bigInteger(code: string, value: unknown): bigint {
   return big;
 }
 
-function variantToWire(value: unknown): Variant {
+/** A variant's signature and value, checked: a { signature, value } object whose signature is one complete type. */
+function variantParts(value: unknown): { signature: string; value: unknown } {
   const v = value as { signature?: unknown; value?: unknown } | null;
   if (v === null || typeof v !== 'object' || typeof v.signature !== 'string' || !('value' in v)) {
     throw mismatch('a Variant (v)', value);
   }
   if (!isSingleType(v.signature)) throw new ValueError(`a variant's signature '${v.signature}' is not a single complete type`);
+  return v as { signature: string; value: unknown };
+}
+
+function variantToWire(value: unknown): Variant {
+  const v = variantParts(value);
   try {
     return new Variant(v.signature, toWire(parseSingle(v.signature), v.value));
   } catch (e) {
@@ -239,11 +245,7 @@ function structToWire(type: SigType, value: unknown): unknown[] {
 }
 
 function checkVariant(value: unknown): void {
-  const v = value as { signature?: unknown; value?: unknown } | null;
-  if (v === null || typeof v !== 'object' || typeof v.signature !== 'string' || !('value' in v)) {
-    throw mismatch('a Variant (v)', value);
-  }
-  if (!isSingleType(v.signature)) throw new ValueError(`a variant's signature '${v.signature}' is not a single complete type`);
+  const v = variantParts(value);
   try {
     checkValue(parseSingle(v.signature), v.value);
   } catch (e) {
