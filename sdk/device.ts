@@ -89,9 +89,10 @@ export interface DeviceKind {
   afterPorts?: readonly string[];
   /**
    * What a port of this kind's devices takes from its own profile (a bridge
-   * port's priority and path cost), written to sysfs once it is attached.
-   * Every row is written, with the setting's default when the profile leaves
-   * it unset, as NetworkManager does.
+   * port's priority and path cost), set once it is attached: the rows with
+   * a platform option in one link change, the others by sysfs. Every row is
+   * set, with the setting's default when the profile leaves it unset, as
+   * NetworkManager does; on the port's Reapply only what changed.
    */
   portOptions?: readonly PortOptionRow[];
   /**
@@ -153,7 +154,11 @@ export interface PortConfigureContext {
   logger: Logger;
 }
 
-/** One port option: a setting property and the sysfs file that takes it. */
+/**
+ * One port option: a setting property, the sysfs file that takes it and,
+ * where the platform can set it on the port itself (LinkChange.portOptions),
+ * the platform's option name.
+ */
 export interface PortOptionRow {
   /** The port profile's setting and property ("bridge-port", "path-cost"). */
   setting: string;
@@ -161,7 +166,16 @@ export interface PortOptionRow {
   /** Whose sysfs file: the port's ("brport/path_cost") or the controller's ("bonding/queue_id"). */
   on: 'port' | 'controller';
   file: string;
-  /** The text written; by default the value itself, booleans as 1/0. */
+  /**
+   * The platform's port option ("path_cost"). A kind's rows that have one
+   * are set together in one link change on the port once it is attached,
+   * instead of one sysfs write each; `file` then only says where the
+   * kernel shows the same value. Rows without one are written to `file`.
+   */
+  option?: string;
+  /** 0 stands for the property's default (NetworkManager's default_if_zero: the kernel refuses a path cost of 0). */
+  zeroIsDefault?: boolean;
+  /** The text written to `file`; by default the value itself, booleans as 1/0. */
   format?(value: unknown, port: string): string;
 }
 

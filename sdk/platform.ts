@@ -134,6 +134,14 @@ export interface LinkChange {
    * the error names the operation.
    */
   options?: { kind: string; info: LinkInfoData };
+  /**
+   * Options of the link as a port of its controller (IFLA_INFO_SLAVE_DATA;
+   * `kind` is the controller's, "bridge"), by the platform's port option
+   * names ("priority", "path_cost", "hairpin_mode"). The kernel takes them
+   * only from a link that already has a controller of that kind, before it
+   * applies `master`: attach first, then send these in a change of their own.
+   */
+  portOptions?: { kind: string; info: LinkInfoData };
 }
 
 /** What createLink needs: a name, a kind and that kind's options. */

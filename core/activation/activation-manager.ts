@@ -25,7 +25,6 @@ import {
   NMActivationStateFlags,
   NmkError,
   PlatformError,
-  propertyDefinition,
   RouteTable,
   Errno,
   type ConnectionSettings,
@@ -50,6 +49,7 @@ import { dnsConfigsOf } from './dynamic/dns-config.js';
 import type { DynamicIpHost } from './dynamic/dynamic-ip.js';
 import { decideIp } from './ip-outcome.js';
 import { planReapply } from './reapply.js';
+import { applyPortOptions } from './port-options.js';
 import { LinkRealizer } from './link-realizer.js';
 import { clonedMacFor } from './cloned-mac.js';
 import { LinkTeardown } from './link-teardown.js';
@@ -463,21 +463,15 @@ export class ActivationManager {
     const platform = this.platform();
     // A bond changes its mode only without ports: the controller's options go first.
     await this.linkConfigured.get(controller);
-    if (d.link.master !== c.ifindex) {
-      if (d.link.up && c.kind === 'bond') await platform.setLink(d.ifindex, { up: false });
+    // The model can lag behind a release nmk made a moment ago (a re-activation's teardown): "already attached" is the kernel's word.
+    const link = d.link.master === c.ifindex ? ((await platform.link(d.ifindex)) ?? d.link) : d.link;
+    if (link.master !== c.ifindex) {
+      if (link.up && c.kind === 'bond') await platform.setLink(d.ifindex, { up: false });
       await platform.setLink(d.ifindex, { master: c.ifindex });
     }
     const kind = c.kindRow;
-    for (const row of kind.portOptions ?? []) {
-      const value = ac.applied[row.setting]?.[row.property] ?? propertyDefinition(row.setting, row.property)?.default;
-      if (value === undefined) continue;
-      const text = row.format ? row.format(value, d.name) : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
-      try {
-        await platform.writeSysfs(row.on === 'port' ? d.name : c.name, row.file, text);
-      } catch (err) {
-        throw new NmkError('PLATFORM', `${row.setting}.${row.property} = ${text}: ${err instanceof Error ? err.message : String(err)}`, { key: `${row.setting}.${row.property}` });
-      }
-    }
+    // After the attach, never with it: the kernel takes port options only from a port (port-options.ts).
+    if (kind.portOptions) await applyPortOptions({ platform, port: d, controller: c, rows: kind.portOptions, settings: ac.applied });
     await kind.configurePort?.({ port: d, controller: c, settings: ac.applied, reapply: false, platform, logger: this.logger });
     if (!kind.afterPorts || !kind.linkSpec) return;
     const info = this.links.linkSpecOf(kind, controller.applied).info ?? {};
@@ -516,7 +510,7 @@ export class ActivationManager {
   /**
    * Device.Reapply: apply changed settings to the active device without
    * taking it down (addresses, routes, MTU, kind options the kernel changes
-   * live). Throws an NmkError naming what cannot change live.
+   * live, a port's options). Throws an NmkError naming what cannot change live.
    */
   async reapply(ac: ActiveConnection, next: ConnectionSettings): Promise<void> {
     if (ac.state !== AC.ACTIVATED) throw new NmkError('CONNECTION_NOT_ACTIVE', `'${ac.profile.id}' on ${ac.device.name} is not activated`);
@@ -529,7 +523,11 @@ export class ActivationManager {
     if (plan.mtu !== undefined || plan.options) await platform.setLink(d.ifindex, { ...(plan.mtu !== undefined ? { mtu: plan.mtu } : {}), ...(plan.options ? { options: plan.options } : {}) });
     const hook = { settings: next, previous: ac.applied, reapply: true, platform, logger: this.logger };
     await d.kindRow.configure?.({ device: d, ...hook });
-    if (ac.controller) await ac.controller.device.kindRow.configurePort?.({ port: d, controller: ac.controller.device, ...hook });
+    if (ac.controller) {
+      const c = ac.controller.device;
+      if (c.kindRow.portOptions) await applyPortOptions({ platform, port: d, controller: c, rows: c.kindRow.portOptions, settings: next, previous: ac.applied });
+      await c.kindRow.configurePort?.({ port: d, controller: c, ...hook });
+    }
     if (!ac.controller) {
       const plans = [planIp(next, 4, d.deviceType, d.name, d.ifindex), planIp(next, 6, d.deviceType, d.name, d.ifindex)];
       const wanted = new Set<string>();

@@ -45,10 +45,11 @@ export const bridgeKind: DeviceKind = {
   dbus: [{ interface: 'org.freedesktop.NetworkManager.Device.Bridge', properties: [DeviceProps.hwAddress, DeviceProps.carrier, DeviceProps.slaves] }],
   connectionTypes: ['bridge'],
   creates: 'bridge',
+  // One netlink message on the attached port sets all three (core/activation/port-options.ts); 0 means the default, as in NetworkManager.
   portOptions: [
-    { setting: 'bridge-port', property: 'priority', on: 'port', file: 'brport/priority' },
-    { setting: 'bridge-port', property: 'path-cost', on: 'port', file: 'brport/path_cost' },
-    { setting: 'bridge-port', property: 'hairpin-mode', on: 'port', file: 'brport/hairpin_mode' },
+    { setting: 'bridge-port', property: 'priority', on: 'port', file: 'brport/priority', option: 'priority', zeroIsDefault: true },
+    { setting: 'bridge-port', property: 'path-cost', on: 'port', file: 'brport/path_cost', option: 'path_cost', zeroIsDefault: true },
+    { setting: 'bridge-port', property: 'hairpin-mode', on: 'port', file: 'brport/hairpin_mode', option: 'hairpin_mode' },
   ],
   linkSpec(settings) {
     const info = linkOptions(settings, 'bridge', BRIDGE_OPTIONS);

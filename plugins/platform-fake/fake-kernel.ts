@@ -39,7 +39,7 @@ import {
   type RouteMetrics,
   type RouteSpec,
 } from '../../sdk/index.js';
-import { FAKE_KINDS, LOOPBACK_KIND, normalizeInfo, normalizeOption, sysfsText, type FakeKind } from './fake-kinds.js';
+import { FAKE_KINDS, LOOPBACK_KIND, normalizeInfo, normalizeOption, normalizePortInfo, sysfsText, type FakeKind, type FakeOption } from './fake-kinds.js';
 import { checkInt, checkName, fail, maskBytes, osErrno, parseIp, parseMac, sameNetwork, textOf, type Ip } from './fake-values.js';
 
 const IFF_UP = 0x1;
@@ -86,6 +86,8 @@ interface LinkRecord {
   peer: number;
   externalCarrier: boolean;
   info: LinkInfoData | undefined;
+  /** Options as a port of its controller (a bridge port's priority...), while it has one whose kind has port options. */
+  portInfo: LinkInfoData | undefined;
   /** Extra sysfs files set by tests. */
   sysfs: Map<string, string>;
   /** What was last reported, to know when a change is worth an event. */
@@ -238,7 +240,7 @@ export class FakeKernel {
   private register(init: Pick<LinkRecord, 'name' | 'kind' | 'def' | 'arptype' | 'mtu' | 'mac' | 'adminUp'> & Partial<LinkRecord>): LinkRecord {
     const ifindex = this.nextIfindex++;
     const rec: LinkRecord = {
-      master: 0, parent: 0, peer: 0, externalCarrier: true, info: undefined, sysfs: new Map(), reported: undefined,
+      master: 0, parent: 0, peer: 0, externalCarrier: true, info: undefined, portInfo: undefined, sysfs: new Map(), reported: undefined,
       ...init,
       ifindex,
       mac: init.mac || macFor(ifindex),
@@ -349,9 +351,15 @@ export class FakeKernel {
     return { ...v, up: false, carrier: false, flags: v.flags & ~(IFF_UP | IFF_LOWER_UP | IFF_RUNNING), operstate: 'down', master: 0, portKind: undefined };
   }
 
-  /** Apply a change in the kernel's order (address, mtu, name, master, flags); earlier steps stay when a later one fails. */
+  /**
+   * Apply a change in the kernel's order (port options, then address, mtu,
+   * name, master, flags); earlier steps stay when a later one fails. Port
+   * options go to the controller the link has before this change, as the
+   * kernel picks their handler before it applies IFLA_MASTER.
+   */
   setLink(ifindex: number, change: LinkChange, op: string, carrier?: boolean): void {
     const rec = this.need(ifindex, op);
+    if (change.portOptions) this.setPortOptions(rec, change.portOptions, op);
     if (change.mac !== undefined) rec.mac = parseMac(change.mac, op);
     if (change.mtu !== undefined) {
       rec.mtu = checkInt(change.mtu, 68, 65535, op, 'mtu');
@@ -397,6 +405,22 @@ export class FakeKernel {
       if (rec.def.controller && m.kind === 'bridge' && rec.kind === 'bridge') throw fail(osErrno.ELOOP, op, 'a bridge cannot be a port of a bridge');
     }
     rec.master = master;
+    // A port starts with the kernel's port defaults each time it is attached.
+    const def = master !== 0 ? this.links.get(master)!.def : undefined;
+    rec.portInfo = def?.portDefaults ? { ...def.portDefaults } : undefined;
+  }
+
+  private setPortOptions(rec: LinkRecord, change: NonNullable<LinkChange['portOptions']>, op: string): void {
+    const m = rec.master !== 0 ? this.links.get(rec.master) : undefined;
+    if (!m?.def.portOptions) throw fail(Errno.EOPNOTSUPP, op, `${rec.name} is not a port of a link whose ports take options`);
+    if (m.kind !== change.kind) throw fail(Errno.EOPNOTSUPP, op, `${rec.name} is a port of a ${m.kind}, not of a ${change.kind}`);
+    rec.portInfo = { ...rec.portInfo, ...normalizePortInfo(m.def, change.info, op) };
+  }
+
+  /** The port option of a link's controller shown by a sysfs file of the link (brport/priority), when it is a port. */
+  private portFile(rec: LinkRecord, attribute: string): FakeOption | undefined {
+    if (rec.master === 0) return undefined;
+    return this.links.get(rec.master)?.def.portOptions?.find((o) => o.sysfs === attribute);
   }
 
   private setUp(rec: LinkRecord, up: boolean): void {
@@ -665,6 +689,8 @@ export class FakeKernel {
     }
     const opt = rec.def.options.find((o) => o.sysfs === attribute);
     if (opt) return sysfsText(opt, rec.info?.[opt.name]);
+    const portOpt = this.portFile(rec, attribute);
+    if (portOpt) return sysfsText(portOpt, rec.portInfo?.[portOpt.name]);
     const stored = rec.sysfs.get(attribute);
     if (stored === undefined) throw fail(Errno.ENOENT, op, `no sysfs file ${attribute}`);
     return stored;
@@ -680,6 +706,11 @@ export class FakeKernel {
       const raw = opt.type === 'number' ? Number(String(value).trim()) / (opt.scale ?? 1) : String(value).trim();
       rec.info = { ...rec.info, [opt.name]: normalizeOption(opt, raw, op) };
       this.refresh(rec.ifindex);
+      return;
+    }
+    const portOpt = this.portFile(rec, attribute);
+    if (portOpt) {
+      rec.portInfo = { ...rec.portInfo, [portOpt.name]: normalizeOption(portOpt, portOpt.type === 'number' ? Number(String(value).trim()) : String(value).trim(), op) };
       return;
     }
     if (!create && !rec.sysfs.has(attribute)) throw fail(Errno.ENOENT, op, `no sysfs file ${attribute}`);

@@ -35,6 +35,10 @@ export interface FakeKind {
   /** operstate when up without carrier. */
   noCarrierState: 'down' | 'lowerlayerdown';
   defaultMtu?: number;
+  /** Options of a port of a link of this kind (LinkChange.portOptions), with their brport/ sysfs files. */
+  portOptions?: readonly FakeOption[];
+  /** What a port reports once attached, before any port option is set. */
+  portDefaults?: LinkInfoData;
 }
 
 const BRIDGE_OPTIONS: readonly FakeOption[] = [
@@ -59,11 +63,20 @@ const MACVLAN: FakeKind = {
   noCarrierState: 'lowerlayerdown',
 };
 
+// The kernel's ranges (BR_MAX_PORT_PRIORITY, BR_MIN/MAX_PATH_COST); a veth port's real default cost follows its speed.
+const BRIDGE_PORT_OPTIONS: readonly FakeOption[] = [
+  { name: 'priority', type: 'number', min: 0, max: 63, sysfs: 'brport/priority' },
+  { name: 'path_cost', type: 'number', min: 1, max: 65535, sysfs: 'brport/path_cost' },
+  { name: 'hairpin_mode', type: 'bool', sysfs: 'brport/hairpin_mode' },
+];
+
 export const FAKE_KINDS: ReadonlyMap<string, FakeKind> = new Map<string, FakeKind>([
   ['bridge', {
     defaults: { stp: false, priority: 32768, forward_delay: 15, hello_time: 2, max_age: 20, ageing_time: 300, vlan_filtering: false, multicast_snooping: true },
     options: BRIDGE_OPTIONS,
     controller: true,
+    portOptions: BRIDGE_PORT_OPTIONS,
+    portDefaults: { priority: 32, path_cost: 100, hairpin_mode: false },
     carrier: 'ports',
     upState: 'up',
     noCarrierState: 'down',
@@ -147,6 +160,19 @@ export function normalizeInfo(def: FakeKind, given: LinkInfoData, op: string, ch
   }
   if (checkRequired) {
     for (const opt of def.options) if (opt.required && info[opt.name] === undefined) throw fail(Errno.EINVAL, op, `${opt.name} is required`);
+  }
+  return info;
+}
+
+/** Port options checked against the controller kind's table; an option it does not have is EINVAL, as in the Linux platform. */
+export function normalizePortInfo(def: FakeKind, given: LinkInfoData, op: string): LinkInfoData {
+  const info: LinkInfoData = {};
+  for (const [rawName, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    const name = rawName.replaceAll('-', '_');
+    const opt = def.portOptions?.find((o) => o.name === name);
+    if (!opt) throw fail(Errno.EINVAL, op, `a port takes no option '${rawName}'`);
+    info[name] = normalizeOption(opt, value, op);
   }
   return info;
 }

@@ -16,6 +16,9 @@
  *
  * Bridge VLANs are a plain list per bridge or port (a port's go when it
  * leaves its bridge); the kernel's own default-pvid entries are not made up.
+ * A bridge port's options (LinkChange.portOptions, the brport/ files) start
+ * at the kernel's defaults on each attach and are refused (EOPNOTSUPP) on a
+ * link that is not a port yet.
  */
 import {
   Errno,

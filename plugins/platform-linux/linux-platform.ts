@@ -17,6 +17,7 @@ import {
   type Family,
   type Link,
   type LinkChange,
+  type LinkInfoData,
   type LinkSpec,
   type Logger,
   type Platform,
@@ -262,6 +263,13 @@ export class LinuxPlatform implements Platform {
     return codec.table.normalize(info, (name) => resolved.get(name));
   }
 
+  /** Port options, validated by the controller kind's port table (no ifindex-valued ones exist). */
+  private portOptions(kind: string, info: LinkInfoData): Array<[OptionRow, OptionValue]> {
+    const table = KIND_CODECS.get(kind)?.portTable;
+    if (!table) throw new InvalidValue(`ports of a ${kind} take no options (got ${Object.keys(info).join(', ')})`);
+    return table.normalize(info);
+  }
+
   private async ifindexOf(ref: number | string, operation: string): Promise<number> {
     if (typeof ref === 'number') {
       if (!Number.isInteger(ref) || ref <= 0) throw new InvalidValue(`parent: ${ref} is not an ifindex`);
@@ -291,13 +299,14 @@ export class LinuxPlatform implements Platform {
       const current = options?.length ? await this.link(ifindex) : undefined;
       // The kernel refuses some options even unchanged on a live link (a bond's mode while it is up or has ports): send only what differs.
       if (options && current) options = options.filter(([row, value]) => String(current.info?.[row.name]) !== String(value));
+      const portOptions = change.portOptions ? this.portOptions(change.portOptions.kind, change.portOptions.info) : undefined;
       try {
-        await this.requests.request(setLinkRequest(ifindex, change, options), operation);
+        await this.requests.request(setLinkRequest(ifindex, change, options, portOptions), operation);
       } catch (e) {
         // A bond takes its mode and some 802.3ad options only while down (EBUSY): take it down for them, then bring it back.
         if (!(options?.length && current?.up && asPlatformError(e, operation).errno === Errno.EBUSY)) throw e;
         await this.requests.request(setLinkRequest(ifindex, { up: false }), `${operation}: take the link down first`);
-        await this.requests.request(setLinkRequest(ifindex, { ...change, up: change.up ?? true }, options), operation);
+        await this.requests.request(setLinkRequest(ifindex, { ...change, up: change.up ?? true }, options, portOptions), operation);
       }
       if (change.name !== undefined) this.names.set(ifindex, change.name);
     } catch (e) {
@@ -512,5 +521,6 @@ function describeChange(c: LinkChange): string {
   if (c.master !== undefined) parts.push(c.master === 0 ? 'nomaster' : `master ${c.master}`);
   if (c.name !== undefined) parts.push(`name ${c.name}`);
   if (c.options) parts.push(`${c.options.kind} ${Object.entries(c.options.info).map(([k, v]) => `${k} ${String(v)}`).join(' ')}`);
+  if (c.portOptions) parts.push(`${c.portOptions.kind} port ${Object.entries(c.portOptions.info).map(([k, v]) => `${k} ${String(v)}`).join(' ')}`);
   return parts.length ? parts.join(', ') : 'no change';
 }

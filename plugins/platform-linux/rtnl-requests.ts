@@ -84,9 +84,10 @@ export function newLinkRequest({ spec, parent, options, peerNetns }: NewLinkInpu
 
 /**
  * RTM_NEWLINK on an existing link (no CREATE): flags, MTU, MAC, name,
- * controller and, when `options` is given, kind options in IFLA_INFO_DATA.
+ * controller and, when given, kind options in IFLA_INFO_DATA and port
+ * options in IFLA_INFO_SLAVE_DATA (both canonical, from the tables).
  */
-export function setLinkRequest(ifindex: number, change: LinkChange, options?: Array<[OptionRow, OptionValue]>): Buffer {
+export function setLinkRequest(ifindex: number, change: LinkChange, options?: Array<[OptionRow, OptionValue]>, portOptions?: Array<[OptionRow, OptionValue]>): Buffer {
   const msg = new NlMessage(C.RTM_NEWLINK, C.NLM_F_REQUEST | C.NLM_F_ACK, 96);
   const upMask = change.up === undefined ? 0 : C.IFF_UP;
   ifinfo(msg, ifindex, change.up ? C.IFF_UP : 0, upMask);
@@ -94,16 +95,27 @@ export function setLinkRequest(ifindex: number, change: LinkChange, options?: Ar
   if (change.mtu !== undefined) msg.u32(C.IFLA_MTU, checkInt(change.mtu, 'mtu', 1, 0x7fffffff));
   if (change.name !== undefined) msg.string(C.IFLA_IFNAME, checkLinkName(change.name));
   if (change.master !== undefined) msg.u32(C.IFLA_MASTER, checkInt(change.master, 'master', 0, 0x7fffffff));
-  if (change.options && options && options.length > 0) {
-    const codec = KIND_CODECS.get(change.options.kind);
-    if (!codec) throw new InvalidValue(`kind ${change.options.kind} takes no options`);
-    const linkinfo = msg.nest(C.IFLA_LINKINFO);
-    msg.string(C.IFLA_INFO_KIND, change.options.kind);
+  const kindData = change.options && options && options.length > 0 ? { kind: change.options.kind, options } : undefined;
+  const portData = change.portOptions && portOptions && portOptions.length > 0 ? { kind: change.portOptions.kind, options: portOptions } : undefined;
+  if (!kindData && !portData) return msg.finish();
+  const linkinfo = msg.nest(C.IFLA_LINKINFO);
+  if (kindData) {
+    const codec = KIND_CODECS.get(kindData.kind);
+    if (!codec) throw new InvalidValue(`kind ${kindData.kind} takes no options`);
+    msg.string(C.IFLA_INFO_KIND, kindData.kind);
     const data = msg.nest(C.IFLA_INFO_DATA);
-    codec.table.encode(options, msg);
+    codec.table.encode(kindData.options, msg);
     msg.end(data);
-    msg.end(linkinfo);
   }
+  if (portData) {
+    const table = KIND_CODECS.get(portData.kind)?.portTable;
+    if (!table) throw new InvalidValue(`ports of a ${portData.kind} take no options`);
+    msg.string(C.IFLA_INFO_SLAVE_KIND, portData.kind);
+    const data = msg.nest(C.IFLA_INFO_SLAVE_DATA);
+    table.encode(portData.options, msg);
+    msg.end(data);
+  }
+  msg.end(linkinfo);
   return msg.finish();
 }
 

@@ -5,6 +5,7 @@
  */
 import { bondTable } from './bond.js';
 import { bridgeTable } from './bridge.js';
+import { bridgePortTable } from './bridge-port.js';
 import { macvlanTable, macvtapTable } from './macvlan.js';
 import type { OptionTable } from './option-row.js';
 import { vlanTable } from './vlan.js';
@@ -14,11 +15,13 @@ export interface KindCodec {
   table: OptionTable;
   /** Attribute inside IFLA_INFO_DATA that carries the parent; absent means IFLA_LINK. */
   parentInInfoData?: number;
+  /** Options of a port of a link of this kind (IFLA_INFO_SLAVE_DATA), when the platform sets any. */
+  portTable?: OptionTable;
 }
 
 export const KIND_CODECS: ReadonlyMap<string, KindCodec> = new Map<string, KindCodec>([
   ['bond', { table: bondTable }],
-  ['bridge', { table: bridgeTable }],
+  ['bridge', { table: bridgeTable, portTable: bridgePortTable }],
   ['vlan', { table: vlanTable }],
   ['macvlan', { table: macvlanTable }],
   ['macvtap', { table: macvtapTable }],
