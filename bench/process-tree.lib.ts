@@ -135,6 +135,8 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
   try {
     const dir = path.join(root, 'etc/nmk/system-connections');
     fs.mkdirSync(dir, { recursive: true });
+    // A real system has a machine id; without one nmkd logs an error and derives a fake id at every start.
+    if (fs.existsSync('/etc/machine-id')) fs.copyFileSync('/etc/machine-id', path.join(root, 'etc/machine-id'));
     for (const [name, text] of Object.entries(keyfiles)) fs.writeFileSync(path.join(dir, name), text, { mode: 0o600 });
     if (conf !== undefined) {
       fs.mkdirSync(path.join(root, 'etc/nmk/conf.d'), { recursive: true });

@@ -8,7 +8,7 @@
  * its "stable" addresses (and the DHCP leases and switch port security tied
  * to them). Pure apart from the randomness "random" asks for.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from '../../sdk/crypto.js';
 import { connectionDefaultsOf, deviceMatchOf, type ConnectionSettings } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import { StableType } from '../ip/dhcp-identity.js';

@@ -63,7 +63,7 @@ export function planReapply(kind: DeviceKind, oldSettings: ConnectionSettings, n
         const a = before.info?.[k];
         const b = after.info?.[k];
         if (String(a) === String(b) || b === undefined) continue;
-        if ((NEEDS_REACTIVATION[after.kind] ?? []).includes(k)) return `${after.kind} option '${k}' (${String(a ?? 'default')} → ${String(b)}) can only change when the device is re-activated`;
+        if ((NEEDS_REACTIVATION[after.kind] ?? []).includes(k)) return `${after.kind} option '${k}' (${String(a ?? 'default')} \u2192 ${String(b)}) can only change when the device is re-activated`;
         changed[k] = b;
       }
       if (Object.keys(changed).length > 0) plan.options = { kind: after.kind, info: changed };

@@ -11,7 +11,7 @@
  * /48 (RFC 4193) that is stable for the machine, where NetworkManager 1.42
  * advertises no prefix at all.
  */
-import crypto from 'node:crypto';
+import { createHash } from '../../sdk/crypto.js';
 import ipaddr from 'ipaddr.js';
 
 /** An address on some link. */
@@ -142,7 +142,7 @@ function machineIdBytes(machineId: string): Buffer {
  * one, so clients keep their addresses across reboots.
  */
 export function sharedUlaPrefix48(machineId: string): Buffer {
-  const digest = crypto.createHash('sha1').update(machineIdBytes(machineId)).update('nmk shared ULA').digest();
+  const digest = createHash('sha1').update(machineIdBytes(machineId)).update('nmk shared ULA').digest();
   const prefix = Buffer.alloc(16);
   prefix[0] = 0xfd;
   digest.copy(prefix, 1, digest.length - 5);
@@ -168,7 +168,7 @@ export function chooseSharedIpv6Ula(opts: {
     if (isIpv4(a.address) || !ipaddr.IPv6.isValid(a.address)) continue;
     taken.add(Buffer.from(ipaddr.IPv6.parse(a.address).toByteArray().slice(0, 8)).toString('hex'));
   }
-  const digest = crypto.createHash('sha1').update(prefix.subarray(0, 6)).update(opts.ifname).digest();
+  const digest = createHash('sha1').update(prefix.subarray(0, 6)).update(opts.ifname).digest();
   let subnet = digest.readUInt16BE(0);
   for (let tries = 0; tries < 0x10000; tries++, subnet = (subnet + 1) & 0xffff) {
     prefix.writeUInt16BE(subnet, 6);

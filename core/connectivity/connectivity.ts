@@ -21,6 +21,7 @@ import type { HttpCheckRequest } from './http-check.js';
 import { bestDefaultOf, isMainDefault, precheck } from './precheck.js';
 import { betterOf, stateName, type CheckResult, type ConnectivityState } from './states.js';
 import { sourceAddress } from './source-address.js';
+import { monotonicMs } from '../../sdk/monotonic.js';
 
 /**
  * The HTTP check, imported on the first check: it brings in node's http,
@@ -82,7 +83,7 @@ export class Connectivity {
 
   constructor(private deps: ConnectivityDeps) {
     this.check = deps.check ?? lazyHttpCheck;
-    this.now = deps.now ?? (() => performance.now());
+    this.now = deps.now ?? monotonicMs;
     this.cfg = this.readConfig();
   }
 

@@ -48,6 +48,7 @@ import type { DaemonOptions } from './args.js';
 import { startDBusFrontend, type DBusFrontend } from './dbus-frontend.js';
 import { BUILTIN_PLUGINS, BUILTIN_PROFILES, NMK_VERSION } from './locations.js';
 import { notifySystemd } from './sd-notify.js';
+import { monotonicMs } from '../../sdk/monotonic.js';
 
 export { BUILTIN_PROFILES, NMK_VERSION };
 
@@ -140,7 +141,7 @@ export class Daemon {
     // Follows the holder, so a reload's [connection*] sections answer at once.
     registerValue(this.container, Tokens.ConnectionDefaults, this.configHolder.connectionDefaults);
     registerValue(this.container, Tokens.Paths, paths);
-    registerValue(this.container, Tokens.Clock, { now: () => performance.now() });
+    registerValue(this.container, Tokens.Clock, { now: monotonicMs });
 
     this.model = new LiveNetworkModel(events, this.logger.child({ component: 'model' }));
     registerValue(this.container, Tokens.Model, this.model);

@@ -14,8 +14,7 @@
  * runs. Checks come every `intervalMs` while something happens and back off
  * to `idleIntervalMs` while nothing does: an idle daemon wakes rarely.
  */
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { createRequire } from 'node:module';
 
 export interface IdleGcOptions {
   intervalMs?: number;
@@ -38,18 +37,23 @@ function processCpuMs(): number {
 }
 
 function heapAndExternal(): number {
-  const h = v8.getHeapStatistics();
-  return h.used_heap_size + h.external_memory;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
 }
 
 /**
- * V8's gc(): the global one when node runs with --expose-gc, else the one a
- * fresh context gets once the flag is set (what test runners' leak detectors
- * do); the flag is cleared again so no other context sees gc().
+ * V8's gc(): the global one when node runs with --expose-gc (bin/nmkd passes
+ * it), else the one a fresh context gets once the flag is set (what test
+ * runners' leak detectors do); the flag is cleared again so no other context
+ * sees gc(). node:v8 and node:vm are loaded only then: together they cost an
+ * idle daemon close to 2 MB resident (bench/memory-idle.ts).
  */
 export function exposedGc(): () => void {
   const global = (globalThis as { gc?: () => void }).gc;
   if (typeof global === 'function') return global;
+  const require = createRequire(import.meta.url);
+  const v8 = require('node:v8') as typeof import('node:v8');
+  const vm = require('node:vm') as typeof import('node:vm');
   v8.setFlagsFromString('--expose-gc');
   try {
     return vm.runInNewContext('gc') as () => void;

@@ -1,8 +1,8 @@
 /**
  * A loop turn's replies and signals wait encoded in one span and go to the
- * socket at the end of the turn; dbus-next's own writes (method calls) must
- * not overtake them. The connection here is the real class on a stub bus
- * and a socket stand-in that records what it is given, in order.
+ * socket at the end of the turn; the transport's own writes (method calls)
+ * must not overtake them. The connection here is the real class on a stub
+ * transport and a socket stand-in that records what it is given, in order.
  */
 import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
@@ -14,9 +14,10 @@ import { encodeMessage, MessageKind, type OutgoingMessage } from './wire.js';
 function recordingConnection(): { conn: BusConnection; socket: Writable; written: () => Buffer; writes: () => number } {
   const chunks: Buffer[] = [];
   let serial = 0;
-  // dbus-next's disconnect() ends the socket.
+  let socket: Writable;
+  // BusClient's disconnect() ends the socket.
   const bus = Object.assign(new EventEmitter(), { newSerial: () => ++serial, disconnect: () => socket.end() });
-  const socket = new Writable({
+  socket = new Writable({
     writev(items, cb) {
       for (const { chunk } of items) chunks.push(Buffer.from(chunk as Buffer));
       cb();
@@ -27,8 +28,8 @@ function recordingConnection(): { conn: BusConnection; socket: Writable; written
     },
   });
   const Ctor = BusConnection as unknown as new (...args: unknown[]) => BusConnection;
-  const conn = new Ctor(bus, 'unix:path=/dev/null', socket, recordingLogger());
-  (conn as unknown as { state: string }).state = 'open';
+  Object.assign(bus, { stream: socket });
+  const conn = new Ctor(bus, 'unix:path=/dev/null', recordingLogger());
   return { conn, socket, written: () => Buffer.concat(chunks), writes: () => chunks.length };
 }
 
@@ -54,11 +55,11 @@ describe('batched sending', () => {
     expect(written().equals(expected)).toBe(true);
   });
 
-  it("lets no write of dbus-next's overtake messages sent before it", async () => {
+  it("lets no write of the transport's overtake messages sent before it", async () => {
     const { conn, socket, written } = recordingConnection();
-    const call = Buffer.from('<a method call dbus-next marshalled>');
+    const call = Buffer.from('<a method call the transport encoded>');
     conn.send(signal('First', 'a'));
-    socket.write(call); // what dbus-next does for conn.call()
+    socket.write(call); // what BusClient does for conn.call()
     conn.send(signal('Second', 'b'));
     await tick();
     expect(written().equals(Buffer.concat([encodeMessage(signal('First', 'a'), 1), call, encodeMessage(signal('Second', 'b'), 2)]))).toBe(true);

@@ -1,17 +1,17 @@
 /**
- * One connection to a message bus (the system bus by default), on dbus-next's
- * low-level MessageBus. It contains dbus-next's failure modes: a bus that is
- * not there or a name that is taken is an NmkError naming the address or the
- * name; a broken connection or unreadable bytes on the socket are logged and
- * reported once through the 'disconnected' event, never thrown at the loop.
+ * One connection to a message bus (the system bus by default), on our own
+ * transport (bus-client.ts). A bus that is not there or a name that is taken
+ * is an NmkError naming the address or the name; a broken connection or
+ * unreadable bytes on the socket are logged and reported once through the
+ * 'disconnected' event, never thrown at the loop.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { sessionBus, type MessageBus } from 'dbus-next';
 import { NmkError } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
+import { BusClient } from './bus-client.js';
 import { DBusError } from './errors.js';
-import { methodCall, type Message, type OutgoingMessage } from './messages.js';
+import { methodCall, type OutgoingMessage } from './messages.js';
 import { isBusName } from './names.js';
 import { parseSignature } from './signature.js';
 import { toWireList } from './values.js';
@@ -74,39 +74,40 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
   private readonly log: Logger;
 
   private constructor(
-    /** dbus-next's bus, for the object tree (addMethodHandler, send, 'message'). */
-    readonly bus: MessageBus,
+    /** The transport, for the object tree (addMethodHandler, 'message'). */
+    readonly bus: BusClient,
     /** The address we connected to, as given. */
     readonly address: string,
-    private readonly stream: Duplex,
     logger: Logger,
   ) {
     super();
+    this.stream = bus.stream;
     this.log = logger.child({ dbus: address });
-    this.containSocketGarbage();
     this.writeRaw = this.keepWritesInOrder();
     bus.on('error', (err: unknown) => this.onBusError(err));
-    stream.on('close', () => this.onClosed());
+    bus.on('unreadable', (err) => this.onGarbage(err));
+    this.stream.on('close', () => this.onClosed());
+    this.state = this.stream.destroyed ? 'closed' : 'open';
   }
+
+  private readonly stream: Duplex;
 
   static async connect(options: ConnectOptions): Promise<BusConnection> {
     const address = options.address ?? systemBusAddress();
-    let bus: MessageBus;
+    let bus: BusClient;
     try {
-      bus = sessionBus({ busAddress: address });
+      bus = await BusClient.connect(address, options.timeoutMs ?? 10_000);
     } catch (e) {
       throw unavailable(address, e);
     }
-    const stream = (bus as unknown as { _connection: { stream: Duplex } })._connection.stream;
-    const conn = new BusConnection(bus, address, stream, options.logger);
-    await conn.opened(options.timeoutMs ?? 10_000);
+    const conn = new BusConnection(bus, address, options.logger);
     conn.log.debug('connected to D-Bus', { uniqueName: conn.uniqueName });
     return conn;
   }
 
   /** Our unique name on the bus (":1.42"). */
   get uniqueName(): string {
-    return (this.bus as unknown as { name: string }).name;
+    return this.bus.name ?? '';
   }
 
   get isOpen(): boolean {
@@ -145,7 +146,7 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
     const where = `${options.interface}.${options.member} on ${options.destination}`;
     return new Promise((resolve, reject) => {
       if (this.state !== 'open') return reject(new Error(`cannot call ${where}: not connected to D-Bus at ${this.address}`));
-      let msg: Message;
+      let msg: OutgoingMessage;
       try {
         const body = toWireList(parseSignature(signature), options.body ?? []);
         msg = methodCall(options.destination, options.path, options.interface, options.member, signature, body);
@@ -187,7 +188,7 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
     // Batch a loop turn's messages into one socket write (an export storm is thousands of signals): until
     // setImmediate rather than the next tick, so the replies and signals of every I/O callback of the turn
     // (a burst of netlink replies, each moving a device one state on) share one writev. Our own messages
-    // wait in `outgoing` (usually one span of the encoder's chunk); dbus-next's writes go to the corked socket.
+    // wait in `outgoing` (usually one span of the encoder's chunk); the transport's own writes go to the corked socket.
     if (!this.corked) {
       this.corked = true;
       this.stream.cork();
@@ -206,7 +207,7 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
-   * dbus-next writes its own messages (method calls, the handshake) straight
+   * The transport writes its own messages (method calls, UnknownMethod) straight
    * to the socket: our pending bytes go first, so everything leaves in the
    * order it was sent. Returns the unwrapped write.
    */
@@ -233,57 +234,11 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
     clearTimeout(force);
   }
 
-  /** Resolve once the bus answered Hello; reject (and tear down) on an error, a close or a timeout. */
-  private opened(timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const fail = (why: unknown) => {
-        cleanup();
-        this.closing = true;
-        this.stream.destroy();
-        reject(unavailable(this.address, why));
-      };
-      const onConnect = () => {
-        cleanup();
-        this.state = 'open';
-        resolve();
-      };
-      const onClose = () => fail(this.fault ?? new Error('the bus closed the connection'));
-      const timer = setTimeout(() => fail(new Error(`no answer after ${timeoutMs} ms`)), timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.bus.removeListener('connect', onConnect);
-        this.bus.removeListener('error', fail);
-        this.stream.removeListener('close', onClose);
-      };
-      this.bus.once('connect', onConnect);
-      this.bus.once('error', fail);
-      this.stream.once('close', onClose);
-    });
-  }
-
-  /**
-   * dbus-next parses incoming bytes inside the socket's 'readable' handler
-   * and lets a parse error escape to the event loop (an uncaught exception).
-   * We catch it there instead: the stream cannot be resynchronised, so the
-   * connection is closed and reported as broken.
-   */
-  private containSocketGarbage(): void {
-    const stream = this.stream;
-    const emit = stream.emit;
-    stream.emit = function guardedEmit(this: Duplex, event: string | symbol, ...args: unknown[]): boolean {
-      if (event !== 'readable') return emit.call(this, event, ...args);
-      try {
-        return emit.call(this, event, ...args);
-      } catch (err) {
-        onGarbage(err);
-        return false;
-      }
-    } as Duplex['emit'];
-    const onGarbage = (err: unknown) => {
-      this.fault = new Error(`unreadable data on the D-Bus socket: ${describeError(err)}`);
-      this.log.error('closing the D-Bus connection: unreadable data on its socket', { error: describeError(err) });
-      stream.destroy();
-    };
+  /** Bytes that make no message: the stream cannot be resynchronised, so the connection is closed and reported as broken. */
+  private onGarbage(err: Error): void {
+    this.fault = err;
+    this.log.error('closing the D-Bus connection: unreadable data on its socket', { error: err.message });
+    this.stream.destroy();
   }
 
   private onBusError(err: unknown): void {
@@ -323,7 +278,7 @@ function describeError(err: unknown): string {
   return String(err);
 }
 
-/** dbus-next rejects calls with its own DBusError (type, text); ours carries dbusName. */
+/** BusClient rejects calls with a ReplyError (type, text); ours carries dbusName. */
 function asDBusError(err: unknown): Error {
   const e = err as { type?: unknown; text?: unknown } | null;
   if (e && typeof e.type === 'string') {

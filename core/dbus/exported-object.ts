@@ -3,7 +3,7 @@
  * indexed by name, with parsed signatures, so a call or a GetAll does no
  * parsing and no searching.
  */
-import { Variant } from 'dbus-next';
+import { Variant } from './variant.js';
 import { interfaceXml } from './introspect.js';
 import { isInterfaceName, isMemberName, isObjectPath } from './names.js';
 import type { ArgRow, InterfaceDef, MethodRow, PropertyRow, SignalRow } from './rows.js';

@@ -1,8 +1,10 @@
 /**
- * nmk's D-Bus layer: a thin, data-driven server on dbus-next 0.10.2's
- * low-level API (MessageBus, Message, Variant, addMethodHandler, send). No
- * dbus-next decorators or Interface classes; nothing NetworkManager-specific
- * but two defaults (the ObjectManager root and the fallback error name).
+ * nmk's D-Bus layer: a thin, data-driven server on its own transport
+ * (bus-client.ts: unix socket, EXTERNAL authentication, Hello; wire.ts
+ * encodes, wire-reader.ts decodes into dbus-next 0.10.2's value forms, with
+ * dbus-next's Variant class). No dbus-next decorators or Interface classes;
+ * nothing NetworkManager-specific but two defaults (the ObjectManager root
+ * and the fallback error name).
  *
  * Connecting
  *   const conn = await connectBus({ logger, address? })    // default $DBUS_SYSTEM_BUS_ADDRESS or the system socket
@@ -16,7 +18,7 @@
  *   conn.on('disconnected', (reason: Error | null) => ...)  // once; reason null after close()
  *   conn.call({ destination, path, interface, member, signature?, body?, timeoutMs? }): Promise<any[]>
  *     (body plain, converted by signature; error replies reject with DBusError)
- *   conn.send(OutgoingMessage): boolean   replies and signals; encoded by wire.ts, not dbus-next
+ *   conn.send(OutgoingMessage): boolean   replies and signals; encoded by wire.ts
  *     (10x faster for big replies; byte-identical, see wire.test.ts); writes batched per tick
  *   await tree.close(); await conn.close()
  *

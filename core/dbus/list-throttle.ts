@@ -8,6 +8,8 @@
  * carries the list as it is then. DeviceAdded/DeviceRemoved still go out one
  * by one, and Get always reads the current list.
  */
+import { monotonicMs } from '../../sdk/monotonic.js';
+
 export class ListThrottle {
   private last = -Infinity;
   private timer: NodeJS.Timeout | undefined;
@@ -15,7 +17,7 @@ export class ListThrottle {
   constructor(
     private readonly announce: () => void,
     private readonly intervalMs: number,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   changed(): void {

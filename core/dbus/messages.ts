@@ -1,24 +1,25 @@
 /**
- * Incoming messages are dbus-next's Message (decoded by dbus-next); outgoing
- * replies and signals are OutgoingMessage, encoded by wire.ts. The casts
- * dbus-next's loose typings need live here.
+ * Incoming messages are decoded by wire-reader.ts (in dbus-next's decoded
+ * form); outgoing ones are OutgoingMessage, encoded by wire.ts.
  */
-import { Message, MessageFlag, MessageType } from 'dbus-next';
 import { MessageKind, type OutgoingMessage } from './wire.js';
+import type { Message } from './wire-reader.js';
 
-export { Message };
-export type { OutgoingMessage };
+export type { Message, OutgoingMessage };
+
+/** The header flag of a call that wants no reply. */
+export const NO_REPLY_EXPECTED = 1;
 
 export function isMethodCall(msg: Message): boolean {
-  return msg.type === MessageType.METHOD_CALL;
+  return msg.type === MessageKind.METHOD_CALL;
 }
 
 export function isSignal(msg: Message): boolean {
-  return msg.type === MessageType.SIGNAL;
+  return msg.type === MessageKind.SIGNAL;
 }
 
 export function expectsReply(msg: Message): boolean {
-  return (msg.flags & MessageFlag.NO_REPLY_EXPECTED) === 0;
+  return (msg.flags & NO_REPLY_EXPECTED) === 0;
 }
 
 /** A method return; `body` in wire form. */
@@ -36,9 +37,9 @@ export function signalMessage(path: string, iface: string, member: string, signa
   return { type: MessageKind.SIGNAL, path, interface: iface, member, signature, body };
 }
 
-/** A dbus-next method call (for MessageBus.call, which tracks the reply); `body` in wire form. */
-export function methodCall(destination: string, path: string, iface: string, member: string, signature = '', body: unknown[] = []): Message {
-  return new Message({ type: MessageType.METHOD_CALL, destination, path, interface: iface, member, signature, body });
+/** A method call (for BusClient.call, which tracks the reply); `body` in wire form. */
+export function methodCall(destination: string, path: string, iface: string, member: string, signature = '', body: unknown[] = []): OutgoingMessage {
+  return { type: MessageKind.METHOD_CALL, destination, path, interface: iface, member, signature, body };
 }
 
 /** The body of a method return, in wire form. */

@@ -6,7 +6,7 @@
  * coalesced PropertiesChanged.
  */
 import { readFile } from 'node:fs/promises';
-import type { Variant } from 'dbus-next';
+import type { Variant } from './variant.js';
 import type { Logger } from '../../sdk/logger.js';
 import { CallerCache, type Caller } from './caller.js';
 import { ChangeBatch, type PendingChanges } from './change-batch.js';

@@ -4,7 +4,7 @@
  * the row's exact signature (dbus-next's own Set refuses a read-only
  * property yet stores the value anyway).
  */
-import { Variant } from 'dbus-next';
+import { Variant } from './variant.js';
 import type { Caller } from './caller.js';
 import { DBusError, StandardErrors } from './errors.js';
 import { readProperties, type CompiledInterface, type CompiledProperty, type ExportedObject, type PropertyFault } from './exported-object.js';

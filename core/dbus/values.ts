@@ -18,7 +18,7 @@
  * the same table read backwards: Variant for v, plain objects for dicts,
  * bigint for x/t, Buffer for ay, arrays for arrays and structs.
  */
-import { Variant } from 'dbus-next';
+import { Variant } from './variant.js';
 import { isObjectPath } from './names.js';
 import { isSignature, isSingleType, parseSingle, type SigType } from './signature.js';
 

@@ -9,7 +9,7 @@
  * are pure apart from the randomness NetworkManager itself uses for
  * ${RANDOM} and for fallbacks.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from '../../sdk/crypto.js';
 import { siphash24 } from './siphash24.js';
 
 /** connection.stable-id's kind; it salts every hash made from the stable id. */

@@ -11,7 +11,7 @@
  * The pure functions take bytes and strings so tests pin them with vectors;
  * readHostIdentity() is the small reader that finds the files under the root.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from '../../sdk/crypto.js';
 import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { readFileLimited, syncDirectory, writeFileAtomic, type Logger, type Paths } from '../../sdk/index.js';
@@ -74,16 +74,31 @@ export function parseBootId(text: string): string | undefined {
  * NetworkManager replaces with a new one.
  */
 export function hostIdFromSecretKey(content: Uint8Array, machineIdText: string | undefined): Buffer | undefined {
+  return hostIdOf(content, machineIdText)?.();
+}
+
+/**
+ * hostIdFromSecretKey in two steps: whether the key is usable is known at
+ * once, the hash is taken when first asked for. An idle daemon then never
+ * loads node:crypto (sdk/crypto.ts): nothing needs the host id until a
+ * DHCP client, a stable address or a stable MAC does.
+ */
+function hostIdOf(content: Uint8Array, machineIdText: string | undefined): (() => Buffer) | undefined {
   const buf = Buffer.from(content);
   if (buf.length >= SECRET_KEY_V2_PREFIX.length + SECRET_KEY_RANDOM_LEN && buf.subarray(0, SECRET_KEY_V2_PREFIX.length).toString('latin1') === SECRET_KEY_V2_PREFIX) {
-    const sum = createHash('sha256');
-    sum.update(`${buf.length} `);
-    sum.update(buf);
-    if (machineIdText) sum.update(machineIdText);
-    return sum.digest();
+    let hash: Buffer | undefined;
+    return () => (hash ??= v2HostId(buf, machineIdText));
   }
-  if (buf.length >= 16) return buf;
+  if (buf.length >= 16) return () => buf;
   return undefined;
+}
+
+function v2HostId(buf: Buffer, machineIdText: string | undefined): Buffer {
+  const sum = createHash('sha256');
+  sum.update(`${buf.length} `);
+  sum.update(buf);
+  if (machineIdText) sum.update(machineIdText);
+  return sum.digest();
 }
 
 /** A new secret key in NetworkManager's v2 format: the prefix and 32 random bytes in base64 (44 characters). */
@@ -198,12 +213,12 @@ export async function readHostIdentity(paths: Pick<Paths, 'under' | 'stateDir'>,
     bootId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
   }
 
-  let hostId: Buffer | undefined;
+  let hostId: (() => Buffer) | undefined;
   let secretKeyFile: string | undefined;
   const nmFile = paths.under('/var/lib/NetworkManager/secret_key');
   const nmKey = await readSmall(nmFile, SECRET_KEY_MAX);
   if (nmKey) {
-    hostId = hostIdFromSecretKey(nmKey, machineIdText);
+    hostId = hostIdOf(nmKey, machineIdText);
     if (hostId) secretKeyFile = nmFile;
     else log?.warn(`${nmFile}: secret key too short (${nmKey.length} bytes); not used`);
   }
@@ -211,7 +226,7 @@ export async function readHostIdentity(paths: Pick<Paths, 'under' | 'stateDir'>,
     const ownFile = path.join(paths.stateDir, 'secret_key');
     try {
       let key = await readSmall(ownFile, SECRET_KEY_MAX);
-      hostId = key ? hostIdFromSecretKey(key, machineIdText) : undefined;
+      hostId = key ? hostIdOf(key, machineIdText) : undefined;
       if (!hostId) {
         if (key) {
           log?.warn(`${ownFile}: secret key too short (${key.length} bytes); writing a new one`);
@@ -220,7 +235,7 @@ export async function readHostIdentity(paths: Pick<Paths, 'under' | 'stateDir'>,
         } else {
           key = await createSecretKey(ownFile);
         }
-        hostId = hostIdFromSecretKey(key, machineIdText);
+        hostId = hostIdOf(key, machineIdText);
       }
       secretKeyFile = ownFile;
     } catch (e) {
@@ -229,15 +244,27 @@ export async function readHostIdentity(paths: Pick<Paths, 'under' | 'stateDir'>,
   }
   const hostIdGood = hostId !== undefined;
   // As NetworkManager without a persistent key: a key for this run only.
-  hostId ??= hostIdFromSecretKey(newSecretKey(), machineIdText)!;
+  hostId ??= hostIdOf(newSecretKey(), machineIdText)!;
   const hostIdTimestamp = (secretKeyFile ? await mtimeSeconds(secretKeyFile) : undefined) ?? Math.floor(Date.now() / 1000);
 
   let machineIdIsFake = false;
   if (!machineId) {
     machineIdIsFake = true;
-    machineId = hostIdGood ? fakeMachineId({ kind: 'secret-key', hostId }) : fakeMachineId({ kind: 'boot-id', bootId });
+    machineId = hostIdGood ? fakeMachineId({ kind: 'secret-key', hostId: hostId() }) : fakeMachineId({ kind: 'boot-id', bootId });
     log?.error(`${paths.under('/etc/machine-id')}: no valid machine id; using a fake one based on the ${hostIdGood ? 'secret key' : 'boot id'}: ${machineId.toString('hex')}`);
   }
 
-  return { machineId, machineIdText: machineId.toString('hex'), machineIdIsFake, bootId, hostId, hostIdGood, hostIdTimestamp, secretKeyFile };
+  const lazyHostId = hostId;
+  return {
+    machineId,
+    machineIdText: machineId.toString('hex'),
+    machineIdIsFake,
+    bootId,
+    get hostId() {
+      return lazyHostId();
+    },
+    hostIdGood,
+    hostIdTimestamp,
+    ...(secretKeyFile !== undefined ? { secretKeyFile } : {}),
+  };
 }

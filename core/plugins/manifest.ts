@@ -4,8 +4,8 @@
  * and an entry file that exists.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import semver from 'semver';
 import { NmkError, PLUGIN_KINDS, SDK_VERSION, type PluginManifest } from '../../sdk/index.js';
 
 export const MANIFEST_FILE = 'nmk-plugin.json';
@@ -20,11 +20,27 @@ const isString = (v: unknown) => (typeof v === 'string' && v.length > 0 ? undefi
 const isStringArray = (v: unknown) =>
   Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0) ? undefined : 'must be an array of strings';
 
+/**
+ * semver, loaded on the first third-party plugin: it is 47 modules whose
+ * regular expressions cost the daemon about 1.5 MB of resident memory
+ * (bench/memory-idle.ts), and built-in plugins ship in the same build as the
+ * SDK, so their version and range are checked by a unit test
+ * (test/unit/builtin-manifests.test.ts) instead of at every start.
+ */
+let semverModule: typeof import('semver') | undefined;
+function semver(): typeof import('semver') {
+  semverModule ??= createRequire(import.meta.url)('semver') as typeof import('semver');
+  return semverModule;
+}
+
+/** The checks that need semver: skipped for built-in plugins (see semver()). */
+const SEMVER_FIELDS = new Set(['version', 'sdk']);
+
 const FIELDS: readonly FieldRow[] = [
   { field: 'name', required: true, check: (v) => isString(v) ?? (/^[a-z0-9][a-z0-9-]*$/.test(v as string) ? undefined : 'must match [a-z0-9-]+') },
   { field: 'kind', required: true, check: (v) => ((PLUGIN_KINDS as readonly unknown[]).includes(v) ? undefined : `must be one of ${PLUGIN_KINDS.join(', ')}`) },
-  { field: 'version', required: true, check: (v) => isString(v) ?? (semver.valid(v as string) ? undefined : 'must be a semver version') },
-  { field: 'sdk', required: true, check: (v) => isString(v) ?? (semver.validRange(v as string) ? undefined : 'must be a semver range') },
+  { field: 'version', required: true, check: (v) => isString(v) ?? (semver().valid(v as string) ? undefined : 'must be a semver version') },
+  { field: 'sdk', required: true, check: (v) => isString(v) ?? (semver().validRange(v as string) ? undefined : 'must be a semver range') },
   { field: 'description', required: false, check: isString },
   { field: 'provides', required: false, check: isStringArray },
   { field: 'needs', required: false, check: isStringArray },
@@ -59,7 +75,7 @@ export function readPlugin(dir: string, builtin: boolean): PluginCandidate {
       if (row.required) throw new NmkError('PLUGIN_MANIFEST', `missing field '${row.field}'`, { file: manifestFile });
       continue;
     }
-    const problem = row.check(v);
+    const problem = builtin && SEMVER_FIELDS.has(row.field) ? isString(v) : row.check(v);
     if (problem) throw new NmkError('PLUGIN_MANIFEST', `field '${row.field}' ${problem}`, { file: manifestFile });
   }
   const known = new Set(FIELDS.map((r) => r.field as string));
@@ -67,10 +83,15 @@ export function readPlugin(dir: string, builtin: boolean): PluginCandidate {
   if (unknown.length) throw new NmkError('PLUGIN_MANIFEST', `unknown field(s) ${unknown.map((k) => `'${k}'`).join(', ')}`, { file: manifestFile });
 
   const manifest = m as unknown as PluginCandidate['manifest'];
-  if (!semver.satisfies(SDK_VERSION, manifest.sdk, { includePrerelease: true })) {
+  if (!builtin && !sdkSatisfies(manifest.sdk)) {
     throw new NmkError('PLUGIN_MANIFEST', `plugin ${manifest.name} was written for SDK ${manifest.sdk}; this nmk provides SDK ${SDK_VERSION}`, { file: manifestFile });
   }
   return { manifest, dir, manifestFile, entryFile: findEntry(dir, manifest, manifestFile), builtin };
+}
+
+/** Whether this nmk's SDK is in a plugin's range (prereleases count, as an SDK in development does). */
+export function sdkSatisfies(range: string): boolean {
+  return semver().satisfies(SDK_VERSION, range, { includePrerelease: true });
 }
 
 const DEFAULT_ENTRIES = ['index.js', 'index.mjs', 'index.ts', 'index.mts'];

@@ -6,7 +6,7 @@
  * the controller of a port, the kind's identity (a VLAN's id and parent), and
  * the global addresses with the default route's gateway.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../sdk/crypto.js';
 import type { ConnectionSettings, Family, NetworkModel, SettingValues } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';

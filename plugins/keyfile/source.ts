@@ -14,8 +14,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { type ConnectionSettings, type Logger, NmkError, refuseOversize, removeFileDurable, type SettingsSource, type SourceLoadResult, type SourceProfile, type WriteOptions, writeFileAtomic } from '../../sdk/index.js';
+import { monotonicMs } from '../../sdk/monotonic.js';
 import { KEYFILE_WRITE, MAX_KEYFILE_BYTES, readKeyfileBytes } from './file-access.js';
 import { fileNameFor, isIgnoredFileName } from './file-names.js';
 import { parseProfile, serializeProfile, canStore } from './profile-codec.js';
@@ -343,12 +343,12 @@ async function exists(file: string): Promise<boolean> {
  */
 async function timeSliced<T, R>(items: readonly T[], sliceMs: number, fn: (item: T) => R): Promise<R[]> {
   const results: R[] = [];
-  let sliceStart = performance.now();
+  let sliceStart = monotonicMs();
   for (const item of items) {
     results.push(fn(item));
-    if (performance.now() - sliceStart >= sliceMs) {
+    if (monotonicMs() - sliceStart >= sliceMs) {
       await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
+      sliceStart = monotonicMs();
     }
   }
   return results;

@@ -11,7 +11,7 @@
  *   falls on a reserved identifier (RFC 5453) is re-hashed with the counter
  *   incremented, as NetworkManager does.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../../sdk/crypto.js';
 import { parseIp } from '../../sdk/index.js';
 
 export type StableType = 'uuid' | 'stable-id' | 'generated' | 'random';

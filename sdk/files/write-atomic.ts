@@ -5,7 +5,7 @@
  * a temporary file in the same directory, written and fsynced, renamed over
  * the target, then the directory fsynced so the rename itself survives.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../crypto.js';
 import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 

@@ -6,7 +6,7 @@
  * ifupdown and ifnet: the profile's id; keyfile: "keyfile" and the path under
  * a namespace). Several plugins hashed it themselves; it lives here once.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../crypto.js';
 import { isUuid } from './uuid.js';
 
 /**

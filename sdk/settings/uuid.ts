@@ -6,7 +6,7 @@
  * under NetworkManager's namespace), so the same legacy string always gives
  * the same UUID.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from '../crypto.js';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** The namespace NetworkManager hashes legacy UUID strings under. */

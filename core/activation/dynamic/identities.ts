@@ -17,7 +17,14 @@ function str(v: unknown): string | undefined {
 }
 
 export function dhcpIdentities(host: HostIdentity, config: ConfigView, logger: Logger): DhcpIdentities {
-  const keys: HostKeys = { machineId: host.machineId, hostId: host.hostId, hostIdTimestamp: host.hostIdTimestamp };
+  // hostId is read when first used: host-identity.ts hashes it then (an idle daemon never does).
+  const keys: HostKeys = {
+    machineId: host.machineId,
+    get hostId() {
+      return host.hostId;
+    },
+    hostIdTimestamp: host.hostIdTimestamp,
+  };
   const defaults = connectionDefaultsOf(config);
   // The device the profile activates on picks the [connection*] sections that apply.
   const global = (key: string, d: Device) => str(defaults.get(key, deviceMatchOf(d)));

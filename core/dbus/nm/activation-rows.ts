@@ -19,6 +19,7 @@ import { DBusError } from '../errors.js';
 import type { InterfaceDef, MethodRow, PropertyRow } from '../rows.js';
 import { requirePrivileged } from './auth.js';
 import { NO_OBJECT } from './paths.js';
+import { randomUUID } from '../../../sdk/crypto.js';
 
 export interface ActivationBackend {
   activation: ActivationManager;
@@ -203,7 +204,7 @@ async function addFor(b: ActivationBackend, partial: ConnectionSettings, device:
     c.type ??= connectionTypeFor(device);
     c['interface-name'] ??= device.name;
   }
-  c.uuid ??= crypto.randomUUID();
+  c.uuid ??= randomUUID();
   c.id ??= device ? device.name : String(c.type ?? 'connection');
   return b.settings.add(settings, { persist });
 }

@@ -10,7 +10,7 @@
  * Everything goes through one 'dhcp4' packet channel of the link; the
  * session answers only packets whose xid and chaddr are its own.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../../sdk/crypto.js';
 import type { DhcpEvents, DhcpFailure, DhcpLease, DhcpRequest, DhcpSession, Logger, PacketChannel, PacketIo, ReceivedPacket } from '../../../sdk/index.js';
 import { announceAddress, probeAddress } from './acd.js';
 import { BOOTREPLY, decodeMessage, type Dhcp4Message } from './codec.js';
