@@ -145,7 +145,7 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
     // NMKD_NODE_FLAGS (node options to try, e.g. V8 heap limits) reaches the launcher through the environment.
     child = spawn('ip', ['netns', 'exec', ns.name, NMKD_LAUNCHER, '--root', root, '--bus', bus.address, '--log-format', 'json', '--profile', profile], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NMKD_NODE: process.execPath },
+      env: { NMKD_NODE: process.execPath, ...process.env },
     });
     let text = '';
     let lost = 0;
