@@ -21,7 +21,8 @@ describe('startIdleGc', () => {
     const gc = vi.fn(() => {
       used = 12 * MB;
     });
-    const stop = startIdleGc({ intervalMs: 1000, idleIntervalMs: 1000, usedBytes: () => used, cpuMs: () => cpu, gc });
+    const trim = vi.fn();
+    const stop = startIdleGc({ intervalMs: 1000, idleIntervalMs: 1000, usedBytes: () => used, cpuMs: () => cpu, gc, trim });
     used = 40 * MB; // a storm: busy CPU
     cpu += 900;
     vi.advanceTimersByTime(1000);
@@ -37,6 +38,8 @@ describe('startIdleGc', () => {
     used = 30 * MB;
     vi.advanceTimersByTime(1000);
     expect(gc).toHaveBeenCalledTimes(2);
+    // malloc's free pages go back after each collection, never without one.
+    expect(trim).toHaveBeenCalledTimes(2);
     stop();
   });
 

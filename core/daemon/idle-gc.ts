@@ -15,6 +15,7 @@
  * to `idleIntervalMs` while nothing does: an idle daemon wakes rarely.
  */
 import { createRequire } from 'node:module';
+import { mallocTrim } from './malloc-trim.js';
 
 export interface IdleGcOptions {
   intervalMs?: number;
@@ -27,6 +28,8 @@ export interface IdleGcOptions {
   gc?: () => void;
   /** CPU time used by the process so far, in ms (tests replace it). */
   cpuMs?: () => number;
+  /** Run after each collection: malloc's free pages back to the kernel (default malloc-trim.ts; tests replace it). */
+  trim?: () => void;
 }
 
 const MB = 1024 * 1024;
@@ -77,6 +80,7 @@ export function startIdleGc(opts: IdleGcOptions = {}): IdleGc {
   const used = opts.usedBytes ?? heapAndExternal;
   const gc = opts.gc ?? exposedGc();
   const cpu = opts.cpuMs ?? processCpuMs;
+  const trim = opts.trim ?? mallocTrim;
   const fast = opts.intervalMs ?? 1000;
   const slow = opts.idleIntervalMs ?? 30_000;
   const busyBytes = opts.busyBytes ?? 8 * MB;
@@ -96,6 +100,7 @@ export function startIdleGc(opts: IdleGcOptions = {}): IdleGc {
     cpuBefore = cpuNow;
     if (!busy && (moved >= busyBytes || collectNext)) {
       gc();
+      trim();
       previous = used();
       cpuBefore = cpu();
       moved = 0;

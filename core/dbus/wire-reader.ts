@@ -134,7 +134,7 @@ export function decodeMessage(buf: Buffer): Message {
   while (r.pos < fieldsEnd) {
     r.align(8);
     const code = r.u8();
-    const value = readVariantValue(r);
+    const [, value] = readVariantParts(r);
     const key = FIELD_KEYS[code];
     if (key) (msg as unknown as Record<string, unknown>)[key] = value;
   }
@@ -181,7 +181,8 @@ function signatureTypes(signature: string): readonly SigType[] {
   }
 }
 
-function readVariantValue(r: Cursor): unknown {
+/** A variant at the cursor: its signature and its value. */
+function readVariantParts(r: Cursor): [string, unknown] {
   const signature = r.signature();
   let type: SigType;
   try {
@@ -189,44 +190,28 @@ function readVariantValue(r: Cursor): unknown {
   } catch (e) {
     throw new WireError(`variant signature '${signature}': ${(e as Error).message}`);
   }
-  return read(r, type);
+  return [signature, read(r, type)];
 }
 
 /** One value of `t` at the cursor, in dbus-next's decoded form. */
 function read(r: Cursor, t: SigType): any {
+  const fixed = FIXED[t.code];
+  if (fixed) return r.fixed(fixed[0], fixed[1], fixed[2]);
   switch (t.code) {
     case 'y':
       return r.u8();
     case 'b':
       return r.u32() !== 0;
-    case 'n':
-      return r.fixed(2, le16s, be16s);
-    case 'q':
-      return r.fixed(2, le16u, be16u);
-    case 'i':
-      return r.fixed(4, le32s, be32s);
     case 'u':
       return r.u32();
-    case 'x':
-      return r.fixed(8, le64s, be64s);
-    case 't':
-      return r.fixed(8, le64u, be64u);
-    case 'd':
-      return r.fixed(8, leDouble, beDouble);
     case 's':
     case 'o':
       return r.string(r.u32());
     case 'g':
       return r.signature();
     case 'v': {
-      const signature = r.signature();
-      let inner: SigType;
-      try {
-        inner = parseSingle(signature);
-      } catch (e) {
-        throw new WireError(`variant signature '${signature}': ${(e as Error).message}`);
-      }
-      return new Variant(signature, read(r, inner));
+      const [signature, value] = readVariantParts(r);
+      return new Variant(signature, value);
     }
     case 'a':
       return readArray(r, t.children[0]!);
@@ -288,6 +273,16 @@ const le64u: Fixed = (b, at) => b.readBigUInt64LE(at);
 const be64u: Fixed = (b, at) => b.readBigUInt64BE(at);
 const leDouble: Fixed = (b, at) => b.readDoubleLE(at);
 const beDouble: Fixed = (b, at) => b.readDoubleBE(at);
+
+/** Fixed-size numbers other than y, b and u: size, then the little- and big-endian reads. */
+const FIXED: Readonly<Record<string, readonly [number, Fixed, Fixed]>> = {
+  n: [2, le16s, be16s],
+  q: [2, le16u, be16u],
+  i: [4, le32s, be32s],
+  x: [8, le64s, be64s],
+  t: [8, le64u, be64u],
+  d: [8, leDouble, beDouble],
+};
 
 /** A read position in one message; alignment counts from the message's first byte. */
 class Cursor {

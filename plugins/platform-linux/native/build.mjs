@@ -50,4 +50,36 @@ function build({ source: src, target: dst, what }) {
   console.log(`build: ${dst}`);
 }
 
+/**
+ * In-process N-API addons: optional. One that cannot be built (no node
+ * headers beside this node, no compiler) is skipped with a message, and the
+ * daemon runs without what it adds (core/daemon/malloc-trim.ts).
+ */
+const ADDONS = [{ source: 'core/daemon/native/malloc-trim.c', target: 'dist/core/daemon/malloc-trim.node', what: 'malloc_trim addon' }];
+
+function buildAddon({ source: src, target: dst, what }) {
+  const source = path.join(repo, src);
+  const target = path.join(repo, dst);
+  if (!fs.existsSync(source)) return;
+  if (fs.existsSync(target) && fs.statSync(target).mtimeMs >= fs.statSync(source).mtimeMs && !process.argv.includes('--force')) return;
+  // Node's own headers, installed with node (Debian's and NodeSource's nodejs packages both ship them).
+  const include = path.resolve(path.dirname(process.execPath), '../include/node');
+  if (!fs.existsSync(path.join(include, 'node_api.h'))) {
+    console.error(`build: skipping the ${what}: no ${include}/node_api.h (node's headers); nmkd runs without it`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}`;
+  try {
+    execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-Werror', '-shared', '-fPIC', `-I${include}`, '-o', tmp, source], { stdio: 'inherit' });
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    console.error(`build: skipping the ${what} (${e.code === 'ENOENT' ? `no C compiler (${cc})` : `${cc} failed`}); nmkd runs without it`);
+    return;
+  }
+  console.log(`build: ${dst}`);
+}
+
 for (const helper of HELPERS) build(helper);
+for (const addon of ADDONS) buildAddon(addon);
