@@ -41,6 +41,8 @@ interface BusClientEvents {
   error: [err: Error];
   /** Bytes that make no message arrived: the caller should close the stream. */
   unreadable: [err: Error];
+  /** A 'message' listener or a method handler threw on this message (the connection stays up). */
+  handlerError: [err: unknown, msg: Message];
 }
 
 export class BusClient extends EventEmitter<BusClientEvents> {
@@ -181,12 +183,26 @@ export class BusClient extends EventEmitter<BusClientEvents> {
 
   private onBytes(bytes: Buffer): void {
     try {
-      this.reader.push(bytes, (msg) => this.dispatch(msg));
+      this.reader.push(bytes, this.deliver);
     } catch (e) {
       this.stream.removeAllListeners('data');
       this.emit('unreadable', new Error(`unreadable data on the D-Bus socket: ${(e as Error).message}`));
     }
   }
+
+  /**
+   * One decoded message to its handlers. What a handler throws is its own
+   * bug, not the bus's: it is reported, a call that wants a reply gets
+   * org.freedesktop.DBus.Error.Failed, and the connection stays up.
+   */
+  private readonly deliver = (msg: Message): void => {
+    try {
+      this.dispatch(msg);
+    } catch (err) {
+      this.emit('handlerError', err, msg);
+      if (msg.type === MessageKind.METHOD_CALL) this.replyError(msg, 'org.freedesktop.DBus.Error.Failed', `nmkd could not handle ${msg.member}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
 
   /** As dbus-next's MessageBus: 'message' first, then replies to their calls, calls to the handlers. */
   private dispatch(msg: Message): void {
@@ -203,20 +219,13 @@ export class BusClient extends EventEmitter<BusClientEvents> {
     }
     if (msg.type !== MessageKind.METHOD_CALL) return;
     for (const handler of this.handlers) if (handler(msg)) return;
-    if ((msg.flags & NO_REPLY_EXPECTED) !== 0 || msg.sender === undefined) return;
-    this.stream.write(
-      encodeMessage(
-        {
-          type: MessageKind.ERROR,
-          replySerial: msg.serial,
-          destination: msg.sender,
-          errorName: 'org.freedesktop.DBus.Error.UnknownMethod',
-          signature: 's',
-          body: [`Method '${msg.member}' on interface '${msg.interface ?? '(none)'}' does not exist`],
-        },
-        this.newSerial(),
-      ),
-    );
+    this.replyError(msg, 'org.freedesktop.DBus.Error.UnknownMethod', `Method '${msg.member}' on interface '${msg.interface ?? '(none)'}' does not exist`);
+  }
+
+  private replyError(call: Message, errorName: string, text: string): void {
+    if ((call.flags & NO_REPLY_EXPECTED) !== 0 || call.sender === undefined || this.stream.destroyed) return;
+    const reply = { type: MessageKind.ERROR, replySerial: call.serial, destination: call.sender, errorName, signature: 's', body: [text.replace(/\0/g, '')] };
+    this.stream.write(encodeMessage(reply, this.newSerial()));
   }
 }
 

@@ -122,6 +122,24 @@ describe('robustness', () => {
     await tree.close();
   });
 
+  it('keeps the connection when a handler throws: the caller gets Failed, the log says which member', async () => {
+    const server = await connect();
+    const client = await connect();
+    server.bus.addMethodHandler((msg) => {
+      if (msg.member === 'Boom') throw new Error('a bug in a handler');
+      return false;
+    });
+    const err = await client.call({ destination: server.uniqueName, path: '/x', interface: 'org.nmk.T', member: 'Boom' }).then(unexpected, (e: Error) => e);
+    expect(err.message).toContain('nmkd could not handle Boom: a bug in a handler');
+    expect(log.lines.some((l) => l.level === 'error' && l.msg === 'a D-Bus message handler threw' && l.fields.member === 'Boom')).toBe(true);
+    // Still connected: the next call is answered (no handler took it: UnknownMethod).
+    const next = await client.call({ destination: server.uniqueName, path: '/x', interface: 'org.nmk.T', member: 'Other' }).then(unexpected, (e: Error) => e);
+    expect(next.message).toContain("Method 'Other' on interface 'org.nmk.T' does not exist");
+    expect(server.isOpen).toBe(true);
+    await client.close();
+    await server.close();
+  });
+
   describe('garbage on our own socket (from a fake bus)', () => {
     let dir: string;
     let fake: net.Server;

@@ -86,6 +86,9 @@ export class BusConnection extends EventEmitter<ConnectionEvents> {
     this.writeRaw = this.keepWritesInOrder();
     bus.on('error', (err: unknown) => this.onBusError(err));
     bus.on('unreadable', (err) => this.onGarbage(err));
+    bus.on('handlerError', (err, msg) =>
+      this.log.error('a D-Bus message handler threw', { member: msg.member, interface: msg.interface, error: describeError(err), stack: (err as Error | null)?.stack }),
+    );
     this.stream.on('close', () => this.onClosed());
     this.state = this.stream.destroyed ? 'closed' : 'open';
   }
