@@ -40,7 +40,7 @@ export function mallocTrim(): boolean {
   return addon ? addon.trim() : false;
 }
 
-/** Whether the addon is built and loads (for the log and the tests). */
+/** Whether the addon is built and loads (the tests check the build made it). */
 export function mallocTrimAvailable(): boolean {
   addon ??= load();
   return addon !== null;

@@ -11,11 +11,13 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { parseBusAddress, socketPath, type SocketTarget } from './bus-address.js';
+import { NO_REPLY_EXPECTED } from './messages.js';
 import { encodeMessage, MessageKind, type OutgoingMessage } from './wire.js';
 import { MessageReader, type Message } from './wire-reader.js';
 
-const BUS_NAME = 'org.freedesktop.DBus';
-const NO_REPLY_EXPECTED = 1;
+/** The bus itself: its well-known name, also the interface of its methods. */
+export const BUS_NAME = 'org.freedesktop.DBus';
+export const BUS_PATH = '/org/freedesktop/DBus';
 /** An authentication line longer than this is not one. */
 const MAX_AUTH_LINE = 16 * 1024;
 
@@ -151,7 +153,7 @@ export class BusClient extends EventEmitter<BusClientEvents> {
         stream.removeListener('data', onAuth);
         stream.on('data', (bytes: Buffer) => this.onBytes(bytes));
         const rest = Buffer.from(text.slice(end + 2), 'latin1');
-        const hello = this.call({ type: MessageKind.METHOD_CALL, destination: BUS_NAME, path: '/org/freedesktop/DBus', interface: BUS_NAME, member: 'Hello', signature: '', body: [] });
+        const hello = this.call({ type: MessageKind.METHOD_CALL, destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello', signature: '', body: [] });
         // BEGIN went out with AUTH (pipelined, as sd-bus does): Hello follows it.
         hello.then(
           (reply) => {

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { NmkError } from '../../sdk/errors.js';
 import type { Logger } from '../../sdk/logger.js';
-import { BusClient } from './bus-client.js';
+import { BUS_NAME, BUS_PATH, BusClient } from './bus-client.js';
 import { DBusError } from './errors.js';
 import { methodCall, type OutgoingMessage } from './messages.js';
 import { isBusName } from './names.js';
@@ -44,8 +44,6 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-const BUS_NAME = 'org.freedesktop.DBus';
-const BUS_PATH = '/org/freedesktop/DBus';
 const DO_NOT_QUEUE = 4;
 const PRIMARY_OWNER = 1;
 const ALREADY_OWNER = 4;

@@ -215,8 +215,7 @@ function read(r: Cursor, t: SigType): any {
     }
     case 'a':
       return readArray(r, t.children[0]!);
-    case '(':
-    case '{': {
+    case '(': {
       r.align(8);
       const out: unknown[] = [];
       for (const child of t.children) out.push(read(r, child));
