@@ -3,7 +3,7 @@
  * compiled nmkd started in a namespace. Not a benchmark itself (run.mjs
  * skips *.lib.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,6 +120,10 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
   if (!fs.existsSync(NMKD)) throw new Error(`${NMKD} is missing: run npm run build first`);
   const bus: PrivateBus = await startPrivateBus();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nmk-bench-'));
+  // A real system's /run is a tmpfs (and NetworkManager's harness gives it one): the state files nmkd keeps there cost what they cost on one.
+  const run = path.join(root, 'run');
+  fs.mkdirSync(run);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=64m', 'nmk-bench-run', run]);
   let child: ChildProcess | undefined;
   const stop = async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -128,6 +132,11 @@ export async function startCompiledNmkd(ns: Netns, profile = 'server', keyfiles:
       const timer = setTimeout(() => child!.kill('SIGKILL'), 15_000);
       await gone;
       clearTimeout(timer);
+    }
+    try {
+      execFileSync('umount', [run]);
+    } catch {
+      // Not mounted (a second stop): removing the folder below is all that is left.
     }
     fs.rmSync(root, { recursive: true, force: true });
     await bus.stop();

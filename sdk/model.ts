@@ -12,6 +12,8 @@ export interface NetworkModel {
   addresses(ifindex: number): readonly Address[];
   /** Routes nmk tracks, optionally those of one link. */
   routes(ifindex?: number): readonly Route[];
+  /** The tracked routes with a zero-length destination (default routes), of every link and table: kept apart so the best default is found without walking every route. */
+  defaultRoutes(): readonly Route[];
   readonly stats: ModelStats;
 }
 

@@ -103,6 +103,8 @@ function allowing(errnos: ReadonlySet<number>): (err: unknown) => void {
 
 export class ActivationManager {
   private byPath = new Map<string, ActiveConnection>();
+  /** The tracked connections that have a default route now (bestDefault's candidates). */
+  private withDefault = new Set<ActiveConnection>();
   /** The live connections of each profile, so a lookup by profile does not walk every connection (1000s when many are up). */
   private byUuid = new Map<string, Set<ActiveConnection>>();
   private byDevice = new Map<Device, ActiveConnection>();
@@ -175,7 +177,8 @@ export class ActivationManager {
   /** The activated connection whose default route has the lowest metric (NetworkManager's Default / primary). */
   bestDefault(family: Family): ActiveConnection | undefined {
     let best: ActiveConnection | undefined;
-    for (const ac of this.byPath.values()) {
+    // Asked at every state change of every connection: only those with a default route are candidates.
+    for (const ac of this.withDefault) {
       const m = family === 4 ? ac.defaultMetric4 : ac.defaultMetric6;
       if (m === undefined || ac.state !== AC.ACTIVATED) continue;
       const b = best && (family === 4 ? best.defaultMetric4 : best.defaultMetric6);
@@ -576,6 +579,8 @@ export class ActivationManager {
     };
     ac.defaultMetric4 = metric(4);
     ac.defaultMetric6 = metric(6);
+    if (ac.defaultMetric4 === undefined && ac.defaultMetric6 === undefined) this.withDefault.delete(ac);
+    else if (this.byPath.get(ac.path) === ac) this.withDefault.add(ac);
   }
 
   /** The static part of a family, then its automatic part (DHCP, router discovery, sharing). Resolves false when the family failed. */
@@ -751,6 +756,7 @@ export class ActivationManager {
     if (this.byDevice.get(ac.device) === ac) this.byDevice.delete(ac.device);
     if (ac.device.active === ac) ac.device.active = undefined;
     ac.defaultMetric4 = ac.defaultMetric6 = undefined;
+    this.withDefault.delete(ac);
     this.dns?.remove(ac.path);
     this.refreshDefaultDns();
     // A connection that ends without undo (device gone) still stops its clients.

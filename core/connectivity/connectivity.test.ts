@@ -29,6 +29,7 @@ class Model implements NetworkModel {
   linkByName(n: string) { return [...this.linksBy.values()].find((l) => l.name === n); }
   addresses(i: number) { return this.addrs.filter((a) => a.ifindex === i); }
   routes(i?: number) { return this.rts.filter((r) => i === undefined || r.ifindex === i); }
+  defaultRoutes() { return this.rts.filter((r) => r.dstLen === 0); }
   stats = { links: 0, addresses: 0, trackedRoutes: 0, foreignRoutes: 0, events: 0, resyncs: 0 };
 }
 

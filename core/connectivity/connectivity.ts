@@ -283,7 +283,7 @@ export class Connectivity {
   private bestOf(family: Family): ConnectivityState {
     let best: ConnectivityState = NMConnectivity.UNKNOWN;
     let bestMetric = NO_ROUTE_METRIC;
-    for (const r of this.deps.model.routes()) {
+    for (const r of this.deps.model.defaultRoutes()) {
       if (r.metric > bestMetric || !isMainDefault(r, family)) continue;
       const c = this.byIfindex.get(r.ifindex);
       if (!c || !c.counted) continue;

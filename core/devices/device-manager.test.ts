@@ -43,6 +43,30 @@ async function setup(configLines: Array<[string, string, string, string?]> = [])
 }
 
 describe('DeviceManager on the fake platform', () => {
+  it('lists a controller\'s ports as they are attached, moved and removed', async () => {
+    const { platform, devices } = await setup();
+    const br0 = await platform.createLink({ name: 'br0', kind: 'bridge' });
+    const br1 = await platform.createLink({ name: 'br1', kind: 'bridge' });
+    const a = await platform.createLink({ name: 'a0', kind: 'veth', peer: { name: 'a1' } });
+    const b = await platform.createLink({ name: 'b0', kind: 'veth', peer: { name: 'b1' } });
+    await tick();
+    const ports = (c: number) => devices.portsOf(c).map((d) => d.name);
+    expect(ports(br0.ifindex)).toEqual([]);
+    await platform.setLink(b.ifindex, { master: br0.ifindex });
+    await platform.setLink(a.ifindex, { master: br0.ifindex });
+    await tick();
+    expect(ports(br0.ifindex)).toEqual(['a0', 'b0']);
+    await platform.setLink(a.ifindex, { master: br1.ifindex });
+    await tick();
+    expect(ports(br0.ifindex)).toEqual(['b0']);
+    expect(ports(br1.ifindex)).toEqual(['a0']);
+    await platform.setLink(a.ifindex, { master: 0 });
+    await platform.deleteLink(b.ifindex);
+    await tick();
+    expect(ports(br0.ifindex)).toEqual([]);
+    expect(ports(br1.ifindex)).toEqual([]);
+  });
+
   it('gives every link a device of the kind that claims it, with NetworkManager types', async () => {
     const { platform, devices } = await setup();
     await platform.createLink({ name: 'v0', kind: 'veth', peer: { name: 'v1' } });

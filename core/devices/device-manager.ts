@@ -38,6 +38,8 @@ interface DeviceSection {
 
 export class DeviceManager implements DeviceRegistry {
   private byIndex = new Map<number, Device>();
+  /** The devices attached to each controller's ifindex: a bridge's Ports is read at every change of it, 1000s of devices in all. */
+  private portIndex = new Map<number, Set<Device>>();
   private nameIndex = new Map<string, Device>();
   private nextId = 1;
   private unmanagedSpec!: DeviceSpec;
@@ -142,6 +144,7 @@ export class DeviceManager implements DeviceRegistry {
     d.state = this.idleState(d);
     this.byIndex.set(link.ifindex, d);
     this.nameIndex.set(link.name, d);
+    this.attach(d, link.master);
     this.logger.debug('device added', { device: link.name, kind: kind.name, managed: d.managed, state: d.state });
     this.events.emit('device.added', { device: d });
     return d;
@@ -157,6 +160,10 @@ export class DeviceManager implements DeviceRegistry {
       if (this.nameIndex.get(previous.name) === d) this.nameIndex.delete(previous.name);
       this.nameIndex.set(link.name, d);
     }
+    if (d.link.master !== link.master) {
+      this.detach(d, d.link.master);
+      this.attach(d, link.master);
+    }
     d.link = link;
     this.events.emit('device.changed', { device: d });
     if (previous.carrier !== link.carrier) this.refreshState(d, NMDeviceStateReason.CARRIER);
@@ -167,6 +174,7 @@ export class DeviceManager implements DeviceRegistry {
     const d = this.byIndex.get(link.ifindex);
     if (!d) return;
     this.byIndex.delete(link.ifindex);
+    this.detach(d, d.link.master);
     if (this.nameIndex.get(d.name) === d) this.nameIndex.delete(d.name);
     this.logger.debug('device removed', { device: d.name });
     this.events.emit('device.removed', { device: d });
@@ -230,8 +238,21 @@ export class DeviceManager implements DeviceRegistry {
 
   /** Devices whose controller is the given link. */
   portsOf(ifindex: number): DeviceView[] {
-    const out: DeviceView[] = [];
-    for (const d of this.byIndex.values()) if (d.link.master === ifindex) out.push(d);
-    return out;
+    const set = this.portIndex.get(ifindex);
+    if (!set) return [];
+    // In the order the devices were found (ifindex order), whatever order they were attached in.
+    return [...set].sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  private attach(d: Device, master: number | undefined): void {
+    if (!master) return;
+    let set = this.portIndex.get(master);
+    if (!set) this.portIndex.set(master, (set = new Set()));
+    set.add(d);
+  }
+
+  private detach(d: Device, master: number | undefined): void {
+    const set = master ? this.portIndex.get(master) : undefined;
+    if (set?.delete(d) && set.size === 0) this.portIndex.delete(master!);
   }
 }

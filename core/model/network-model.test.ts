@@ -127,6 +127,27 @@ describe('LiveNetworkModel', () => {
     expect([...model.links()].map((l) => l.name).sort()).toEqual(['a', 'c', 'lo']);
   });
 
+  it('keeps the default routes apart, through adds, deletes, a link going and a resync', () => {
+    const { model, tick } = setup();
+    const def = (ifindex: number, metric: number): Route => ({ ...route(ifindex, '0.0.0.0'), dstLen: 0, metric, gateway: `10.0.${ifindex}.254`, scope: 0 });
+    model.load({ links: [link(2, 'a'), link(3, 'b')], addresses: [], routes: [route(2, '10.0.2.0'), def(2, 100)] });
+    expect(model.defaultRoutes().map((r) => r.ifindex)).toEqual([2]);
+    model.apply({ type: 'route', action: 'new', route: def(3, 50) });
+    model.apply({ type: 'route', action: 'new', route: route(3, '10.0.3.0') });
+    tick();
+    expect(model.defaultRoutes().map((r) => r.metric).sort()).toEqual([100, 50]);
+    model.apply({ type: 'route', action: 'del', route: def(2, 100) });
+    tick();
+    expect(model.defaultRoutes().map((r) => r.ifindex)).toEqual([3]);
+    model.apply({ type: 'link', action: 'del', link: link(3, 'b') });
+    tick();
+    expect(model.defaultRoutes()).toEqual([]);
+    expect(model.routes().map((r) => r.dst)).toEqual(['10.0.2.0']);
+    model.apply({ type: 'resync', snapshot: { links: [link(2, 'a')], addresses: [], routes: [def(2, 10)] } });
+    tick();
+    expect(model.defaultRoutes().map((r) => r.metric)).toEqual([10]);
+  });
+
   it('follows a rename in the name index', () => {
     const { model, tick } = setup();
     model.load({ links: [link(2, 'old')], addresses: [], routes: [] });

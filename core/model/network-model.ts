@@ -33,6 +33,9 @@ export class LiveNetworkModel implements NetworkModel {
   /** Route keys per outgoing link, so dropping a link is O(its routes). */
   private routesByIf = new Map<number, Set<string>>();
   private routeArray: readonly Route[] | undefined;
+  /** Keys of the kept default routes (dstLen 0): the best default is asked at every change, and must not walk every route. */
+  private defaultKeys = new Set<string>();
+  private defaultArray: readonly Route[] | undefined;
   /** Routes not kept, as fingerprints: what makes stats.foreignRoutes exact. */
   private foreign = new ForeignRouteSet();
   /** Kept routes per table: a foreign table's events skip every lookup. */
@@ -86,6 +89,15 @@ export class LiveNetworkModel implements NetworkModel {
     }
     this.routeArray ??= [...this.routeMap.values()];
     return this.routeArray;
+  }
+
+  defaultRoutes(): readonly Route[] {
+    this.defaultArray ??= Array.from(this.defaultKeys, (k) => this.routeMap.get(k)!);
+    return this.defaultArray;
+  }
+
+  private forgetDefault(key: string): void {
+    if (this.defaultKeys.delete(key)) this.defaultArray = undefined;
   }
 
   // ---- feeding --------------------------------------------------------------
@@ -185,6 +197,7 @@ export class LiveNetworkModel implements NetworkModel {
     const prev = this.routeMap.get(key);
     if (!prev) return;
     this.routeMap.delete(key);
+    this.forgetDefault(key);
     bump(this.keptPerTable, prev.table, -1);
     this.unindexRoute(prev.ifindex, key);
     this.routeArray = undefined;
@@ -218,6 +231,7 @@ export class LiveNetworkModel implements NetworkModel {
         const r = this.routeMap.get(k);
         if (!r) continue;
         this.routeMap.delete(k);
+        this.forgetDefault(k);
         bump(this.keptPerTable, r.table, -1);
         this.stats.trackedRoutes--;
         this.mark(this.pendingRoutes, k, { kind: 'removed', obj: r });
@@ -251,6 +265,10 @@ export class LiveNetworkModel implements NetworkModel {
     if (!keys) this.routesByIf.set(r.ifindex, (keys = new Set()));
     keys.add(key);
     this.routeArray = undefined;
+    if (r.dstLen === 0) {
+      this.defaultKeys.add(key);
+      this.defaultArray = undefined;
+    }
   }
 
   private unindexRoute(ifindex: number, key: string): void {
@@ -270,6 +288,8 @@ export class LiveNetworkModel implements NetworkModel {
     this.keptPerTable.clear();
     this.foreign.clear();
     this.routeArray = undefined;
+    this.defaultKeys.clear();
+    this.defaultArray = undefined;
     Object.assign(this.stats, { links: 0, addresses: 0, trackedRoutes: 0, foreignRoutes: 0 });
   }
 
