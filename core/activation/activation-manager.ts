@@ -430,8 +430,32 @@ export class ActivationManager {
     // A literal address or NetworkManager's generated ones (stable, random; preserve and permanent leave it); deactivation puts the old one back.
     const mac = await this.teardown.macs.prepare(ac, clonedMacFor(ac.applied, d, this.auto), this.platform());
     if (mac) change.mac = mac;
+    if (!d.link.up && !ac.controller) await this.writeIpv6SysctlsBeforeUp(ac);
     await this.platform().setLink(d.ifindex, change);
     await d.kindRow.configure?.({ device: d, settings: ac.applied, reapply: false, platform: this.platform(), logger: this.logger });
+  }
+
+  /**
+   * disable_ipv6 and accept_ra while the link is still down. A link raised
+   * first gets a link-local address and sends duplicate address detection
+   * and MLD packets, which a profile with IPv6 disabled never wants on the
+   * wire; the kernel must then take it all back, which makes the write cost
+   * a bridge about 0.6 ms of the loop instead of microseconds. Whatever fails
+   * here is written again, and reported, by the IPv6 configuration.
+   */
+  private async writeIpv6SysctlsBeforeUp(ac: ActiveConnection): Promise<void> {
+    const d = ac.device;
+    const plan = planIp(ac.applied, 6, d.deviceType, d.name, d.ifindex);
+    if (!plan.supported || plan.problem) return;
+    const platform = this.platform();
+    await Promise.all(
+      plan.sysctls.map(([name, value]) =>
+        platform.writeSysctl(name, value).then(
+          () => void ac.earlySysctls.set(name, value),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   /**
@@ -674,7 +698,10 @@ export class ActivationManager {
     const platform = this.platform();
     try {
       // Independent files: written together, not one thread-pool round trip after another.
-      if (!ac.assumed) await Promise.all(plan.sysctls.map(([name, value]) => platform.writeSysctl(name, value)));
+      const due = plan.family === 6 ? plan.sysctls.filter(([name, value]) => ac.earlySysctls.get(name) !== value) : plan.sysctls;
+      // Only the first configuration skips them: a reapply writes what it wants.
+      if (plan.family === 6) ac.earlySysctls.clear();
+      if (!ac.assumed) await Promise.all(due.map(([name, value]) => platform.writeSysctl(name, value)));
       const routesPresent = new Set(this.model.routes(d.ifindex).map(routeIdentity));
       const present = new Set(this.model.addresses(d.ifindex).map((a) => `${a.address}/${a.prefixlen}`));
       await Promise.all(

@@ -49,6 +49,8 @@ export class ActiveConnection {
   controller?: ActiveConnection;
   /** A controller's live ports (kept by the activation manager), so taking it down does not walk every connection. */
   readonly ports = new Set<ActiveConnection>();
+  /** IPv6 sysctls written before the link went up (name -> value): the IPv6 configuration does not write them again. */
+  readonly earlySysctls = new Map<string, string>();
 
   constructor(
     readonly id: number,

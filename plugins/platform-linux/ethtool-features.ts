@@ -12,6 +12,7 @@
  * wanted state, as ETHTOOL_SFEATURES' `valid` mask does.
  */
 import type { EthtoolFeatureStates } from '../../sdk/index.js';
+import { ETHTOOL_A_BITSET_BIT_NAME, ETHTOOL_A_BITSET_BIT_VALUE, ETHTOOL_A_BITSET_BITS, ETHTOOL_A_BITSET_BITS_BIT, ETHTOOL_A_BITSET_VALUE } from './ethtool-bitset.js';
 import { ETHTOOL_FLAG_COMPACT_BITSETS, ETHTOOL_FLAG_OMIT_REPLY, ethtoolRequest, GENL_HDRLEN, NLA_F_NESTED, type EthtoolGenl } from './ethtool-genl.js';
 import { InvalidValue } from './ip-text.js';
 import { forEachAttr, readString } from './nl-message.js';
@@ -36,11 +37,6 @@ const ETHTOOL_A_FEATURES_WANTED = 3;
 const ETHTOOL_A_FEATURES_ACTIVE = 4;
 const ETHTOOL_A_FEATURES_NOCHANGE = 5;
 
-const ETHTOOL_A_BITSET_VALUE = 4;
-const ETHTOOL_A_BITSET_BITS = 3;
-const ETHTOOL_A_BITSET_BITS_BIT = 1;
-const ETHTOOL_A_BITSET_BIT_NAME = 2;
-const ETHTOOL_A_BITSET_BIT_VALUE = 3;
 /** The kernel's ETH_GSTRING_LEN: a feature name is shorter. */
 const ETH_GSTRING_LEN = 32;
 

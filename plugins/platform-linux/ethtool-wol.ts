@@ -5,6 +5,7 @@
  * are shared with the other ethtool options (ethtool-genl.ts).
  */
 import { WAKE_ON_LAN_MODES, type WakeOnLan, type WakeOnLanMode } from '../../sdk/index.js';
+import { ETHTOOL_A_BITSET_MASK, ETHTOOL_A_BITSET_NOMASK, ETHTOOL_A_BITSET_SIZE, ETHTOOL_A_BITSET_VALUE } from './ethtool-bitset.js';
 import { ETHTOOL_FLAG_COMPACT_BITSETS, ethtoolRequest, GENL_HDRLEN, NLA_F_NESTED, type EthtoolGenl } from './ethtool-genl.js';
 import { InvalidValue } from './ip-text.js';
 import { forEachAttr } from './nl-message.js';
@@ -17,10 +18,6 @@ const ETHTOOL_MSG_WOL_SET = 10;
 const ETHTOOL_MSG_WOL_GET_REPLY = 9;
 const ETHTOOL_A_WOL_MODES = 2;
 const ETHTOOL_A_WOL_SOPASS = 3;
-const ETHTOOL_A_BITSET_NOMASK = 1;
-const ETHTOOL_A_BITSET_SIZE = 2;
-const ETHTOOL_A_BITSET_VALUE = 4;
-const ETHTOOL_A_BITSET_MASK = 5;
 const SOPASS_LEN = 6;
 
 // ---- encoding -------------------------------------------------------------------
