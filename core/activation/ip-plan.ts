@@ -4,8 +4,7 @@
  * table rules), the sysctls, and whether the method is one this version of
  * nmk can carry out. Pure, so the rules are unit-tested without a kernel.
  */
-import ipaddr from 'ipaddr.js';
-import { NMDeviceType, routeSpecsFromSetting, RouteTable, ruleSpecsFromSetting, type ConnectionSettings, type Family, type IpAddress, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
+import { formatIp, NMDeviceType, parseIp, routeSpecsFromSetting, RouteTable, ruleSpecsFromSetting, type ConnectionSettings, type Family, type IpAddress, type RouteSpec, type RuleSpec } from '../../sdk/index.js';
 
 export interface PlannedAddress {
   address: string;
@@ -186,9 +185,16 @@ function plannedAddress(family: Family, a: IpAddress, ifindex: number, metric: n
   const out: PlannedAddress = { address: a.address, prefixlen: a.prefix };
   const bits = family === 4 ? 32 : 128;
   if (a.prefix >= bits) return out;
-  const network = (family === 4 ? ipaddr.IPv4.networkAddressFromCIDR(`${a.address}/${a.prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${a.address}/${a.prefix}`)).toString();
-  if (family === 4 && a.prefix < 31) out.broadcast = ipaddr.IPv4.broadcastAddressFromCIDR(`${a.address}/${a.prefix}`).toString();
-  out.prefixRoute = { family, dst: network, dstLen: a.prefix, ifindex, metric, table, protocol: RTPROT_KERNEL, ...(family === 4 ? { scope: RT_SCOPE_LINK, prefsrc: a.address } : {}) };
+  const parsed = parseIp(a.address, family);
+  if (!parsed) throw new Error(`'${a.address}' is not an IPv${family} address`);
+  const network = parsed.bytes.slice();
+  const broadcast = parsed.bytes.slice();
+  for (let bit = a.prefix; bit < bits; bit++) {
+    network[bit >> 3]! &= ~(0x80 >> (bit & 7));
+    broadcast[bit >> 3]! |= 0x80 >> (bit & 7);
+  }
+  if (family === 4 && a.prefix < 31) out.broadcast = formatIp(broadcast);
+  out.prefixRoute = { family, dst: formatIp(network), dstLen: a.prefix, ifindex, metric, table, protocol: RTPROT_KERNEL, ...(family === 4 ? { scope: RT_SCOPE_LINK, prefsrc: a.address } : {}) };
   return out;
 }
 

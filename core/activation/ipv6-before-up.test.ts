@@ -6,7 +6,7 @@
  * the IP configuration step, as before. Fake platform.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { NMActiveConnectionState as AC, type ConnectionSettings } from '../../sdk/index.js';
+import { NMActiveConnectionState as AC, type ConnectionSettings, type SettingValues } from '../../sdk/index.js';
 import { bridgeKind } from '../../plugins/device-bridge/index.js';
 import { createLogger, LogSink } from '../log/logger.js';
 import { GENERATED_SOURCE, SettingsStore } from '../settings/settings-store.js';
@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const am of live.splice(0)) for (const ac of [...am.all()]) await am.deactivate(ac);
 });
 
-function profile(n: number, type: string, ifname: string, ipv6: Record<string, unknown>): Profile {
+function profile(n: number, type: string, ifname: string, ipv6: SettingValues): Profile {
   const uuid = `7b1b2c3d-0000-4000-8000-${String(n).padStart(12, '0')}`;
   const settings: ConnectionSettings = {
     connection: { id: `p${n}`, uuid, type, 'interface-name': ifname },

@@ -51,6 +51,17 @@ export async function readValue(file: string): Promise<string> {
 }
 
 /**
+ * Files whose write handler takes the kernel's rtnl lock with rtnl_trylock()
+ * and, while another holder has it, restarts the system call until it gets
+ * it (net/ipv6/addrconf.c; the bridge and bridge-port sysfs stores). While a
+ * thousand links come up, kernel workers (linkwatch, DAD) hold that lock
+ * often: one disable_ipv6 write then took 0.7 ms where it takes 50 us on a
+ * quiet system. These go to the thread pool, so the spinning is not the
+ * loop's time.
+ */
+const WAITS_FOR_RTNL: readonly RegExp[] = [/\/net\/ipv6\/conf\//, /\/class\/net\/[^/]+\/(bridge|brport)\//];
+
+/**
  * One write(2), done at once: /proc/sys and sysfs files live in the kernel's
  * memory, so a synchronous write costs microseconds, where the thread pool's
  * open, write and close round trips cost a thousand activations half a
@@ -58,5 +69,6 @@ export async function readValue(file: string): Promise<string> {
  * synchronously too.
  */
 export async function writeValue(file: string, value: string): Promise<void> {
+  if (WAITS_FOR_RTNL.some((re) => re.test(file))) return fs.writeFile(file, String(value));
   writeFileSync(file, String(value));
 }

@@ -8,7 +8,7 @@
  * advertisements gave.
  */
 import ipaddr from 'ipaddr.js';
-import { RouteTable, type Address, type Family, type NetworkModel, type Route } from '../../../sdk/index.js';
+import { ipv4ToLegacyUint32, RouteTable, type Address, type Family, type NetworkModel, type Route } from '../../../sdk/index.js';
 import { bestDefaultRoute } from '../../model/default-route.js';
 import type { InterfaceDef, PropertyRow } from '../rows.js';
 import { vardict } from '../values.js';
@@ -35,8 +35,9 @@ const ro = (name: string, signature: string, get: (t: IpConfigSource) => unknown
 
 /** IPv4 in network byte order as a host uint32 on a little-endian machine (NetworkManager's in_addr_t on the wire). */
 function ip4ToU32(text: string): number {
-  const b = ipaddr.IPv4.parse(text).toByteArray();
-  return ((b[3]! << 24) | (b[2]! << 16) | (b[1]! << 8) | b[0]!) >>> 0;
+  const n = ipv4ToLegacyUint32(text);
+  if (n === undefined) throw new Error(`'${text}' is not an IPv4 address`);
+  return n;
 }
 function ip6Bytes(text: string): Uint8Array {
   return Uint8Array.from(ipaddr.IPv6.parse(text).toByteArray());
