@@ -11,7 +11,11 @@ export interface ConfigView {
   getString(section: string, key: string, fallback: string): string;
   getBoolean(section: string, key: string, fallback: boolean): boolean;
   getInteger(section: string, key: string, fallback: number): number;
-  /** A list value: ',' or ';' separated, whitespace trimmed, empty items dropped. */
+  /**
+   * A list value: ',' or ';' separated, whitespace trimmed, empty items dropped.
+   * Device-spec keys (match-device, unmanaged-devices, no-auto-default...) also
+   * take NetworkManager's escapes ("\," "\;" "\s" "\\"), as nm_match_spec_split reads them.
+   */
   getList(section: string, key: string): string[];
   /** Section names present, in file order (e.g. every "device-*" section). */
   sections(): string[];

@@ -13,7 +13,10 @@ import type { DeviceView } from './device.js';
 /** What a section's `match-device` is checked against (interface-name:, mac:, type:, driver:). */
 export interface DeviceMatch {
   name: string;
+  /** The current address. mac: specs use it only when permMac is left out. */
   mac: string;
+  /** The permanent address mac: specs match, '' when the link has none: permanentMacOf(link). */
+  permMac?: string;
   /** NetworkManager's type description for the device ("ethernet", "bridge"): nmkTypeDescription() of its kind. */
   type: string;
   driver?: string;
@@ -35,10 +38,26 @@ export function nmTypeDescription(kind: string, linkKind = ''): string {
   return NM_TYPE_DESCRIPTION[kind]?.(linkKind) ?? kind;
 }
 
+/**
+ * The permanent hardware address NetworkManager matches `mac:` device specs
+ * against ('' when there is none: nm_device_spec_match_list never passes its
+ * "fake" permanent address, the current one, so a veth matches no mac: spec).
+ * nmk's Link does not carry IFLA_PERM_ADDRESS, so what it has stands in: the
+ * kernel gives a permanent address to hardware, a link it names no kind for,
+ * whose current address is that one unless someone changed it; a veth,
+ * bridge, bond, VLAN, macvlan, dummy or tun link has none. The difference
+ * left: a NIC whose address was changed is matched by its new address here,
+ * by its burnt-in one in NetworkManager.
+ */
+export function permanentMacOf(link: { kind: string; mac: string } | undefined): string {
+  if (!link || link.kind !== '' || !/[1-9a-f]/i.test(link.mac)) return '';
+  return link.mac;
+}
+
 /** The subject a device core manages is matched as. */
 export function deviceMatchOf(device: DeviceView): DeviceMatch {
   // Partial views (a test's { ifindex, name }) match by name alone rather than throw.
-  return { name: device.name, mac: device.link?.mac ?? '', type: nmTypeDescription(device.kind ?? '', device.link?.kind) };
+  return { name: device.name, mac: device.link?.mac ?? '', permMac: permanentMacOf(device.link), type: nmTypeDescription(device.kind ?? '', device.link?.kind) };
 }
 
 /** Which section answered, for messages ("[connection-wan] ipv4.dhcp-timeout from /etc/nmk/conf.d/wan.conf:3"). */

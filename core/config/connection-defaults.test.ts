@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionDefaultsOf, deviceMatchOf, nmTypeDescription, type ConfigView, type DeviceMatch, type DeviceView } from '../../sdk/index.js';
+import { connectionDefaultsOf, deviceMatchOf, nmTypeDescription, permanentMacOf, type ConfigView, type DeviceMatch, type DeviceView } from '../../sdk/index.js';
 import { ConfigHolder } from './config-holder.js';
 import { connectionSectionOrder } from './connection-defaults.js';
 import { loadConfig } from './load-config.js';
@@ -253,9 +253,30 @@ describe('the device a section is matched against', () => {
     expect(nmTypeDescription('generic')).toBe('generic');
     expect(nmTypeDescription('bridge')).toBe('bridge');
     const veth = { name: 'veth0', kind: 'veth', link: { mac: '02:00:00:00:00:09', kind: 'veth' } } as unknown as DeviceView;
-    expect(deviceMatchOf(veth)).toEqual({ name: 'veth0', mac: '02:00:00:00:00:09', type: 'ethernet' });
+    expect(deviceMatchOf(veth)).toEqual({ name: 'veth0', mac: '02:00:00:00:00:09', permMac: '', type: 'ethernet' });
     const { defaults } = load('[connection-veth]\nmatch-device=type:veth\nipv4.dhcp-timeout=1\n\n[connection-eth]\nmatch-device=type:ethernet\nipv4.dhcp-timeout=2\n');
     expect(defaults.get('ipv4.dhcp-timeout', deviceMatchOf(veth))).toBe('2');
+  });
+});
+
+describe('mac: in match-device: the permanent address only (nm_device_spec_match_list)', () => {
+  const view = (name: string, kind: string, linkKind: string, mac: string) => ({ name, kind, link: { mac, kind: linkKind } }) as unknown as DeviceView;
+
+  it('permanentMacOf: a link the kernel names no kind for (hardware) has its address; a veth, bridge, bond, VLAN or an all-zero address none', () => {
+    expect(permanentMacOf({ kind: '', mac: '00:11:22:33:44:55' })).toBe('00:11:22:33:44:55');
+    for (const kind of ['veth', 'bridge', 'bond', 'vlan', 'macvlan', 'dummy', 'tun']) expect(permanentMacOf({ kind, mac: '02:00:00:00:00:09' })).toBe('');
+    expect(permanentMacOf({ kind: '', mac: '00:00:00:00:00:00' })).toBe('');
+    expect(permanentMacOf({ kind: '', mac: '' })).toBe('');
+    expect(permanentMacOf(undefined)).toBe('');
+  });
+
+  it('a veth never takes a mac: section, even one that names its address; a NIC does', () => {
+    const { defaults } = load('[connection-mac]\nmatch-device=mac:02:00:00:00:00:09,mac:00:11:22:33:44:55\nipv4.dhcp-timeout=7\n\n[connection]\nipv4.dhcp-timeout=1\n');
+    expect(defaults.get('ipv4.dhcp-timeout', deviceMatchOf(view('veth0', 'veth', 'veth', '02:00:00:00:00:09')))).toBe('1');
+    expect(defaults.get('ipv4.dhcp-timeout', deviceMatchOf(view('eth0', 'ethernet', '', '00:11:22:33:44:55')))).toBe('7');
+    // except:mac: turns no veth away either.
+    const except = load('[connection-x]\nmatch-device=except:mac:02:00:00:00:00:09\nipv4.dhcp-timeout=3\n').defaults;
+    expect(except.get('ipv4.dhcp-timeout', deviceMatchOf(view('veth0', 'veth', 'veth', '02:00:00:00:00:09')))).toBe('3');
   });
 });
 

@@ -1,7 +1,10 @@
 /**
  * Config files are GLib key files: read them with the SDK's GKeyFile parser
  * and hand back unescaped values with their line numbers. A syntax error
- * becomes a CONFIG_SYNTAX error naming the file and line.
+ * becomes a CONFIG_SYNTAX error naming the file and line. The keys `keepRaw`
+ * names keep their raw text: NetworkManager reads device-spec lists with
+ * g_key_file_get_value and unescapes them itself: "a\,b" is one entry there,
+ * and an error to g_key_file_get_string.
  */
 import { KeyFileParseError, NmkError, parse, unescapeString } from '../../sdk/index.js';
 
@@ -11,7 +14,7 @@ export interface ConfigGroup {
   entries: Array<{ key: string; value: string; line: number }>;
 }
 
-export function readKeyFileGroups(text: string, file: string): ConfigGroup[] {
+export function readKeyFileGroups(text: string, file: string, keepRaw: (section: string, key: string) => boolean = () => false): ConfigGroup[] {
   let doc;
   try {
     doc = parse(text, file);
@@ -25,6 +28,7 @@ export function readKeyFileGroups(text: string, file: string): ConfigGroup[] {
     name: g.name,
     line: g.line,
     entries: g.entries.map((e) => {
+      if (keepRaw(g.name, e.key)) return { key: e.key, value: e.value, line: e.line };
       const v = unescapeString(e.value);
       if (!v.ok) throw new NmkError('CONFIG_SYNTAX', v.reason, { file, line: e.line, key: `${g.name}.${e.key}` });
       return { key: e.key, value: v.value, line: e.line };

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { FileReadError, NmkError, readFileLimitedSync, type Paths } from '../../sdk/index.js';
 import { readKeyFileGroups } from './keyfile-groups.js';
 import { MergedConfig, parseBoolean } from './merged-config.js';
-import { findKeyRow, type ConfigKeyRow } from './schema.js';
+import { appendKind, findKeyRow, isSpecKey, type ConfigKeyRow } from './schema.js';
 
 export interface LoadConfigOptions {
   paths: Paths;
@@ -101,7 +101,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const files = texts.map((t) => t.file);
   const config = new MergedConfig();
   for (const { file, text } of texts) {
-    for (const group of readKeyFileGroups(text, file)) {
+    for (const group of readKeyFileGroups(text, file, (section, key) => isSpecKey(section, baseKey(key)))) {
       config.addGroup(group.name, file);
       for (const entry of group.entries) {
         const problem = checkEntry(group.name, entry.key, entry.value);
@@ -117,14 +117,21 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   return { config, files, warnings };
 }
 
+/** "key+" and "key-" (from "key+=v", "key-=v") name "key". */
+const baseKey = (rawKey: string): string => rawKey.replace(/(?<=.)[+-]$/, '');
+
 function checkEntry(section: string, rawKey: string, value: string): { code: 'CONFIG_UNKNOWN_KEY' | 'CONFIG_VALUE'; message: string } | undefined {
-  const key = rawKey.replace(/[+-]$/, '');
+  const key = baseKey(rawKey);
   const { row, sectionKnown } = findKeyRow(section, key);
   if (!row) {
     return {
       code: 'CONFIG_UNKNOWN_KEY',
       message: sectionKnown ? `unknown key '${key}' in section [${section}]; ignored` : `unknown section [${section}]; key '${key}' ignored`,
     };
+  }
+  if (key !== rawKey && !appendKind(section, key)) {
+    // NetworkManager drops it without a word (nm-config.c read_config); nmk says so.
+    return { code: 'CONFIG_VALUE', message: `'${rawKey}=' in section [${section}] is dropped: NetworkManager takes += and -= only on list keys (device specs, [main] plugins), not on ${key}` };
   }
   const bad = checkValue(row, value);
   return bad ? { code: 'CONFIG_VALUE', message: `invalid value '${value}' for ${key}: ${bad}; ignored` } : undefined;

@@ -1,10 +1,15 @@
 /**
  * The merged configuration: for every section and key, the winning value and
  * where it came from. Later files override earlier ones; "key+=v" appends to a
- * list and "key-=v" removes from it, as NetworkManager's conf.d does.
+ * list and "key-=v" removes from it, on the keys where NetworkManager's
+ * read_config (nm-config.c) does so (schema.ts appendKind), and is ignored on
+ * any other. Device-spec keys hold their raw text, split with
+ * NetworkManager's escapes (spec-list.ts).
  */
 import type { ConfigView, ConnectionDefaults } from '../../sdk/index.js';
 import { ConfigConnectionDefaults } from './connection-defaults.js';
+import { appendKind, isSpecKey } from './schema.js';
+import { joinSpecs, splitSpecs } from './spec-list.js';
 
 interface Entry {
   value: string;
@@ -55,23 +60,33 @@ export class MergedConfig implements ConfigView {
     return (this.defaults ??= new ConfigConnectionDefaults(() => this));
   }
 
-  /** Apply one assignment from a file, in file order. */
+  /**
+   * Apply one assignment from a file, in file order. A spec key's value is its
+   * raw text. "key+" / "key-" on a key that takes no += / -= is ignored
+   * (loadConfig warns about it).
+   */
   set(section: string, key: string, value: string, origin: string): void {
     // Callers that skip addGroup (tests) still place the section: origin is "file:line".
     this.addGroup(section, origin.replace(/:\d+$/, ''));
+    const op = key.length > 1 && (key.endsWith('+') || key.endsWith('-')) ? key[key.length - 1] : '';
+    const name = op ? key.slice(0, -1) : key;
+    const kind = op ? appendKind(section, name) : undefined;
+    if (op && !kind) return;
     this.changes++;
     let sec = this.data.get(section);
     if (!sec) this.data.set(section, (sec = new Map()));
-    const op = key.endsWith('+') ? '+' : key.endsWith('-') ? '-' : '';
-    const name = op ? key.slice(0, -1) : key;
     if (!op) {
       sec.set(name, { value, origin });
       return;
     }
-    const cur = splitList(sec.get(name)?.value ?? '');
-    const items = splitList(value);
+    const split = kind === 'specs' ? splitSpecs : splitList;
+    const cur = split(sec.get(name)?.value ?? '');
+    const items = split(value);
+    // Duplicates already there are not added again; "-=" removes every copy (nm-config.c read_config).
     const next = op === '+' ? [...cur, ...items.filter((i) => !cur.includes(i))] : cur.filter((i) => !items.includes(i));
-    sec.set(name, { value: next.join(','), origin });
+    // An emptied plain list is unset, as g_key_file_remove_key leaves it, except [main] plugins, which stays set and empty.
+    if (next.length === 0 && kind === 'list' && !(section === 'main' && name === 'plugins')) sec.delete(name);
+    else sec.set(name, { value: kind === 'specs' ? joinSpecs(next) : next.join(','), origin });
   }
 
   get(section: string, key: string): string | undefined {
@@ -93,9 +108,11 @@ export class MergedConfig implements ConfigView {
     return Number.parseInt(v, 10);
   }
 
+  /** The items of a list; a spec key's entries as NetworkManager splits them (nm_match_spec_split). */
   getList(section: string, key: string): string[] {
     const v = this.get(section, key);
-    return v === undefined ? [] : splitList(v);
+    if (v === undefined) return [];
+    return isSpecKey(section, key) ? splitSpecs(v) : splitList(v);
   }
 
   sections(): string[] {

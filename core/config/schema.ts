@@ -4,7 +4,12 @@
  * and meaning; nmk's additions live in [plugins]. Validation and --print-config
  * are driven by these rows.
  */
-export type ConfigType = 'string' | 'list' | 'boolean' | 'integer' | 'enum';
+/**
+ * 'list': items separated by ',' or ';'. 'specs': device or connection specs
+ * (interface-name:, mac:, except:...), read from the raw value with
+ * NetworkManager's own escapes (spec-list.ts), as nm_config_get_match_spec does.
+ */
+export type ConfigType = 'string' | 'list' | 'specs' | 'boolean' | 'integer' | 'enum';
 
 export interface ConfigKeyRow {
   /** Section name, or a prefix ending in '*' for NetworkManager's per-match sections ("device-*"). */
@@ -14,6 +19,13 @@ export interface ConfigKeyRow {
   choices?: readonly string[];
   min?: number;
   max?: number;
+  /**
+   * "key+=v" and "key-=v" add to and remove from the list. NetworkManager takes
+   * them on its spec keys (every 'specs' row) and on [main] plugins, [main]
+   * debug and [logging] domains (nm-config.c _setting_is_string_list) and
+   * drops them on every other key; nmk's own [plugins] lists take them too.
+   */
+  appendable?: boolean;
   help: string;
 }
 
@@ -21,40 +33,40 @@ export interface ConfigKeyRow {
 const rc = ['auto', 'symlink', 'file', 'resolvconf', 'netconfig', 'unmanaged', 'none'] as const;
 
 export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
-  { section: 'main', key: 'plugins', type: 'list', help: 'settings plugins in order of preference (keyfile is always loaded)' },
+  { section: 'main', key: 'plugins', type: 'list', appendable: true, help: 'settings plugins in order of preference (keyfile is always loaded)' },
   // A string, not an enum: a DNS plugin (Tokens.DnsBackend) adds its own name; core warns about a name nobody provides.
   { section: 'main', key: 'dns', type: 'string', help: 'DNS processing mode: default, none, dnsmasq, systemd-resolved, script ([dns] script), or a DNS plugin\'s name' },
   { section: 'main', key: 'rc-manager', type: 'enum', choices: rc, help: 'how resolv.conf is managed' },
   { section: 'main', key: 'systemd-resolved', type: 'boolean', help: 'send DNS configuration to systemd-resolved' },
-  { section: 'main', key: 'no-auto-default', type: 'list', help: 'devices for which no default wired connection is created ("*" for all)' },
+  { section: 'main', key: 'no-auto-default', type: 'specs', help: 'devices for which no default wired connection is created ("*" for all)' },
   { section: 'main', key: 'dhcp', type: 'string', help: 'DHCP client plugin' },
   { section: 'main', key: 'auth-polkit', type: 'string', help: 'authorize requests through polkit (true, false, root-only)' },
   { section: 'main', key: 'hostname-mode', type: 'enum', choices: ['default', 'dhcp', 'none'], help: 'how the hostname is managed' },
   { section: 'main', key: 'monitor-connection-files', type: 'boolean', help: 'deprecated in NetworkManager; accepted and ignored' },
-  { section: 'main', key: 'ignore-carrier', type: 'list', help: 'deprecated: use [device] ignore-carrier' },
+  { section: 'main', key: 'ignore-carrier', type: 'specs', help: 'deprecated: use [device] ignore-carrier' },
   { section: 'main', key: 'configure-and-quit', type: 'boolean', help: 'configure the network and exit' },
   { section: 'main', key: 'autoconnect-retries-default', type: 'integer', min: 0, help: 'autoconnect retries for profiles that set none' },
   { section: 'main', key: 'firewall-backend', type: 'string', help: 'firewall backend for shared connections' },
-  { section: 'main', key: 'debug', type: 'string', help: 'debug flags' },
+  { section: 'main', key: 'debug', type: 'string', appendable: true, help: 'debug flags' },
   { section: 'main', key: 'load-connections', type: 'boolean', help: 'nmk: load profiles from disk at start-up (servers may turn this off)' },
 
   { section: 'logging', key: 'level', type: 'enum', choices: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERR', 'OFF', 'trace', 'debug', 'info', 'warn', 'error', 'off'], help: 'log level' },
-  { section: 'logging', key: 'domains', type: 'string', help: 'log domains (accepted for compatibility)' },
+  { section: 'logging', key: 'domains', type: 'string', appendable: true, help: 'log domains (accepted for compatibility)' },
   { section: 'logging', key: 'backend', type: 'enum', choices: ['journal', 'syslog', 'debug', 'text', 'json'], help: 'log backend' },
   { section: 'logging', key: 'audit', type: 'boolean', help: 'audit log (accepted for compatibility)' },
 
   { section: 'keyfile', key: 'path', type: 'string', help: 'directory of persistent keyfile profiles (under the state root)' },
-  { section: 'keyfile', key: 'unmanaged-devices', type: 'list', help: 'device specs never managed: interface-name:X, mac:Y, type:Z, except:..., *' },
+  { section: 'keyfile', key: 'unmanaged-devices', type: 'specs', help: 'device specs never managed: interface-name:X, mac:Y, type:Z, except:..., *' },
   { section: 'keyfile', key: 'hostname', type: 'string', help: 'deprecated in NetworkManager; accepted and ignored' },
   { section: 'ifupdown', key: 'managed', type: 'boolean', help: 'manage interfaces listed in /etc/network/interfaces' },
 
-  { section: 'device*', key: 'match-device', type: 'list', help: 'which devices this section applies to' },
+  { section: 'device*', key: 'match-device', type: 'specs', help: 'which devices this section applies to' },
   { section: 'device*', key: 'stop-match', type: 'boolean', help: 'stop looking at later sections once this one matched' },
   { section: 'device*', key: 'managed', type: 'boolean', help: 'whether matched devices are managed' },
   { section: 'device*', key: 'ignore-carrier', type: 'boolean', help: 'activate without waiting for carrier' },
   { section: 'device*', key: 'carrier-wait-timeout', type: 'integer', min: 0, help: 'milliseconds to wait for carrier' },
   { section: 'device*', key: 'keep-configuration', type: 'boolean', help: 'assume the existing configuration at start-up' },
-  { section: 'device*', key: 'allowed-connections', type: 'list', help: 'which profiles may activate on the device' },
+  { section: 'device*', key: 'allowed-connections', type: 'specs', help: 'which profiles may activate on the device (connection specs: id:, uuid:, origin:, except:)' },
   { section: 'device*', key: 'sriov-num-vfs', type: 'integer', min: 0, help: 'SR-IOV virtual functions' },
   { section: 'device*', key: 'wifi.scan-rand-mac-address', type: 'boolean', help: 'randomise the MAC while scanning' },
   { section: 'device*', key: 'wifi.backend', type: 'enum', choices: ['wpa_supplicant', 'iwd'], help: 'Wi-Fi backend' },
@@ -76,10 +88,10 @@ export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
 
   { section: '.config', key: 'enable', type: 'string', help: 'conditionally enable this file (accepted; always enabled)' },
 
-  { section: 'plugins', key: 'enable', type: 'list', help: 'nmk: plugins to load besides the defaults (any kind but settings)' },
-  { section: 'plugins', key: 'disable', type: 'list', help: 'nmk: plugins not to load' },
-  { section: 'plugins', key: 'required', type: 'list', help: 'nmk: plugins whose failure stops start-up' },
-  { section: 'plugins', key: 'path', type: 'list', help: 'nmk: extra folders that hold plugins' },
+  { section: 'plugins', key: 'enable', type: 'list', appendable: true, help: 'nmk: plugins to load besides the defaults (any kind but settings)' },
+  { section: 'plugins', key: 'disable', type: 'list', appendable: true, help: 'nmk: plugins not to load' },
+  { section: 'plugins', key: 'required', type: 'list', appendable: true, help: 'nmk: plugins whose failure stops start-up' },
+  { section: 'plugins', key: 'path', type: 'list', appendable: true, help: 'nmk: extra folders that hold plugins' },
   { section: 'plugins', key: 'setup-timeout', type: 'integer', min: 100, max: 600_000, help: 'nmk: milliseconds a plugin setup may take' },
 ];
 
@@ -92,7 +104,7 @@ export const CONFIG_KEYS: readonly ConfigKeyRow[] = [
 export const CONNECTION_SECTION_KEYS = /^(match-device|stop-match|[a-z0-9-]+\.[a-z0-9-]+)$/;
 
 const CONNECTION_MATCH_ROWS: readonly ConfigKeyRow[] = [
-  { section: 'connection*', key: 'match-device', type: 'list', help: 'which devices this section applies to (device specs; none: every device)' },
+  { section: 'connection*', key: 'match-device', type: 'specs', help: 'which devices this section applies to (device specs; none: every device)' },
   { section: 'connection*', key: 'stop-match', type: 'boolean', help: 'a matching section ends the search even without the property' },
 ];
 
@@ -110,6 +122,21 @@ export function findKeyRow(section: string, key: string): { row?: ConfigKeyRow; 
   }
   return { sectionKnown };
 }
+
+/**
+ * How "key+=v" / "key-=v" merge into `key` (nm-config.c read_config):
+ * 'specs' split and joined with NetworkManager's spec escapes, 'list' as a
+ * plain list, undefined where NetworkManager drops the assignment (every key
+ * that is not a list it extends, "ipv4.route-metric+=" in [connection] too).
+ */
+export function appendKind(section: string, key: string): 'specs' | 'list' | undefined {
+  const { row } = findKeyRow(section, key);
+  if (row?.type === 'specs') return 'specs';
+  return row?.appendable ? 'list' : undefined;
+}
+
+/** Whether the key holds device or connection specs, read from its raw value (spec-list.ts). */
+export const isSpecKey = (section: string, key: string): boolean => findKeyRow(section, key).row?.type === 'specs';
 
 function sectionMatches(pattern: string, section: string): boolean {
   if (!pattern.endsWith('*')) return pattern === section;

@@ -106,6 +106,20 @@ describe('DeviceManager on the fake platform', () => {
     expect(devices.byName('v0')!.managed).toBe(true);
   });
 
+  it('matches mac: specs against the permanent address: a NIC\'s, never a veth\'s (as NetworkManager 1.42)', async () => {
+    const { platform, devices } = await setup([
+      ['keyfile', 'unmanaged-devices', 'mac:52:54:00:00:00:01;mac:02:00:00:00:00:02'],
+      ['device-x', 'match-device', 'mac:02:00:00:00:00:03'],
+      ['device-x', 'managed', 'false'],
+    ]);
+    platform.injectExternal({ type: 'add-link', link: { name: 'eth0', mac: '52:54:00:00:00:01' } });
+    await platform.createLink({ name: 'v0', kind: 'veth', mac: '02:00:00:00:00:02', peer: { name: 'v1', mac: '02:00:00:00:00:03' } });
+    await tick();
+    expect(devices.byName('eth0')!.managed).toBe(false);
+    expect(devices.byName('v0')!.managed).toBe(true);
+    expect(devices.byName('v1')!.managed).toBe(true);
+  });
+
   it('leaves unmanaged what [keyfile] unmanaged-devices or a [device-*] section names, and loopback', async () => {
     const { platform, devices } = await setup([
       ['keyfile', 'unmanaged-devices', 'interface-name:eth1'],

@@ -13,6 +13,7 @@ import {
   NMDeviceState,
   NMDeviceStateReason,
   nmTypeDescription,
+  permanentMacOf,
   type ConfigView,
   type DeviceRegistry,
   type DeviceView,
@@ -101,7 +102,7 @@ export class DeviceManager implements DeviceRegistry {
     if (forced !== undefined) {
       return forced ? { managed: true, reason: NMDeviceStateReason.NOW_MANAGED } : { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_EXPLICIT };
     }
-    const subject = { name: link.name, mac: link.mac, type: nmTypeDescription(kind, link.kind) };
+    const subject = { name: link.name, mac: link.mac, permMac: permanentMacOf(link), type: nmTypeDescription(kind, link.kind) };
     if (this.unmanagedSpec.matches(subject)) return { managed: false, reason: NMDeviceStateReason.UNMANAGED_USER_CONF };
     for (const s of this.sections) {
       if (!s.match.empty && !s.match.matches(subject)) continue;
@@ -126,7 +127,7 @@ export class DeviceManager implements DeviceRegistry {
    * and sets ignore-carrier, else [main] ignore-carrier.
    */
   ignoresCarrier(d: { link: Link; kind: string }): boolean {
-    const subject = { name: d.link.name, mac: d.link.mac, type: nmTypeDescription(d.kind, d.link.kind) };
+    const subject = { name: d.link.name, mac: d.link.mac, permMac: permanentMacOf(d.link), type: nmTypeDescription(d.kind, d.link.kind) };
     for (const s of this.sections) {
       if (!s.match.empty && !s.match.matches(subject)) continue;
       if (s.ignoreCarrier !== undefined) return s.ignoreCarrier;

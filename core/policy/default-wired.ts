@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { uuidFromString, type ConfigView, type EventBus, type Logger } from '../../sdk/index.js';
+import { permanentMacOf, uuidFromString, type ConfigView, type EventBus, type Logger } from '../../sdk/index.js';
 import { incompatibility } from '../activation/compatibility.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
@@ -50,7 +50,7 @@ export class DefaultWired {
 
   private consider(d: Device): void {
     if (!d.managed || d.kindRow.connectionTypes?.[0] !== '802-3-ethernet') return;
-    const subject = { name: d.name, mac: d.link.mac, type: d.kind };
+    const subject = { name: d.name, mac: d.link.mac, permMac: permanentMacOf(d.link), type: d.kind };
     if (new DeviceSpec(this.config.getList('main', 'no-auto-default')).matches(subject)) return;
     if (this.denied().has(this.keyOf(d))) return;
     for (const p of this.settings.profiles()) if (incompatibility(p.settings, d) === undefined) return;
