@@ -113,8 +113,10 @@ describe('DeviceManager on the fake platform', () => {
       ['device-x', 'managed', 'false'],
     ]);
     platform.injectExternal({ type: 'add-link', link: { name: 'eth0', mac: '52:54:00:00:00:01' } });
-    await platform.createLink({ name: 'v0', kind: 'veth', mac: '02:00:00:00:00:02', peer: { name: 'v1', mac: '02:00:00:00:00:03' } });
+    await platform.createLink({ name: 'v0', kind: 'veth', mac: '02:00:00:00:00:02', peer: { name: 'v1' } });
+    await platform.setLink((await platform.link('v1'))!.ifindex, { mac: '02:00:00:00:00:03' });
     await tick();
+    expect(devices.byName('v1')!.link.mac).toBe('02:00:00:00:00:03');
     expect(devices.byName('eth0')!.managed).toBe(false);
     expect(devices.byName('v0')!.managed).toBe(true);
     expect(devices.byName('v1')!.managed).toBe(true);
