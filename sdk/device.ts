@@ -171,6 +171,8 @@ export interface PortOptionRow {
    * are set together in one link change on the port once it is attached,
    * instead of one sysfs write each; `file` then only says where the
    * kernel shows the same value. Rows without one are written to `file`.
+   * The same name reads the value back from the port's Link.portInfo into
+   * the generated profile of a port another tool configured.
    */
   option?: string;
   /** 0 stands for the property's default (NetworkManager's default_if_zero: the kernel refuses a path cost of 0). */

@@ -42,6 +42,14 @@ export interface Link {
   info?: LinkInfoData;
   /** IFLA_INFO_SLAVE_KIND when this link is a port ("bond", "bridge"). */
   portKind?: string;
+  /**
+   * Decoded IFLA_INFO_SLAVE_DATA: the link's options as a port of its
+   * controller, by the names LinkChange.portOptions takes (a bridge port's
+   * "priority", "path_cost", "hairpin_mode"), when the platform knows the
+   * port kind's options. The kernel announces a change of them in a link
+   * event only while the port is up; links() and link() always read them.
+   */
+  portInfo?: LinkInfoData;
 }
 
 export interface Address {

@@ -387,14 +387,17 @@ function bump(m: Map<number, number>, k: number, by: number): void {
   else m.set(k, n);
 }
 
-/** Field-by-field comparison of what the model reports; `info` compared shallowly. */
+/** Field-by-field comparison of what the model reports; `info` and `portInfo` compared shallowly. */
 export function sameLink(a: Link, b: Link): boolean {
   if (
     a.name !== b.name || a.kind !== b.kind || a.flags !== b.flags || a.up !== b.up || a.carrier !== b.carrier ||
     a.operstate !== b.operstate || a.mtu !== b.mtu || a.mac !== b.mac || a.master !== b.master ||
     a.parent !== b.parent || a.portKind !== b.portKind || a.arptype !== b.arptype
   ) return false;
-  const ai = a.info, bi = b.info;
+  return sameInfo(a.info, b.info) && sameInfo(a.portInfo, b.portInfo);
+}
+
+function sameInfo(ai: Link['info'], bi: Link['info']): boolean {
   if (ai === bi) return true;
   if (!ai || !bi) return false;
   const ak = Object.keys(ai);

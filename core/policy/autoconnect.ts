@@ -236,7 +236,7 @@ export class AutoconnectPolicy {
     }
     for (const d of devices) {
       if (claimed.has(d) || !d.managed || d.active || !configuredExternally(d, this.model, this.devices)) continue;
-      const settings = generateProfile(d, this.model);
+      const settings = generateProfile(d, this.model, (ifindex) => this.devices.byIfindex(ifindex));
       if (!settings) continue;
       let p: Profile;
       try {

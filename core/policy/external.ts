@@ -3,11 +3,13 @@
  * (NetworkManager's nm_device_generate_connection): shown as "connected
  * (externally)", kept in memory only, and applied without touching the
  * kernel. Only what the kernel shows is described: the type, the interface,
- * the controller of a port, the kind's identity (a VLAN's id and parent), and
- * the global addresses with the default route's gateway.
+ * the controller of a port and the port's options as the kernel holds them
+ * (a bridge port's priority, path cost and hairpin mode), the kind's
+ * identity (a VLAN's id and parent), and the global addresses with the
+ * default route's gateway.
  */
 import { randomUUID } from '../../sdk/crypto.js';
-import type { ConnectionSettings, Family, NetworkModel, SettingValues } from '../../sdk/index.js';
+import type { ConnectionSettings, Family, LinkInfoData, NetworkModel, PortOptionRow, SettingValues } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
 import type { DeviceManager } from '../devices/device-manager.js';
 import { bestDefaultRoute } from '../model/default-route.js';
@@ -37,7 +39,10 @@ export function configuredExternally(d: Device, model: NetworkModel, devices: De
   return model.addresses(d.ifindex).some((a) => a.scope === 0);
 }
 
-export function generateProfile(d: Device, model: NetworkModel): ConnectionSettings | undefined {
+/** The controller's device kind, looked up by ifindex (DeviceManager.byIfindex). */
+export type DeviceLookup = (ifindex: number) => Pick<Device, 'kindRow'> | undefined;
+
+export function generateProfile(d: Device, model: NetworkModel, deviceOf: DeviceLookup): ConnectionSettings | undefined {
   const type = d.kindRow.connectionTypes?.[0];
   if (!type) return undefined;
   const settings: ConnectionSettings = {
@@ -53,10 +58,26 @@ export function generateProfile(d: Device, model: NetworkModel): ConnectionSetti
   if (controller) {
     settings.connection!.master = controller.name;
     settings.connection!['slave-type'] = controller.kind;
+    portSettings(settings, d.link.portInfo, deviceOf(controller.ifindex)?.kindRow.portOptions ?? []);
     return settings;
   }
   for (const family of [4, 6] as Family[]) settings[family === 4 ? 'ipv4' : 'ipv6'] = ipOf(d, model, family);
   return settings;
+}
+
+/**
+ * A port's options as the kernel holds them, into the port settings of the
+ * controller kind's rows (NetworkManager's master_update_slave_connection
+ * reads brport/priority, path_cost and hairpin_mode the same way, defaults
+ * included). Rows the platform has no option for (a bond port's queue id,
+ * shown only in the controller's sysfs) are left to the setting's default.
+ */
+function portSettings(settings: ConnectionSettings, portInfo: LinkInfoData | undefined, rows: readonly PortOptionRow[]): void {
+  for (const row of rows) {
+    const value = row.option !== undefined ? portInfo?.[row.option] : undefined;
+    if (value === undefined) continue;
+    (settings[row.setting] ??= {})[row.property] = value;
+  }
 }
 
 function ipOf(d: Device, model: NetworkModel, family: Family): SettingValues {

@@ -16,6 +16,11 @@
  *   the last IPv4 address of a link removes the IPv4 routes through it.
  *   (The Linux platform reports the kernel's silent IPv4 flushes as 'del'
  *   events; the fake emits the same events.)
+ * - a bridge port reports its options in portInfo, the kernel's defaults
+ *   each time it is attached, and loses them when released; a change of a
+ *   link's or a port's options changes only the options it names. (Unlike
+ *   the kernel, which announces a port option change only while the port
+ *   is up, the fake reports every change.)
  * - renaming a link that is up is EBUSY, as on Linux before 6.2 (Debian
  *   12's 6.1); newer kernels allow it, so code that renames must set the
  *   link down first to work everywhere.
@@ -39,7 +44,7 @@ import {
   type RouteMetrics,
   type RouteSpec,
 } from '../../sdk/index.js';
-import { FAKE_KINDS, LOOPBACK_KIND, normalizeInfo, normalizeOption, normalizePortInfo, sysfsText, type FakeKind, type FakeOption } from './fake-kinds.js';
+import { FAKE_KINDS, LOOPBACK_KIND, normalizeGiven, normalizeInfo, normalizeOption, normalizePortInfo, sysfsText, type FakeKind, type FakeOption } from './fake-kinds.js';
 import { checkInt, checkName, fail, maskBytes, osErrno, parseIp, parseMac, sameNetwork, textOf, type Ip } from './fake-values.js';
 
 const IFF_UP = 0x1;
@@ -123,7 +128,7 @@ const GLOBAL_SYSCTLS: ReadonlyArray<[string, string]> = [
 ];
 
 export function copyLink(l: Link): Link {
-  return { ...l, info: l.info && { ...l.info } };
+  return { ...l, info: l.info && { ...l.info }, portInfo: l.portInfo && { ...l.portInfo } };
 }
 
 export class FakeKernel {
@@ -223,6 +228,7 @@ export class FakeKernel {
       parent: r.peer || r.parent,
       info: r.info && { ...r.info },
       portKind: master?.kind,
+      portInfo: r.portInfo && { ...r.portInfo },
     };
   }
 
@@ -326,7 +332,11 @@ export class FakeKernel {
     }
     for (const r of doomed) if (r.adminUp) this.setUp(r, false);
     for (const r of doomed) {
-      for (const port of this.links.values()) if (port.master === r.ifindex) port.master = 0;
+      for (const port of this.links.values()) {
+        if (port.master !== r.ifindex) continue;
+        port.master = 0;
+        port.portInfo = undefined;
+      }
     }
     this.refresh();
     for (const r of doomed) {
@@ -348,7 +358,7 @@ export class FakeKernel {
 
   private viewDeleted(r: LinkRecord): Link {
     const v = this.view(r);
-    return { ...v, up: false, carrier: false, flags: v.flags & ~(IFF_UP | IFF_LOWER_UP | IFF_RUNNING), operstate: 'down', master: 0, portKind: undefined };
+    return { ...v, up: false, carrier: false, flags: v.flags & ~(IFF_UP | IFF_LOWER_UP | IFF_RUNNING), operstate: 'down', master: 0, portKind: undefined, portInfo: undefined };
   }
 
   /**
@@ -374,7 +384,8 @@ export class FakeKernel {
     if (change.master !== undefined) this.setMaster(rec, checkInt(change.master, 0, 0x7fffffff, op, 'master'), op);
     if (change.options) {
       if (change.options.kind !== rec.kind) throw fail(Errno.EOPNOTSUPP, op, `${rec.name} is a ${rec.kind || 'link'}, not a ${change.options.kind}`);
-      rec.info = { ...rec.info, ...normalizeInfo(rec.def, change.options.info, op, false) };
+      // Only the options named change; the others keep what the link has, as in the kernel.
+      rec.info = { ...rec.info, ...normalizeGiven(rec.def, change.options.info, op) };
     }
     if (carrier !== undefined) rec.externalCarrier = carrier;
     if (change.up !== undefined && change.up !== rec.adminUp) this.setUp(rec, change.up);
@@ -711,6 +722,7 @@ export class FakeKernel {
     const portOpt = this.portFile(rec, attribute);
     if (portOpt) {
       rec.portInfo = { ...rec.portInfo, [portOpt.name]: normalizeOption(portOpt, portOpt.type === 'number' ? Number(String(value).trim()) : String(value).trim(), op) };
+      this.refresh(rec.ifindex);
       return;
     }
     if (!create && !rec.sysfs.has(attribute)) throw fail(Errno.ENOENT, op, `no sysfs file ${attribute}`);
@@ -720,7 +732,8 @@ export class FakeKernel {
 
 function sameLink(a: Link, b: Link): boolean {
   return a.name === b.name && a.flags === b.flags && a.up === b.up && a.carrier === b.carrier && a.operstate === b.operstate && a.mtu === b.mtu &&
-    a.mac === b.mac && a.master === b.master && a.parent === b.parent && a.portKind === b.portKind && JSON.stringify(a.info) === JSON.stringify(b.info);
+    a.mac === b.mac && a.master === b.master && a.parent === b.parent && a.portKind === b.portKind && JSON.stringify(a.info) === JSON.stringify(b.info) &&
+    JSON.stringify(a.portInfo) === JSON.stringify(b.portInfo);
 }
 
 function macFor(ifindex: number): string {

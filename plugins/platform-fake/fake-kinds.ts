@@ -149,15 +149,21 @@ export function normalizeOption(opt: FakeOption, value: unknown, op: string): st
   }
 }
 
-/** The kind's defaults overlaid with the given options, checked where the fake knows the option. */
-export function normalizeInfo(def: FakeKind, given: LinkInfoData, op: string, checkRequired: boolean): LinkInfoData {
-  const info: LinkInfoData = { ...def.defaults };
+/** The given options alone, checked where the fake knows the option: what a change of a live link sets. */
+export function normalizeGiven(def: FakeKind, given: LinkInfoData, op: string): LinkInfoData {
+  const info: LinkInfoData = {};
   for (const [rawName, value] of Object.entries(given)) {
     if (value === undefined) continue;
     const name = rawName.replaceAll('-', '_');
     const opt = def.options.find((o) => o.name === name);
     info[name] = opt ? normalizeOption(opt, value, op) : value;
   }
+  return info;
+}
+
+/** A new link's options: the kind's defaults overlaid with the given ones. */
+export function normalizeInfo(def: FakeKind, given: LinkInfoData, op: string, checkRequired: boolean): LinkInfoData {
+  const info: LinkInfoData = { ...def.defaults, ...normalizeGiven(def, given, op) };
   if (checkRequired) {
     for (const opt of def.options) if (opt.required && info[opt.name] === undefined) throw fail(Errno.EINVAL, op, `${opt.name} is required`);
   }

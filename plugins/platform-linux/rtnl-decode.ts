@@ -35,6 +35,7 @@ const {
   IFLA_IFNAME,
   IFLA_INFO_DATA,
   IFLA_INFO_KIND,
+  IFLA_INFO_SLAVE_DATA,
   IFLA_INFO_SLAVE_KIND,
   IFLA_LINK,
   IFLA_LINK_NETNSID,
@@ -91,6 +92,8 @@ export function decodeLink(buf: Buffer, at: number, len: number): Link {
   let portKind: string | undefined;
   let dataAt = -1;
   let dataEnd = -1;
+  let portDataAt = -1;
+  let portDataEnd = -1;
   let parentElsewhere = false;
 
   for (let p = at + IFINFOMSG_LEN; p + NLA_HDRLEN <= end; ) {
@@ -114,6 +117,7 @@ export function decodeLink(buf: Buffer, at: number, len: number): Link {
           if (itype === IFLA_INFO_KIND) kind = readString(buf, q + NLA_HDRLEN, ilen - NLA_HDRLEN);
           else if (itype === IFLA_INFO_SLAVE_KIND) portKind = readString(buf, q + NLA_HDRLEN, ilen - NLA_HDRLEN);
           else if (itype === IFLA_INFO_DATA) { dataAt = q + NLA_HDRLEN; dataEnd = q + ilen; }
+          else if (itype === IFLA_INFO_SLAVE_DATA) { portDataAt = q + NLA_HDRLEN; portDataEnd = q + ilen; }
           q = next(q, ilen);
         }
         break;
@@ -128,6 +132,10 @@ export function decodeLink(buf: Buffer, at: number, len: number): Link {
     // vxlan names its underlying link inside INFO_DATA; report it as the parent like vlan's IFLA_LINK.
     if (codec.parentInInfoData !== undefined && parent === 0) parent = infoDataU32(buf, dataAt, dataEnd, codec.parentInInfoData);
   }
+  // A port's options, by its controller kind's port table (the kernel sends
+  // every IFLA_BRPORT_* it has; the table keeps the ones it has rows for).
+  const portTable = portKind !== undefined && portDataAt >= 0 ? KIND_CODECS.get(portKind)?.portTable : undefined;
+  const portInfo = portTable ? portTable.decode(buf, portDataAt, portDataEnd) : undefined;
 
   return {
     ifindex,
@@ -148,6 +156,7 @@ export function decodeLink(buf: Buffer, at: number, len: number): Link {
     parent: parent === ifindex || parentElsewhere ? 0 : parent,
     info,
     portKind,
+    portInfo,
   };
 }
 

@@ -6,10 +6,18 @@
  * them on the live port without detaching it; a re-activation sets them
  * anew on the re-attached port; a priority or path cost of 0 means
  * NetworkManager's default (32, 100), not the kernel's (a veth's path cost is 2).
+ *
+ * Read back: a bridge and ports made by `ip`, one with its own priority,
+ * cost and hairpin mode, are shown "connected (externally)" with generated
+ * profiles whose bridge-port settings are what the kernel holds, defaults
+ * included, exactly as NetworkManager 1.42 prints them (run after nmkd on
+ * the same links).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../harness/daemon.js';
 import { Netns } from '../harness/netns.js';
+import { parseTerse } from '../harness/nmcli.js';
+import { startNetworkManager, type NetworkManagerInstance } from '../harness/networkmanager.js';
 
 const BRIDGE = `[connection]
 id=brp
@@ -110,5 +118,78 @@ describe('bridge port options over netlink (real nmcli, real kernel)', () => {
     await ok(['connection', 'down', 'brp']);
     await expect.poll(async () => (await ns.tryExec('ip', ['link', 'show', 'brp'])).code, { timeout: 10_000 }).not.toBe(0);
     expect((await port()).master).toBeUndefined();
+  });
+});
+
+describe('bridge port options read back for ports another tool configured (real nmcli, real kernel, NetworkManager 1.42 beside)', () => {
+  let ns: Netns;
+  let d: Daemon | undefined;
+  let nm: NetworkManagerInstance | undefined;
+  const unmanaged = 'interface-name:vp1;interface-name:vq1';
+
+  beforeAll(async () => {
+    ns = await Netns.create('nmkbx');
+    await ns.addVeth('vp0', 'vp1');
+    await ns.addVeth('vq0', 'vq1');
+    for (const l of ['vp0', 'vp1', 'vq0', 'vq1']) await ns.ip(['link', 'set', l, 'up']);
+    await ns.ip(['link', 'add', 'brx', 'type', 'bridge', 'stp_state', '0']);
+    await ns.ip(['link', 'set', 'vp0', 'master', 'brx']);
+    await ns.ip(['link', 'set', 'vq0', 'master', 'brx']);
+    await ns.ip(['link', 'set', 'vp0', 'type', 'bridge_slave', 'priority', '7', 'cost', '42', 'hairpin', 'on']);
+    await ns.ip(['link', 'set', 'brx', 'up']);
+    // An address makes the bridge one NetworkManager 1.42 describes whatever the order it sees the links in
+    // (a bridge with only link-local addresses waits for an event to notice its ports, and may wait forever).
+    await ns.ip(['addr', 'add', '192.0.2.1/24', 'dev', 'brx']);
+    d = await startDaemon({ ns, profile: 'server', config: `[keyfile]\nunmanaged-devices=${unmanaged}\n` });
+  });
+  afterAll(async () => {
+    await d?.cleanup();
+    await nm?.cleanup();
+    await ns?.destroy();
+  });
+
+  /** The ports' options as the kernel holds them. */
+  const kernel = async (port: string) => {
+    const data = (await ns.ipJson<any[]>(['link', 'show', port]))[0].linkinfo?.info_slave_data ?? {};
+    return { priority: data.priority, cost: data.cost, hairpin: data.hairpin };
+  };
+  const bridgePort = async (run: (args: string[]) => Promise<{ code: number | null; stdout: string; stderr: string }>, port: string) => {
+    const r = await run(['-t', '-f', 'bridge-port', 'connection', 'show', port]);
+    expect(r.code, `${port}: ${r.stderr}`).toBe(0);
+    return r.stdout.trim().split('\n');
+  };
+  const shownExternal = async (run: (args: string[]) => Promise<{ stdout: string }>) =>
+    expect.poll(async () => parseTerse((await run(['-t', '-f', 'DEVICE,STATE,CONNECTION', 'device'])).stdout), { timeout: 20_000 }).toEqual(
+      expect.arrayContaining([
+        ['brx', 'connected (externally)', 'brx'],
+        ['vp0', 'connected (externally)', 'vp0'],
+        ['vq0', 'connected (externally)', 'vq0'],
+      ]),
+    );
+  let nmkShows: Record<string, string[]> = {};
+
+  it("shows the kernel's priority, path cost and hairpin mode in each port's generated profile, and changes none of them", async () => {
+    await shownExternal((args) => d!.nmcli(args));
+    // vq0 keeps the kernel's defaults: priority 32, a cost from the veth's speed (2), hairpin off.
+    const vq0 = await kernel('vq0');
+    expect(vq0).toMatchObject({ priority: 32, hairpin: false });
+    nmkShows = { vp0: await bridgePort((args) => d!.nmcli(args), 'vp0'), vq0: await bridgePort((args) => d!.nmcli(args), 'vq0') };
+    expect(nmkShows.vp0).toEqual(['bridge-port.priority:7', 'bridge-port.path-cost:42', 'bridge-port.hairpin-mode:yes', 'bridge-port.vlans:']);
+    expect(nmkShows.vq0).toEqual(['bridge-port.priority:32', `bridge-port.path-cost:${vq0.cost}`, 'bridge-port.hairpin-mode:no', 'bridge-port.vlans:']);
+    const master = (await d!.nmcli(['-t', '-f', 'connection.slave-type', 'connection', 'show', 'vp0'])).stdout.trim();
+    expect(master).toBe('connection.slave-type:bridge');
+    expect(await kernel('vp0')).toEqual({ priority: 7, cost: 42, hairpin: true });
+    expect(await kernel('vq0')).toEqual(vq0);
+  });
+
+  it('prints them as NetworkManager 1.42 does for the same links', async () => {
+    if (!nm) {
+      // nmkd leaves the kernel as it is; cleanup() later removes its state root and bus.
+      expect(await d!.stop()).toBe(0);
+      nm = await startNetworkManager({ ns, networking: true, extraConfig: `[keyfile]\nunmanaged-devices=${unmanaged}\n` });
+    }
+    await shownExternal((args) => nm!.nmcli(args));
+    expect(await bridgePort((args) => nm!.nmcli(args), 'vp0')).toEqual(nmkShows.vp0);
+    expect(await bridgePort((args) => nm!.nmcli(args), 'vq0')).toEqual(nmkShows.vq0);
   });
 });

@@ -157,6 +157,7 @@ describe('what LinuxPlatform reads back is what ip made', () => {
     await ip('link add bx type bridge stp_state 0 forward_delay 500 priority 1000 ageing_time 12000');
     await ip('link add ia type veth peer name ib');
     await ip('link set ia master bx');
+    await ip('link set ia type bridge_slave priority 5 cost 77 hairpin on');
     await ip('link set ib up mtu 1480');
     await ip('link set ia up');
     await ip('link set bx up');
@@ -195,12 +196,16 @@ describe('what LinuxPlatform reads back is what ip made', () => {
       expect(l.carrier, what).toBe(ip.flags.includes('LOWER_UP'));
       expect(l.kind, what).toBe(ip.linkinfo?.info_kind ?? '');
       expect(l.portKind, what).toBe(ip.linkinfo?.info_slave_kind);
+      // ip names a bridge port's IFLA_BRPORT_COST "cost" and IFLA_BRPORT_MODE "hairpin".
+      const port = ip.linkinfo?.info_slave_kind === 'bridge' ? ip.linkinfo.info_slave_data : undefined;
+      expect(l.portInfo, what).toEqual(port && { priority: port.priority, path_cost: port.cost, hairpin_mode: port.hairpin });
       expect(l.master, what).toBe(ip.master ? byName.get(ip.master).ifindex : 0);
       // ip names the parent (IFLA_LINK, or vxlan's own link) by name.
       const parentName = ip.link ?? ip.linkinfo?.info_data?.link;
       expect(l.parent, what).toBe(parentName ? byName.get(parentName).ifindex : 0);
       expect(l.arptype, what).toBe(ip.link_type === 'loopback' ? 772 : 1);
     }
+    expect(dump.links.find((l) => l.name === 'ia')!.portInfo).toEqual({ priority: 5, path_cost: 77, hairpin_mode: true });
     const bx = dump.links.find((l) => l.name === 'bx')!;
     expect(bx.info).toMatchObject({ stp: false, forward_delay: 5, priority: 1000, ageing_time: 120 });
     expect(dump.links.find((l) => l.name === 'mx')!.info).toMatchObject({ mode: 'vepa' });

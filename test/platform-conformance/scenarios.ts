@@ -187,6 +187,51 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'a bridge port: its options set in one change, read back in portInfo, sysfs and an event; only the named ones change; defaults again when re-attached',
+    async run(ctx) {
+      const { platform, assert, view } = ctx;
+      const br = ctx.own('br');
+      const a = ctx.own('a');
+      const bridge = await platform.createLink({ name: br, kind: 'bridge', up: true });
+      const va = await platform.createLink({ name: a, kind: 'veth', peer: { name: ctx.name('b') } });
+      // Up: the kernel announces a port option change only on an up port.
+      await platform.setLink(va.ifindex, { master: bridge.ifindex, up: true });
+      let now = await mustLink(ctx, va.ifindex);
+      const port = (l: Link) => ({ portKind: l.portKind, priority: l.portInfo?.priority, hairpin_mode: l.portInfo?.hairpin_mode });
+      assert.equal(port(now), { portKind: 'bridge', priority: 32, hairpin_mode: false }, "the kernel's port defaults");
+      // The kernel's default cost follows the port's speed (a veth's is 2); only its presence is common ground.
+      assert.equal(typeof now.portInfo?.path_cost, 'number', 'a path cost is reported');
+
+      const from = view.log.length;
+      await platform.setLink(va.ifindex, { portOptions: { kind: 'bridge', info: { priority: 7, path_cost: 42, hairpin_mode: true } } });
+      now = await mustLink(ctx, va.ifindex);
+      assert.equal(now.portInfo, { priority: 7, path_cost: 42, hairpin_mode: true }, 'portInfo after the change');
+      assert.equal(await Promise.all(['priority', 'path_cost', 'hairpin_mode'].map((f) => platform.readSysfs(a, `brport/${f}`))), ['7', '42', '1'], 'the brport/ files agree');
+      const told = await view.waitFor(`${a} with its new port options`, isLink(a, 'new', (l) => l.portInfo?.priority === 7), from);
+      assert.equal((told as Extract<PlatformEvent, { type: 'link' }>).link.portInfo, { priority: 7, path_cost: 42, hairpin_mode: true }, 'the event carries them');
+
+      await platform.setLink(va.ifindex, { portOptions: { kind: 'bridge', info: { priority: 9 } } });
+      assert.equal((await mustLink(ctx, va.ifindex)).portInfo, { priority: 9, path_cost: 42, hairpin_mode: true }, 'a change of the priority alone keeps the cost and hairpin mode');
+
+      await platform.setLink(va.ifindex, { master: 0 });
+      now = await mustLink(ctx, va.ifindex);
+      assert.equal({ portKind: now.portKind, portInfo: now.portInfo }, { portKind: undefined, portInfo: undefined }, 'released: no port data');
+      await platform.setLink(va.ifindex, { master: bridge.ifindex });
+      assert.equal(port(await mustLink(ctx, va.ifindex)), { portKind: 'bridge', priority: 32, hairpin_mode: false }, 're-attached: a new port, with the defaults');
+    },
+  },
+  {
+    name: 'a change of some bridge options keeps the others',
+    async run(ctx) {
+      const { platform, assert } = ctx;
+      const name = ctx.own('br');
+      const br = await platform.createLink({ name, kind: 'bridge', info: { stp: true, forward_delay: 4, priority: 4096, hello_time: 3 } });
+      await platform.setLink(br.ifindex, { options: { kind: 'bridge', info: { priority: 8192 } } });
+      const info = (await mustLink(ctx, name)).info;
+      assert.equal({ stp: info?.stp, forward_delay: info?.forward_delay, priority: info?.priority, hello_time: info?.hello_time }, { stp: true, forward_delay: 4, priority: 8192, hello_time: 3 }, 'only the priority changed');
+    },
+  },
+  {
     name: 'an IPv4 address brings its prefix route, and takes it when removed',
     async run(ctx) {
       const { platform, assert, view } = ctx;

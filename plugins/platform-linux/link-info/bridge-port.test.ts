@@ -12,6 +12,7 @@ import { bridgePortOptions, bridgePortTable } from './bridge-port.js';
 import { NlMessage } from '../nl-message.js';
 import { KIND_CODECS } from './kinds.js';
 import { bridgeTable } from './bridge.js';
+import { decodeLink } from '../rtnl-decode.js';
 
 const hex = (b: Buffer) => b.toString('hex').replace(/(..)/g, '$1 ').trim();
 const bytes = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -54,5 +55,38 @@ describe('bridge port options', () => {
     expect(() => setLinkRequest(4, { portOptions: { kind: 'macvlan', info: { priority: 1 } } }, undefined, bridgePortTable.normalize({ priority: 1 }))).toThrow(/ports of a macvlan take no options/);
     expect(bridgePortOptions.map((r) => r.sysfs)).toEqual(['brport/priority', 'brport/path_cost', 'brport/hairpin_mode']);
     expect(KIND_CODECS.get('bridge')?.portTable).toBe(bridgePortTable);
+  });
+
+  /** An RTM_NEWLINK for a port, with IFLA_LINKINFO { SLAVE_KIND kind, SLAVE_DATA from fill }. */
+  function portMessage(kind: string, fill: (m: NlMessage) => void): Buffer {
+    const m = new NlMessage(16, 0);
+    m.struct(16);
+    m.string(3, 'vp0').u32(10, 3);
+    const li = m.nest(18);
+    m.string(4, kind);
+    const data = m.nest(5);
+    fill(m);
+    m.end(data);
+    m.end(li);
+    return m.finish();
+  }
+
+  it("are read back from a link message into portInfo, among the kernel's other IFLA_BRPORT_* attributes", () => {
+    // As the kernel fills them (br_port_fill_attrs): state, priority, cost, mode, guard..., a root id, a padded u64 timer.
+    const buf = portMessage('bridge', (m) => {
+      m.u8(1, 3).u16(2, 7).u32(3, 42).u8(4, 1).u8(5, 0).u8(8, 1).bytes(13, Buffer.alloc(8, 0x80)).u16(15, 0x8001).u64(21, 0).u8(25, 1);
+    });
+    const link = decodeLink(buf, 16, buf.length - 16);
+    expect({ master: link.master, portKind: link.portKind, portInfo: link.portInfo }).toEqual({ master: 3, portKind: 'bridge', portInfo: { priority: 7, path_cost: 42, hairpin_mode: true } });
+  });
+
+  it('are none for a port of a kind whose port data the platform has no table for, nor for a link that is no port', () => {
+    const bondPort = portMessage('bond', (m) => m.u8(1, 0).u16(6, 3));
+    expect(decodeLink(bondPort, 16, bondPort.length - 16)).toMatchObject({ portKind: 'bond', portInfo: undefined });
+    const m = new NlMessage(16, 0);
+    m.struct(16);
+    m.string(3, 'lone');
+    const lone = m.finish();
+    expect(decodeLink(lone, 16, lone.length - 16)).toMatchObject({ portKind: undefined, portInfo: undefined });
   });
 });

@@ -13,6 +13,10 @@
 import type { LinkInfoData } from '../../../sdk/index.js';
 import { formatHex, formatIp, InvalidValue, parseIp, parseMac } from '../ip-text.js';
 import { forEachAttr, NlMessage } from '../nl-message.js';
+import * as C from '../rtnl-constants.js';
+
+// Local copies for decode's loop (a TypeScript loader reads imported bindings through a Proxy).
+const { NLA_HDRLEN, NLA_TYPE_MASK } = C;
 
 export type Width = 'u8' | 'u16' | 'u32' | 'u64' | 'be16' | 'be32';
 
@@ -279,7 +283,8 @@ export function decodeOption(row: OptionRow, buf: Buffer, at: number, len: numbe
 /** One kind's rows, indexed for encoding (by name) and decoding (by attribute). */
 export class OptionTable {
   private byName = new Map<string, OptionRow>();
-  private byAttr = new Map<number, OptionRow>();
+  /** Rows by attribute number, an array for decode's loop. */
+  private byAttr: Array<OptionRow | undefined> = [];
 
   constructor(readonly kind: string, readonly rows: readonly OptionRow[]) {
     for (const row of rows) {
@@ -287,8 +292,8 @@ export class OptionTable {
       this.byName.set(row.name, row);
       for (const attr of [row.attr, row.attr6]) {
         if (attr === undefined) continue;
-        if (this.byAttr.has(attr)) throw new Error(`${kind}: attribute ${attr} used by two options`);
-        this.byAttr.set(attr, row);
+        if (this.byAttr[attr]) throw new Error(`${kind}: attribute ${attr} used by two options`);
+        this.byAttr[attr] = row;
       }
     }
   }
@@ -319,13 +324,29 @@ export class OptionTable {
     for (const [row, value] of options) encodeOption(row, value, msg);
   }
 
-  /** Decode IFLA_INFO_DATA's attributes in buf[start, end). Unknown attributes are skipped. */
+  /**
+   * Decode IFLA_INFO_DATA's (or IFLA_INFO_SLAVE_DATA's) attributes in
+   * buf[start, end). Unknown attributes are skipped, and the walk stops once
+   * every row has its value: of a bridge port's forty-odd IFLA_BRPORT_*
+   * attributes the kernel sends state, priority, cost and mode first
+   * (br_port_fill_attrs), so its three options cost four attribute reads,
+   * not forty, on every event of every port.
+   */
   decode(buf: Buffer, start: number, end: number): LinkInfoData {
     const info: LinkInfoData = {};
-    forEachAttr(buf, start, end, (type, at, len) => {
-      const row = this.byAttr.get(type);
-      if (row) info[row.name] = decodeOption(row, buf, at, len);
-    });
+    const byAttr = this.byAttr;
+    let missing = this.rows.length;
+    for (let p = start; p + NLA_HDRLEN <= end; ) {
+      const alen = buf.readUInt16LE(p);
+      if (alen < NLA_HDRLEN || p + alen > end) break;
+      const row = byAttr[buf.readUInt16LE(p + 2) & NLA_TYPE_MASK];
+      if (row !== undefined) {
+        if (!Object.hasOwn(info, row.name)) missing--;
+        info[row.name] = decodeOption(row, buf, p + NLA_HDRLEN, alen - NLA_HDRLEN);
+        if (missing === 0) break;
+      }
+      p += (alen + 3) & ~3;
+    }
     return info;
   }
 
