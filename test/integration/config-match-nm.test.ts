@@ -15,11 +15,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../harness/daemon.js';
-import { Netns } from '../harness/netns.js';
+import type { Netns } from '../harness/netns.js';
+import { DEVICES, linkOnlyKeyfiles, macs, upAll, vethNamespace } from '../harness/veth-pairs.js';
 import { startNetworkManager, type NetworkManagerInstance } from '../harness/networkmanager.js';
-
-const DEVICES = ['veth0', 'veth2', 'veth4', 'veth6'];
-const PEERS = ['veth1', 'veth3', 'veth5', 'veth7'];
 
 /** The sections, given veth0's address before anything changed it. */
 const defaults = (veth0Mac: string) => `[connection-mac]
@@ -59,42 +57,7 @@ async function states(nmcli: (args: string[]) => Promise<{ stdout: string }>): P
   return Object.fromEntries(r.stdout.split('\n').map((l) => l.split(':')).filter(([dev]) => /^veth\d$/.test(dev!)));
 }
 
-const profile = (ifname: string, n: number) => `[connection]
-id=cm-${ifname}
-uuid=6e2f1d3b-8c4a-4f72-8b1e-00000000000${n}
-type=ethernet
-interface-name=${ifname}
-autoconnect=false
-
-[ethernet]
-
-[ipv4]
-method=disabled
-
-[ipv6]
-method=ignore
-`;
-
-const keyfiles = Object.fromEntries(DEVICES.map((d, i) => [`cm-${d}.nmconnection`, profile(d, i)]));
-
-async function vethNamespace(prefix: string): Promise<Netns> {
-  const ns = await Netns.create(prefix);
-  for (let i = 0; i < DEVICES.length; i++) await ns.addVeth(DEVICES[i]!, PEERS[i]!);
-  for (const l of [...DEVICES, ...PEERS]) await ns.ip(['link', 'set', l, 'up']);
-  return ns;
-}
-
-const macs = async (ns: Netns): Promise<Record<string, string>> => {
-  const links = await ns.ipJson<Array<{ ifname: string; address: string }>>(['link', 'show']);
-  return Object.fromEntries(links.filter((l) => DEVICES.includes(l.ifname)).map((l) => [l.ifname, l.address]));
-};
-
-async function upAll(nmcli: (args: string[], opts?: { timeoutMs?: number }) => Promise<{ code: number | null; stdout: string; stderr: string }>): Promise<void> {
-  for (const d of DEVICES) {
-    const r = await nmcli(['connection', 'up', `cm-${d}`], { timeoutMs: 30_000 });
-    expect(r.code, `${d}: ${r.stderr}${r.stdout}`).toBe(0);
-  }
-}
+const keyfiles = linkOnlyKeyfiles('cm', '6e2f1d3b-8c4a-4f72-8b1e-00000000000');
 
 describe('nmk reads mac:, escapes and += in [connection*] sections as NetworkManager 1.42 does (veth, real nmcli)', () => {
   let ns: Netns;
@@ -130,7 +93,7 @@ describe('nmk reads mac:, escapes and += in [connection*] sections as NetworkMan
   });
 
   it('gives each device the address of the section NetworkManager picks', async () => {
-    await upAll((args, opts) => d.nmcli(args, opts));
+    await upAll((args, opts) => d.nmcli(args, opts), 'cm');
     expect(await macs(ns)).toEqual(EXPECTED);
   });
 });
@@ -157,7 +120,7 @@ describe('NetworkManager 1.42 with the same files', () => {
       await new Promise((res) => setTimeout(res, 100));
     }
     expect(await states((args) => nm.nmcli(args))).toEqual(STATES);
-    await upAll((args, opts) => nm.nmcli(args, opts));
+    await upAll((args, opts) => nm.nmcli(args, opts), 'cm');
     expect(await macs(ns)).toEqual(EXPECTED);
   });
 });

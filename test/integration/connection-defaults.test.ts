@@ -11,11 +11,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../harness/daemon.js';
-import { Netns } from '../harness/netns.js';
+import type { Netns } from '../harness/netns.js';
+import { DEVICES, linkOnlyKeyfiles, macs, PEERS, upAll, vethNamespace } from '../harness/veth-pairs.js';
 import { startNetworkManager, type NetworkManagerInstance } from '../harness/networkmanager.js';
-
-const DEVICES = ['veth0', 'veth2', 'veth4', 'veth6'];
-const PEERS = ['veth1', 'veth3', 'veth5', 'veth7'];
 
 const DEFAULTS = `[connection-one]
 match-device=interface-name:veth0
@@ -44,43 +42,7 @@ match-device=${PEERS.map((p) => `interface-name:${p}`).join(',')}
 managed=false
 `;
 
-const profile = (ifname: string, n: number) => `[connection]
-id=cd-${ifname}
-uuid=5d1e0c2a-7b3f-4e61-9a0d-00000000000${n}
-type=ethernet
-interface-name=${ifname}
-autoconnect=false
-
-[ethernet]
-
-[ipv4]
-method=disabled
-
-[ipv6]
-method=ignore
-`;
-
-const keyfiles = Object.fromEntries(DEVICES.map((d, i) => [`cd-${d}.nmconnection`, profile(d, i)]));
-
-async function vethNamespace(prefix: string): Promise<Netns> {
-  const ns = await Netns.create(prefix);
-  for (let i = 0; i < DEVICES.length; i++) await ns.addVeth(DEVICES[i]!, PEERS[i]!);
-  for (const l of [...DEVICES, ...PEERS]) await ns.ip(['link', 'set', l, 'up']);
-  return ns;
-}
-
-const macs = async (ns: Netns): Promise<Record<string, string>> => {
-  const links = await ns.ipJson<Array<{ ifname: string; address: string }>>(['link', 'show']);
-  return Object.fromEntries(links.filter((l) => DEVICES.includes(l.ifname)).map((l) => [l.ifname, l.address]));
-};
-
-/** nmcli connection up for every profile, failing with nmcli's words. */
-async function upAll(nmcli: (args: string[], opts?: { timeoutMs?: number }) => Promise<{ code: number | null; stdout: string; stderr: string }>): Promise<void> {
-  for (const d of DEVICES) {
-    const r = await nmcli(['connection', 'up', `cd-${d}`], { timeoutMs: 30_000 });
-    expect(r.code, `${d}: ${r.stderr}${r.stdout}`).toBe(0);
-  }
-}
+const keyfiles = linkOnlyKeyfiles('cd', '5d1e0c2a-7b3f-4e61-9a0d-00000000000');
 
 /** What each device must show: its section's address, or the address it had (stop-match, no key: preserve). */
 const expected = (before: Record<string, string>) => ({
@@ -118,7 +80,7 @@ describe('[connection*] defaults per device (veth, real nmcli)', () => {
   });
 
   it('gives each device the address of the first section that matches it and has the key', async () => {
-    await upAll((args, opts) => d.nmcli(args, opts));
+    await upAll((args, opts) => d.nmcli(args, opts), 'cd');
     expect(await macs(ns)).toEqual(expected(before));
     // The peers were left alone.
     const peers = await ns.ipJson<Array<{ ifname: string; address: string }>>(['link', 'show']);
@@ -162,7 +124,7 @@ describe('NetworkManager 1.42 with the same config and profiles', () => {
       if (DEVICES.every((dev) => new RegExp(`^${dev}:disconnected$`, 'm').test(r.stdout))) break;
       await new Promise((res) => setTimeout(res, 100));
     }
-    await upAll((args, opts) => nm.nmcli(args, opts));
+    await upAll((args, opts) => nm.nmcli(args, opts), 'cd');
     expect(await macs(ns)).toEqual(expected(before));
   });
 });
