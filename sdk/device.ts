@@ -108,9 +108,10 @@ export interface DeviceKind {
    * Undo what configure changed that NetworkManager puts back at
    * deactivation (the ethtool options' earlier values): called when the
    * connection goes down or fails, once its addresses and routes are gone and
-   * the link has left its controller; not when the link is gone or about
-   * to be deleted, nor for an external connection. Must not throw: it logs
-   * what the kernel refuses.
+   * the link has left its controller, and when the device is made unmanaged
+   * (then with its addresses, routes and controller kept, as NetworkManager
+   * does); not when the link is gone or about to be deleted, nor for an
+   * external connection. Must not throw: it logs what the kernel refuses.
    */
   deconfigure?(ctx: KindDeconfigureContext): Promise<void>;
   /**

@@ -507,14 +507,28 @@ export class ActivationManager {
   }
 
   /**
-   * Stop tracking an active connection and leave the kernel exactly as it is
-   * (the device was made unmanaged: nmk lets go of it, as at shutdown).
+   * The device was made unmanaged: stop tracking the active connection and
+   * let go of the link as NetworkManager 1.42 does (nm_device_cleanup with
+   * CLEANUP_TYPE_REMOVED): its addresses, routes, MTU and up state stay, its
+   * routing rules go, and it gets back its MAC address and ethtool options
+   * (LinkTeardown.release). The connection is gone when this returns; the
+   * promise is the kernel part, and never rejects.
    */
-  forget(ac: ActiveConnection): void {
+  async forget(ac: ActiveConnection): Promise<void> {
     ac.cancelled = true;
     ac.ownedAddresses.splice(0);
     ac.ownedRoutes.splice(0);
+    const rules = ac.ownedRules.splice(0);
     this.finish(ac, ACReason.DEVICE_DISCONNECTED);
+    const platform = this.platform();
+    // NetworkManager drops the device's rules too (_routing_rules_sync with FALSE: untracked and deleted).
+    for (const rule of rules) {
+      await platform.removeRule(rule).catch((err: unknown) => {
+        if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
+        this.logger.warn(`removing a routing rule of '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+    await this.teardown.release(ac);
   }
 
   /**

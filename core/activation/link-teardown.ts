@@ -6,7 +6,7 @@
  * nmk only describes it now ("connected (externally)": a daemon killed before
  * the activation completed); any other link leaves its controller and gets
  * back the MAC address it had before the activation. A link another tool
- * made is never deleted.
+ * made is never deleted. A device made unmanaged keeps far more (release).
  */
 import { Errno, PlatformError, type Logger, type NetworkModel, type Platform } from '../../sdk/index.js';
 import type { ActiveConnection } from './active-connection.js';
@@ -29,10 +29,7 @@ export class LinkTeardown {
     const link = this.model.link(ac.device.ifindex);
     if (!link) return;
     const platform = this.platform();
-    const quiet = (err: unknown) => {
-      if (err instanceof PlatformError && GONE.has(err.errno)) return;
-      this.logger.warn(`cleaning up after '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
-    };
+    const quiet = this.quiet(ac);
     if (ac.createdLink) {
       this.logger.info('deleting the link nmk created', { device: link.name, connection: ac.profile.id });
       await platform.deleteLink(link.ifindex).catch(quiet);
@@ -46,8 +43,38 @@ export class LinkTeardown {
       if (link.up) await platform.setLink(link.ifindex, { up: true }).catch(quiet);
     }
     // After the release: a bond gives a port back the address it had when attached, the cloned one.
+    await this.putBack(ac);
+  }
+
+  /**
+   * The link part of making an active device unmanaged (Device.Managed=false),
+   * as NetworkManager 1.42 does it: the device's sys-iface-state becomes
+   * "removed", so its move to UNMANAGED runs nm_device_cleanup with
+   * CLEANUP_TYPE_REMOVED, which neither deconfigures nor takes the link down
+   * but still resets the MAC address (nm_device_hw_addr_reset "unmanage")
+   * and the ethtool options (_ethtool_state_reset). The link stays up, in
+   * its controller, with its MTU, addresses and routes; a link nmk created
+   * is not deleted. An external connection changed nothing to put back.
+   */
+  async release(ac: ActiveConnection): Promise<void> {
+    if (ac.external || !this.model.link(ac.device.ifindex)) return;
+    await this.putBack(ac);
+  }
+
+  /** The MAC address from before the activation, then what the kind changed (ethtool options), in NetworkManager's order. */
+  private async putBack(ac: ActiveConnection): Promise<void> {
+    const platform = this.platform();
+    const quiet = this.quiet(ac);
     await this.macs.restore(ac, platform).catch(quiet);
-    // What the kind changed and NetworkManager puts back (ethtool options); the slot logs its own failures.
+    // The slot logs its own failures.
     await ac.device.kindRow.deconfigure?.({ device: ac.device, settings: ac.applied, platform, logger: this.logger }).catch(quiet);
+  }
+
+  /** A failure to log, unless the link is already gone. */
+  private quiet(ac: ActiveConnection): (err: unknown) => void {
+    return (err) => {
+      if (err instanceof PlatformError && GONE.has(err.errno)) return;
+      this.logger.warn(`cleaning up after '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
+    };
   }
 }

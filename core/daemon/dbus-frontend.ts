@@ -150,10 +150,11 @@ export async function startDBusFrontend(o: DBusFrontendOptions): Promise<DBusFro
 
   const lastBest: Record<4 | 6, string | undefined> = { 4: undefined, 6: undefined };
   const control: DeviceControl = {
-    setManaged: (d, managed) => {
-      // Unmanaging lets go of the device as it is, as at shutdown.
-      if (!managed && d.active) activation.forget(d.active);
+    setManaged: async (d, managed) => {
+      // Unmanaging ends the connection at once, then gives back the MAC and ethtool options before the reply, as NetworkManager does (forget).
+      const released = !managed && d.active ? activation.forget(d.active) : undefined;
       devices.setManaged(d, managed);
+      await released;
     },
     disconnect: async (d) => {
       if (d.active) await activation.deactivate(d.active);

@@ -19,8 +19,8 @@ const IFACE_FLAG = { UP: 0x1, LOWER_UP: 0x2, CARRIER: 0x10000 } as const;
 const DRIVERS: Record<string, string> = { bond: 'bonding', vlan: '8021q', bridge: 'bridge', veth: 'veth', macvlan: 'macvlan', macvtap: 'macvtap', vxlan: 'vxlan', dummy: 'dummy', team: 'team' };
 
 export interface DeviceControl {
-  /** Make the device managed or unmanaged at a user's request. */
-  setManaged(device: Device, managed: boolean): void;
+  /** Make the device managed or unmanaged at a user's request; the Set replies once it resolves. */
+  setManaged(device: Device, managed: boolean): void | Promise<void>;
   /** Deactivate the device's active connection (Device.Disconnect); resolves when it is down. */
   disconnect(device: Device): Promise<void>;
   /** Device.Reapply: new settings (undefined: the profile's current ones) applied live; version 0 skips the check. */
@@ -80,7 +80,7 @@ function commonInterface(lookup: DeviceLookup, control: DeviceControl, extra?: P
         get: (d) => d.managed,
         set: (value, caller, d) => {
           requirePrivileged(caller, `change whether ${d.name} is managed`);
-          control.setManaged(d, Boolean(value));
+          return control.setManaged(d, Boolean(value));
         },
       },
       {
