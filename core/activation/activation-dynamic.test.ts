@@ -5,7 +5,7 @@
  * expired lease), what a deactivation stops and removes, and what DNS and
  * D-Bus hear.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   NMActiveConnectionState as AC,
   NMActivationStateFlags as Flags,
@@ -21,22 +21,12 @@ import type { Profile } from '../settings/profile.js';
 import { ActivationManager } from './activation-manager.js';
 import type { ActiveConnection } from './active-connection.js';
 import type { AutoIpServices } from './dynamic/auto-ip.js';
-import { drain, fakeCore, FakeDhcp, FakeNdisc, FakeSharing, lease4, ra } from './test/fake-ip-services.js';
+import { drain, fakeCore, FakeDhcp, FakeNdisc, FakeSharing, lease4, ra, until, managersTakenDownAfterEach } from './test/fake-ip-services.js';
 
 const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
 const UUID = '6a1b2c3d-0000-4000-8000-00000000a001';
 
-/** Give the activation chain turns until `done` holds (each turn runs every pending callback; no timers). */
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await drain(1);
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
-
-const live: ActivationManager[] = [];
-afterEach(async () => {
-  // Every activation started is taken down again, so no client or timer outlives its test.
-  for (const am of live.splice(0)) for (const ac of [...am.all()]) await am.deactivate(ac);
-});
+const live = managersTakenDownAfterEach();
 
 async function setup() {
   const { config, events, kinds, devices, model, platform, links } = await fakeCore(['eth0'], logger);

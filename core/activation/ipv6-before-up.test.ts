@@ -5,20 +5,17 @@
  * want; each sysctl is written once. A link that is already up gets them in
  * the IP configuration step, as before. Fake platform.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NMActiveConnectionState as AC, type ConnectionSettings, type SettingValues } from '../../sdk/index.js';
 import { bridgeKind } from '../../plugins/device-bridge/index.js';
 import { createLogger, LogSink } from '../log/logger.js';
 import { GENERATED_SOURCE, SettingsStore } from '../settings/settings-store.js';
 import type { Profile } from '../settings/profile.js';
 import { ActivationManager } from './activation-manager.js';
-import { drain, fakeCore } from './test/fake-ip-services.js';
+import { drain, fakeCore, managersTakenDownAfterEach } from './test/fake-ip-services.js';
 
 const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
-const live: ActivationManager[] = [];
-afterEach(async () => {
-  for (const am of live.splice(0)) for (const ac of [...am.all()]) await am.deactivate(ac);
-});
+const live = managersTakenDownAfterEach();
 
 function profile(n: number, type: string, ifname: string, ipv6: SettingValues): Profile {
   const uuid = `7b1b2c3d-0000-4000-8000-${String(n).padStart(12, '0')}`;

@@ -7,7 +7,7 @@
  * (in this run or, `owned`, before a restart) is deleted, also when only
  * described as external; any other link is kept.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Errno, NMActiveConnectionState as AC, type ConnectionSettings } from '../../sdk/index.js';
 import { bridgeKind } from '../../plugins/device-bridge/index.js';
 import { ethernetKind, vethKind } from '../../plugins/device-ethernet/index.js';
@@ -20,22 +20,14 @@ import type { ActiveConnection } from './active-connection.js';
 import type { AutoIpServices } from './dynamic/auto-ip.js';
 import { stableMac } from './cloned-mac.js';
 import { StableType } from '../ip/dhcp-identity.js';
-import { drain, fakeCore, FakeDhcp, FakeNdisc, FakeSharing } from './test/fake-ip-services.js';
+import { drain, fakeCore, FakeDhcp, FakeNdisc, FakeSharing, until, managersTakenDownAfterEach } from './test/fake-ip-services.js';
 
 const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
 const ORIGINAL = '52:54:00:12:34:56';
 const LITERAL = '02:11:22:33:44:55';
 const HOST_ID = new Uint8Array(32).fill(7);
 
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await drain(1);
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
-
-const live: ActivationManager[] = [];
-afterEach(async () => {
-  for (const am of live.splice(0)) for (const ac of [...am.all()]) await am.deactivate(ac);
-});
+const live = managersTakenDownAfterEach();
 
 let nextUuid = 1;
 function profile(connection: Record<string, unknown>, more: ConnectionSettings = {}): Profile {

@@ -10,7 +10,7 @@
  * routes, MTU, up state and controller. A link nmk created stays; an
  * external connection is left exactly as it is.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NMActiveConnectionState as AC, type ConnectionSettings } from '../../sdk/index.js';
 import { bridgeKind } from '../../plugins/device-bridge/index.js';
 import { ethernetKind, vethKind } from '../../plugins/device-ethernet/index.js';
@@ -19,21 +19,13 @@ import { createLogger, LogSink } from '../log/logger.js';
 import { GENERATED_SOURCE, SettingsStore } from '../settings/settings-store.js';
 import type { Profile } from '../settings/profile.js';
 import { ActivationManager, type ActivateOptions } from './activation-manager.js';
-import { drain, fakeCore } from './test/fake-ip-services.js';
+import { drain, fakeCore, until, managersTakenDownAfterEach } from './test/fake-ip-services.js';
 
 const logger = createLogger(new LogSink({ format: 'json', level: 'error', records: [] }));
 const ORIGINAL = '52:54:00:12:34:56';
 const LITERAL = '02:11:22:33:44:55';
 
-async function until(done: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !done(); i++) await drain(1);
-  if (!done()) throw new Error(`never happened: ${what}`);
-}
-
-const live: ActivationManager[] = [];
-afterEach(async () => {
-  for (const am of live.splice(0)) for (const ac of [...am.all()]) await am.deactivate(ac);
-});
+const live = managersTakenDownAfterEach();
 
 let nextUuid = 1;
 function profile(connection: Record<string, unknown>, more: ConnectionSettings = {}): Profile {

@@ -5,6 +5,7 @@
  * implement the SDK contracts, so core runs against them as against the
  * plugins. Lives under test/: not part of the build.
  */
+import { afterEach } from 'vitest';
 import type {
   DhcpClientFactory,
   DhcpEvents,
@@ -28,6 +29,7 @@ import { DeviceManager } from '../../devices/device-manager.js';
 import { KindRegistry } from '../../devices/kind-registry.js';
 import { LocalEventBus } from '../../events/event-bus.js';
 import { LiveNetworkModel } from '../../model/network-model.js';
+import type { ActivationManager } from '../activation-manager.js';
 
 export interface FakeDhcpSession {
   request: DhcpRequest;
@@ -142,6 +144,25 @@ export function ra(o: Partial<NdiscConfig> = {}): NdiscConfig {
 /** Resolves after the fake platform's calls and the promise chains they start have run (no timers involved). */
 export async function drain(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Give the activation chain turns until `done` holds (each turn runs every pending callback; no timers). */
+export async function until(done: () => boolean, what: string, turns = 200): Promise<void> {
+  for (let i = 0; i < turns && !done(); i++) await drain(1);
+  if (!done()) throw new Error(`never happened: ${what}`);
+}
+
+/**
+ * A list for a test file's activation managers (call at its top level): after
+ * every test, each one's connections are taken down, so no client or timer
+ * outlives its test.
+ */
+export function managersTakenDownAfterEach(): ActivationManager[] {
+  const live: ActivationManager[] = [];
+  afterEach(async () => {
+    for (const am of live.splice(0)) for (const ac of [...am.all()]) await am.deactivate(ac);
+  });
+  return live;
 }
 
 /**
