@@ -34,6 +34,7 @@ import {
   type Logger,
   type NetworkModel,
   type Platform,
+  type RuleSpec,
   type DnsConfig,
 } from '../../sdk/index.js';
 import type { Device } from '../devices/device.js';
@@ -439,9 +440,8 @@ export class ActivationManager {
    * disable_ipv6 and accept_ra while the link is still down. A link raised
    * first gets a link-local address and sends duplicate address detection
    * and MLD packets, which a profile with IPv6 disabled never wants on the
-   * wire; the kernel must then take it all back, which makes the write cost
-   * a bridge about 0.6 ms of the loop instead of microseconds. Whatever fails
-   * here is written again, and reported, by the IPv6 configuration.
+   * wire. Whatever fails here is written again, and reported, by the IPv6
+   * configuration.
    */
   private async writeIpv6SysctlsBeforeUp(ac: ActiveConnection): Promise<void> {
     const d = ac.device;
@@ -520,14 +520,8 @@ export class ActivationManager {
     ac.ownedRoutes.splice(0);
     const rules = ac.ownedRules.splice(0);
     this.finish(ac, ACReason.DEVICE_DISCONNECTED);
-    const platform = this.platform();
     // NetworkManager drops the device's rules too (_routing_rules_sync with FALSE: untracked and deleted).
-    for (const rule of rules) {
-      await platform.removeRule(rule).catch((err: unknown) => {
-        if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
-        this.logger.warn(`removing a routing rule of '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
-      });
-    }
+    await this.removeRules(ac, rules);
     await this.teardown.release(ac);
   }
 
@@ -775,14 +769,25 @@ export class ActivationManager {
     await Promise.all([...ac.dynamic.values()].map((dyn) => dyn.stop(false)));
     ac.dynamic.clear();
     const platform = this.platform();
-    const quiet = (err: unknown) => {
-      if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
-      this.logger.warn(`cleaning up after '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
-    };
-    for (const rule of ac.ownedRules.splice(0)) await platform.removeRule(rule).catch(quiet);
+    const quiet = this.cleanupFailure(ac);
+    await this.removeRules(ac, ac.ownedRules.splice(0));
     await Promise.all(ac.ownedRoutes.splice(0).map((r) => platform.removeRoute(r).catch(quiet)));
     await Promise.all(ac.ownedAddresses.splice(0).map((a) => platform.removeAddress(a).catch(quiet)));
     await this.teardown.run(ac);
+  }
+
+  /** One after another, as they were added; one already gone is fine. */
+  private async removeRules(ac: ActiveConnection, rules: readonly RuleSpec[]): Promise<void> {
+    const quiet = this.cleanupFailure(ac);
+    for (const rule of rules) await this.platform().removeRule(rule).catch(quiet);
+  }
+
+  /** A failure while taking back what a connection added: logged, unless what it removes is already gone. */
+  private cleanupFailure(ac: ActiveConnection): (err: unknown) => void {
+    return (err) => {
+      if (err instanceof PlatformError && ALREADY_GONE.has(err.errno)) return;
+      this.logger.warn(`cleaning up after '${ac.profile.id}' on ${ac.device.name}: ${err instanceof Error ? err.message : String(err)}`);
+    };
   }
 
   /** DEACTIVATED: the connection is gone; the device goes back to its idle state. */
